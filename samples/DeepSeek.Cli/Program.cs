@@ -1,1 +1,4 @@
-return 0;
+using DeepSeek.Cli;
+using Spectre.Console;
+
+return await DeepSeekCli.RunAsync(args, AnsiConsole.Console);

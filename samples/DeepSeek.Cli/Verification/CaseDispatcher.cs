@@ -1,0 +1,20 @@
+namespace DeepSeek.Cli.Verification;
+
+/// <summary>Finds the verifier for a case folder. A folder no verifier claims is an error, never a pass.</summary>
+public sealed class CaseDispatcher(IReadOnlyList<ICaseVerifier> verifiers)
+{
+    public static CaseDispatcher Default { get; } = new(
+    [
+    ]);
+
+    public IReadOnlyList<ICaseVerifier> Verifiers { get; } = verifiers;
+
+    public ICaseVerifier Find(CaseFolder folder)
+    {
+        foreach (var v in Verifiers)
+            if (v.CanVerify(folder)) return v;
+        string what = folder.ModelType is { } mt ? $"model_type '{mt}'" : "this folder layout";
+        throw new NotSupportedException(
+            $"No verifier handles {what} in '{folder.Path}'. Known case kinds: {(Verifiers.Count == 0 ? "none" : string.Join(", ", Verifiers.Select(v => v.Kind)))}.");
+    }
+}
