@@ -1,0 +1,18 @@
+namespace DeepSeek.Sdk.Generation;
+
+/// <summary>A decoder-only language model as the generation loop sees it: tokens in, next-token logits
+/// out, with the attention state of each sequence kept in a cache the model creates.</summary>
+public interface ICausalLanguageModel
+{
+    int VocabularySize { get; }
+
+    /// <summary>The most positions a sequence may hold (prompt plus generated tokens).</summary>
+    int MaxContextLength { get; }
+
+    /// <summary>A cache for one sequence of up to <paramref name="capacity"/> positions.</summary>
+    IKvCache CreateCache(int capacity);
+
+    /// <summary>Runs <paramref name="tokens"/> at positions <c>cache.Length</c> onwards, appends them to the
+    /// cache, and writes the logits of the last token to <paramref name="lastLogits"/>.</summary>
+    void Forward(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> lastLogits, CancellationToken cancellationToken = default);
+}
