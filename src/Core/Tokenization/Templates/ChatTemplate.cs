@@ -47,8 +47,8 @@ public sealed class ChatTemplate
 
     /// <summary>
     /// Renders a conversation with the variables transformers' <c>apply_chat_template</c> sets:
-    /// <c>messages</c>, <c>add_generation_prompt</c>, <c>tools</c> (left undefined when null, as
-    /// transformers passes None), plus <paramref name="extra"/> — the tokenizer's special tokens
+    /// <c>messages</c>, <c>add_generation_prompt</c>, <c>tools</c> and <c>documents</c> (None when
+    /// absent: render_jinja_template always passes both, so they are defined), plus <paramref name="extra"/> — the tokenizer's special tokens
     /// (<c>bos_token</c>, <c>eos_token</c>, ...) and template options such as <c>enable_thinking</c>.
     /// </summary>
     public string RenderChat(
@@ -58,7 +58,7 @@ public sealed class ChatTemplate
         IReadOnlyDictionary<string, object?>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var variables = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var variables = new Dictionary<string, object?>(StringComparer.Ordinal) { ["documents"] = null };
         if (extra is not null)
         {
             foreach (var (key, value) in extra)
@@ -73,10 +73,7 @@ public sealed class ChatTemplate
         }
         variables["messages"] = messageList;
         variables["add_generation_prompt"] = addGenerationPrompt;
-        if (tools is not null)
-        {
-            variables["tools"] = tools;
-        }
+        variables["tools"] = tools;
         return Render(variables);
     }
 }
