@@ -12,24 +12,32 @@ public sealed class ChatTemplate
     private readonly SourceText _source;
     private readonly IReadOnlyList<Stmt> _body;
 
-    private ChatTemplate(SourceText source, IReadOnlyList<Stmt> body)
+    private ChatTemplate(SourceText source, IReadOnlyList<Stmt> body, Func<DateTime> clock)
     {
         _source = source;
         _body = body;
+        Clock = clock;
     }
 
     /// <summary>The name used in error messages.</summary>
     public string Name => _source.Name;
 
-    /// <summary>The clock behind <c>strftime_now</c>; tests pin it.</summary>
-    public Func<DateTime> Clock { get; init; } = static () => DateTime.Now;
+    /// <summary>The clock behind <c>strftime_now</c> (local time, as transformers' datetime.now()).</summary>
+    public Func<DateTime> Clock { get; }
+
+    /// <summary>The same compiled template reading time from <paramref name="clock"/>, e.g. to pin dates.</summary>
+    public ChatTemplate WithClock(Func<DateTime> clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return new ChatTemplate(_source, _body, clock);
+    }
 
     /// <exception cref="TemplateSyntaxException">The source is malformed or uses an unsupported construct.</exception>
     public static ChatTemplate Parse(string source, string name = "chat_template")
     {
         ArgumentNullException.ThrowIfNull(source);
         var text = new SourceText(source, name);
-        return new ChatTemplate(text, TemplateParser.Parse(text));
+        return new ChatTemplate(text, TemplateParser.Parse(text), static () => DateTime.Now);
     }
 
     /// <summary>Renders with the given variables (see <see cref="TemplateValue.Normalize"/> for the value types).</summary>

@@ -120,10 +120,11 @@ internal static class TemplateFilters
                 return unique.ToArray();
             case "abs":
                 args.Expect(name);
-                return PythonOps.IsInteger(value) ? Math.Abs(PythonOps.ToLong(value)) : Math.Abs(PythonOps.ToDouble(value));
+                return PythonOps.IsInteger(value) ? (object)Math.Abs(PythonOps.ToLong(value)) : Math.Abs(PythonOps.ToDouble(value));
             case "round":
+                // jinja2 do_round with method="common" calls Python round(), which rounds half to even.
                 args.Expect(name, "precision");
-                return Math.Round(PythonOps.ToDouble(value), (int)PythonOps.ToLong(args.Get(0, "precision", 0L)), MidpointRounding.AwayFromZero);
+                return Math.Round(PythonOps.ToDouble(value), (int)PythonOps.ToLong(args.Get(0, "precision", 0L)), MidpointRounding.ToEven);
             case "safe":
                 args.Expect(name);
                 return value;
