@@ -1,0 +1,80 @@
+using System.Text.Json;
+
+namespace DeepSeek.Sdk.Tokenization.Templates;
+
+/// <summary>
+/// Converts inputs into the values templates see: <c>null</c>, <c>bool</c>, <c>long</c>,
+/// <c>double</c>, <c>string</c>, lists and string-keyed dictionaries (key order kept, since
+/// <c>tojson</c> prints keys in insertion order).
+/// </summary>
+public static class TemplateValue
+{
+    /// <summary>A JSON value (a message, a tool schema) as a template value; integers stay integers.</summary>
+    public static object? FromJson(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            case JsonValueKind.String:
+                return element.GetString();
+            case JsonValueKind.Number:
+                return element.TryGetInt64(out long l) ? l : element.GetDouble();
+            case JsonValueKind.Array:
+                var list = new List<object?>(element.GetArrayLength());
+                foreach (var item in element.EnumerateArray())
+                {
+                    list.Add(FromJson(item));
+                }
+                return list;
+            case JsonValueKind.Object:
+                var dict = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    dict[property.Name] = FromJson(property.Value);
+                }
+                return dict;
+            default:
+                throw new ArgumentException($"JSON value of kind {element.ValueKind} cannot be a template value", nameof(element));
+        }
+    }
+
+    /// <summary>
+    /// Checks and normalises a caller's value: int and other integers become long, float becomes
+    /// double, lists and dictionaries are copied. Anything else is rejected, naming where it was.
+    /// </summary>
+    public static object? Normalize(object? value, string path = "value") => value switch
+    {
+        null or bool or long or double or string => value,
+        int or short or sbyte or byte or ushort or uint => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+        float f => (double)f,
+        JsonElement json => FromJson(json),
+        IReadOnlyDictionary<string, object?> dict => NormalizeDict(dict, path),
+        IReadOnlyList<object?> list => NormalizeList(list, path),
+        _ => throw new ArgumentException($"{path}: a {value.GetType().Name} cannot be a template value; use null, bool, long, double, string, IReadOnlyList<object?> or IReadOnlyDictionary<string, object?>", nameof(value)),
+    };
+
+    private static OrderedDictionary<string, object?> NormalizeDict(IReadOnlyDictionary<string, object?> dict, string path)
+    {
+        var copy = new OrderedDictionary<string, object?>(dict.Count, StringComparer.Ordinal);
+        foreach (var (key, item) in dict)
+        {
+            copy[key] = Normalize(item, $"{path}.{key}");
+        }
+        return copy;
+    }
+
+    private static object?[] NormalizeList(IReadOnlyList<object?> list, string path)
+    {
+        var copy = new object?[list.Count];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            copy[i] = Normalize(list[i], $"{path}[{i}]");
+        }
+        return copy;
+    }
+}
