@@ -11,6 +11,7 @@ public static class DeepSeekCli
     public static RootCommand Build(IAnsiConsole console)
     {
         var root = new RootCommand("DeepSeek.Sdk: run DeepSeek models locally, on CPU or NVIDIA GPU, from .NET.");
+        root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
         return root;
     }
