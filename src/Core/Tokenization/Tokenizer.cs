@@ -316,6 +316,35 @@ public sealed class Tokenizer
         }
     }
 
+    /// <summary>The pre-tokens of a text free of added tokens, as the BPE model sees them (for diagnostics and tests).</summary>
+    internal List<string> PreTokenize(string text)
+    {
+        var scratch = new EncodeScratch();
+        var pieces = new List<string>();
+        ReadOnlySpan<char> view = text;
+        int[]? offsets = null;
+        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
+        {
+            var proxy = scratch.Proxy(text.Length);
+            offsets = scratch.ProxyOffsets(text.Length + 1);
+            view = proxy.AsSpan(0, CodePointProxy.Build(text, proxy, offsets));
+        }
+        scratch.Pieces.Add(new PreTokenPiece(0, view.Length, false));
+        foreach (var step in _preTokenizers)
+        {
+            scratch.NextPieces.Clear();
+            step.Split(view, scratch.Pieces, scratch.NextPieces, scratch);
+            scratch.SwapPieces();
+        }
+        foreach (var piece in scratch.Pieces)
+        {
+            int start = offsets is null ? piece.Start : offsets[piece.Start];
+            int end = offsets is null ? piece.Start + piece.Length : offsets[piece.Start + piece.Length];
+            pieces.Add((piece.PrefixSpace ? " " : "") + text[start..end]);
+        }
+        return pieces;
+    }
+
     /// <summary>
     /// The text of <paramref name="ids"/>: the ByteLevel decoder's bytes, read as UTF-8 with each
     /// maximal invalid subsequence replaced by U+FFFD (as Rust's String::from_utf8_lossy does).
