@@ -12,6 +12,8 @@ namespace DeepSeek.Sdk.Tokenization;
 /// </summary>
 internal static class TokenizerJsonReader
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> CompiledPatterns = new(StringComparer.Ordinal);
+
     public static TokenizerDefinition Read(ReadOnlyMemory<byte> json, string file)
     {
         JsonDocument document;
@@ -26,8 +28,12 @@ internal static class TokenizerJsonReader
         using (document)
         {
             var root = document.RootElement;
-            var model = ReadModel(Required(root, "model", JsonValueKind.Object, file, "$"), file);
-            var added = ReadAddedTokens(root, file);
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new TokenizerFormatException($"{file}: $ must be an object.");
+            var modelElement = Required(root, "model", JsonValueKind.Object, file, "$");
+            string modelType = OptionalString(modelElement, "type", file, "$.model") ?? "BPE";
+            if (modelType != "BPE")
+                throw new TokenizerFormatException($"{file}: $.model.type '{modelType}' is not supported; only BPE is.");
             var normalizer = root.TryGetProperty("normalizer", out var n) ? ReadNormalizer(n, file, "$.normalizer") : null;
             var preTokenizers = new List<PreTokenizer>();
             if (root.TryGetProperty("pre_tokenizer", out var p))
@@ -39,6 +45,8 @@ internal static class TokenizerJsonReader
             if (root.TryGetProperty("post_processor", out var post))
                 ReadPostProcessor(post, file, "$.post_processor", prefix, suffix);
             bool byteLevelDecoder = ReadDecoder(root, file);
+            var model = ReadModel(modelElement, file);
+            var added = ReadAddedTokens(root, file);
             return new TokenizerDefinition(model, added, normalizer, [.. preTokenizers], [.. prefix], [.. suffix], byteLevelDecoder);
         }
     }
@@ -46,9 +54,6 @@ internal static class TokenizerJsonReader
     private static BytePairEncoding ReadModel(JsonElement model, string file)
     {
         const string path = "$.model";
-        string type = OptionalString(model, "type", file, path) ?? "BPE";
-        if (type != "BPE")
-            throw new TokenizerFormatException($"{file}: {path}.type '{type}' is not supported; only BPE is.");
         if (model.TryGetProperty("dropout", out var dropout) && dropout.ValueKind == JsonValueKind.Number && dropout.GetDouble() != 0)
             throw new TokenizerFormatException($"{file}: {path}.dropout must be null or 0 for inference.");
         foreach (var affix in (ReadOnlySpan<string>)["continuing_subword_prefix", "end_of_word_suffix"])
@@ -71,7 +76,7 @@ internal static class TokenizerJsonReader
         Span<char> joined = stackalloc char[256];
         foreach (var merge in mergesElement.EnumerateArray())
         {
-            string leftText, rightText;
+            ReadOnlySpan<char> leftText, rightText;
             if (merge.ValueKind == JsonValueKind.String)
             {
                 // The legacy spelling "left right"; byte-level tokens never contain a space.
@@ -79,8 +84,8 @@ internal static class TokenizerJsonReader
                 int space = text.IndexOf(' ');
                 if (space <= 0 || space == text.Length - 1 || text.IndexOf(' ', space + 1) >= 0)
                     throw new TokenizerFormatException($"{file}: {path}.merges[{rank}] \"{text}\" is not two tokens separated by one space.");
-                leftText = text[..space];
-                rightText = text[(space + 1)..];
+                leftText = text.AsSpan(0, space);
+                rightText = text.AsSpan(space + 1);
             }
             else if (merge.ValueKind == JsonValueKind.Array && merge.GetArrayLength() == 2
                      && merge[0].ValueKind == JsonValueKind.String && merge[1].ValueKind == JsonValueKind.String)
@@ -282,13 +287,17 @@ internal static class TokenizerJsonReader
             source = regex.GetString()!;
         else
             throw new TokenizerFormatException($"{file}: {path} must be {{\"String\": ...}} or {{\"Regex\": ...}}.");
+        if (CompiledPatterns.TryGetValue(source, out var cached))
+            return cached;
         // Astral characters reach patterns as category stand-ins (CodePointProxy); a pattern that
         // spells one out could not match them.
         if (source.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 || source.Contains("\\U", StringComparison.Ordinal) || source.Contains("\\x{", StringComparison.Ordinal))
             throw new TokenizerFormatException($"{file}: {path} names characters outside the Basic Multilingual Plane, which is not supported.");
         try
         {
-            return new Regex(source, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+            // Compiling costs tens of milliseconds per pattern; a compiled Regex is immutable and
+            // thread-safe, so tokenizers loaded later in the process share it.
+            return CompiledPatterns.GetOrAdd(source, new Regex(source, RegexOptions.Compiled | RegexOptions.CultureInvariant));
         }
         catch (ArgumentException e)
         {
