@@ -13,6 +13,7 @@ public static class DeepSeekCli
         var root = new RootCommand("DeepSeek.Sdk: run DeepSeek models locally, on CPU or NVIDIA GPU, from .NET.");
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
+        root.Subcommands.Add(TokenizeCommand.Create(console));
         return root;
     }
 

@@ -5,6 +5,7 @@ public sealed class CaseDispatcher(IReadOnlyList<ICaseVerifier> verifiers)
 {
     public static CaseDispatcher Default { get; } = new(
     [
+        new TokenizersCaseVerifier(),
     ]);
 
     public IReadOnlyList<ICaseVerifier> Verifiers { get; } = verifiers;

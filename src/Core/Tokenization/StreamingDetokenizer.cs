@@ -12,7 +12,7 @@ namespace DeepSeek.Sdk.Tokenization;
 /// included, equals <see cref="Tokenizer.Decode"/> of all ids, and no returned string ends in half
 /// a surrogate pair. Not thread-safe: one instance per generated sequence.
 /// </summary>
-public sealed class StreamingDetokenizer
+public sealed class StreamingDetokenizer : DeepSeek.Sdk.Generation.ITokenTextDecoder
 {
     private readonly Tokenizer _tokenizer;
     private readonly bool _skipSpecialTokens;
@@ -28,7 +28,7 @@ public sealed class StreamingDetokenizer
     }
 
     /// <summary>Adds one id and returns the text it completes (often empty while a character is partial).</summary>
-    public string Append(int id)
+    public string Push(int id)
     {
         if (!_tokenizer.ByteLevelDecoder)
             return AppendJoined(id);

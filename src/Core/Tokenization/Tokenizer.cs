@@ -81,7 +81,7 @@ public sealed class Tokenizer
         BosId = BosToken is null ? null : TokenToId(BosToken);
         EosId = EosToken is null ? null : TokenToId(EosToken);
         PadId = PadToken is null ? null : TokenToId(PadToken);
-        ChatTemplates = config.ChatTemplates;
+        ChatTemplateSources = config.ChatTemplates;
 
         // transformers' LlamaTokenizerFast rebuilds the post-processor from add_bos_token/add_eos_token
         // (update_post_processor), so where tokenizer_config.json states them they decide; otherwise
@@ -112,10 +112,10 @@ public sealed class Tokenizer
         string config = Path.Combine(directory, "tokenizer_config.json");
         var tokenizer = FromFiles(json, File.Exists(config) ? config : null);
         string jinja = Path.Combine(directory, "chat_template.jinja");
-        if (File.Exists(jinja) && !tokenizer.ChatTemplates.ContainsKey("default"))
+        if (File.Exists(jinja) && !tokenizer.ChatTemplateSources.ContainsKey("default"))
         {
-            var templates = new Dictionary<string, string>(tokenizer.ChatTemplates, StringComparer.Ordinal) { ["default"] = File.ReadAllText(jinja) };
-            tokenizer.ChatTemplates = templates;
+            var templates = new Dictionary<string, string>(tokenizer.ChatTemplateSources, StringComparer.Ordinal) { ["default"] = File.ReadAllText(jinja) };
+            tokenizer.ChatTemplateSources = templates;
         }
         return tokenizer;
     }
@@ -179,10 +179,10 @@ public sealed class Tokenizer
     public IReadOnlyList<int> SpecialTokensAfter => _specialSuffix;
 
     /// <summary>Jinja chat template sources by name; a single template is named "default".</summary>
-    public IReadOnlyDictionary<string, string> ChatTemplates { get; private set; }
+    public IReadOnlyDictionary<string, string> ChatTemplateSources { get; private set; }
 
     /// <summary>The "default" chat template source, or null when the tokenizer has none.</summary>
-    public string? ChatTemplate => ChatTemplates.TryGetValue("default", out var template) ? template : null;
+    public string? ChatTemplateSource => ChatTemplateSources.TryGetValue("default", out var template) ? template : null;
 
     internal bool ByteLevelDecoder { get; }
 

@@ -105,6 +105,6 @@ public sealed class SpecialTokenTests
     {
         var tokenizer = TokenizerFixtures.Load(name);
         using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(TokenizerFixtures.ConfigPath(name)));
-        Assert.Equal(config.RootElement.GetProperty("chat_template").GetString(), tokenizer.ChatTemplate);
+        Assert.Equal(config.RootElement.GetProperty("chat_template").GetString(), tokenizer.ChatTemplateSource);
     }
 }

@@ -22,7 +22,7 @@ public sealed class StreamingDetokenizerTests
         var stream = tokenizer.CreateStreamingDetokenizer();
         var pieces = new List<string>();
         foreach (int id in ids)
-            pieces.Add(stream.Append(id));
+            pieces.Add(stream.Push(id));
         Assert.Contains(string.Empty, pieces);
         Assert.Equal("\U0001F469\u200D\U0001F469\u200D\U0001F467", string.Concat(pieces) + stream.Flush());
     }
@@ -35,9 +35,9 @@ public sealed class StreamingDetokenizerTests
         int leading = tokenizer.TokenToId(((char)0xE4).ToString())!.Value;
         int letter = tokenizer.TokenToId("A")!.Value;
         var stream = tokenizer.CreateStreamingDetokenizer();
-        Assert.Equal(string.Empty, stream.Append(leading));
-        Assert.Equal("\uFFFDA", stream.Append(letter));
-        Assert.Equal(string.Empty, stream.Append(leading));
+        Assert.Equal(string.Empty, stream.Push(leading));
+        Assert.Equal("\uFFFDA", stream.Push(letter));
+        Assert.Equal(string.Empty, stream.Push(leading));
         Assert.Equal("\uFFFD", stream.Flush());
         Assert.Equal("\uFFFDA\uFFFD", tokenizer.Decode([leading, letter, leading]));
     }
@@ -57,7 +57,7 @@ public sealed class StreamingDetokenizerTests
         var text = new System.Text.StringBuilder();
         foreach (int id in ids)
         {
-            string piece = stream.Append(id);
+            string piece = stream.Push(id);
             AssertWellFormed(piece);
             text.Append(piece);
         }

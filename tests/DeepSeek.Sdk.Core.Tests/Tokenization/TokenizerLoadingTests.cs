@@ -16,7 +16,7 @@ public sealed class TokenizerLoadingTests
             var fromDirectory = Tokenizer.FromDirectory(directory);
             var fromFiles = TokenizerFixtures.Load("qwen3");
             Assert.Equal(fromFiles.Encode("Hello, 世界 <think>"), fromDirectory.Encode("Hello, 世界 <think>"));
-            Assert.Equal(fromFiles.ChatTemplate, fromDirectory.ChatTemplate);
+            Assert.Equal(fromFiles.ChatTemplateSource, fromDirectory.ChatTemplateSource);
         }
         finally
         {
@@ -33,8 +33,8 @@ public sealed class TokenizerLoadingTests
             """;
         using var json = File.OpenRead(TokenizerFixtures.JsonPath("deepseek_v3"));
         var tokenizer = Tokenizer.FromStreams(json, new MemoryStream(Encoding.UTF8.GetBytes(config)));
-        Assert.Equal("{{ a }}", tokenizer.ChatTemplate);
-        Assert.Equal("{{ b }}", tokenizer.ChatTemplates["tool_use"]);
+        Assert.Equal("{{ a }}", tokenizer.ChatTemplateSource);
+        Assert.Equal("{{ b }}", tokenizer.ChatTemplateSources["tool_use"]);
         Assert.Equal(0, tokenizer.BosId);
         Assert.Null(tokenizer.EosToken);
         // Without add_bos_token in the config, tokenizer.json's ByteLevel post-processor adds nothing.
