@@ -20,6 +20,7 @@ public static class TokenizeCommand
     public static int Run(IAnsiConsole console, string modelDirectory, string text, bool addSpecialTokens)
     {
         Tokenizer tokenizer;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             tokenizer = Tokenizer.FromDirectory(modelDirectory);
@@ -30,6 +31,7 @@ public static class TokenizeCommand
             return 1;
         }
 
+        console.MarkupLineInterpolated($"[grey]loaded a {tokenizer.VocabularySize}-token vocabulary in {watch.ElapsedMilliseconds} ms[/]");
         int[] ids = tokenizer.Encode(text, addSpecialTokens);
         var table = new Table().AddColumns("#", "id", "piece", "text");
         for (int i = 0; i < ids.Length; i++)
