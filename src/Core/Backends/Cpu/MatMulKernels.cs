@@ -1,0 +1,157 @@
+using DeepSeek.Sdk.Tensors;
+
+namespace DeepSeek.Sdk.Backends.Cpu;
+
+/// <summary><c>y[m, n] = x[m, k] · w[n, k]^T (+ bias[n])</c>, the layout of torch.nn.Linear. Decode shapes
+/// (few rows of x) stream each weight row once from memory and are bandwidth-bound; prefill shapes convert
+/// two weight rows at a time into per-thread F32 scratch and reuse them across every x row in 4×2 register
+/// tiles, so the conversion is paid once per weight row. FP8 weights follow DeepSeek-V3's block scaling:
+/// the dot is accumulated per k-block and multiplied by that tile's scale (inference/kernel.py fp8_gemm).</summary>
+public static unsafe class MatMulKernels
+{
+    /// <summary>Rows of x up to which the streaming (decode) path is used.</summary>
+    public const int DecodeMaxRows = 4;
+
+    // Below this many multiply-adds the wake-up of a worker costs more than it saves.
+    private const long MinParallelMacs = 1 << 16;
+    // Each task should stream at least this many weight bytes.
+    private const int MinTaskBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static float[]? t_scratch;
+
+    public static void MatMul(CpuThreadPool pool, float* x, int m, in WeightMatrix w, float* bias, float* y)
+    {
+        switch (w.DType)
+        {
+            case DType.F32: Run<F32Loader>(pool, x, m, w, bias, y); break;
+            case DType.BF16: Run<BF16Loader>(pool, x, m, w, bias, y); break;
+            case DType.F16: Run<F16Loader>(pool, x, m, w, bias, y); break;
+            case DType.F8E4M3: Run<F8E4M3Loader>(pool, x, m, w, bias, y); break;
+            default: throw new NotSupportedException($"MatMul weight dtype {w.DType}.");
+        }
+    }
+
+    private static void Run<TLoader>(CpuThreadPool pool, float* x, int m, in WeightMatrix w, float* bias, float* y)
+        where TLoader : struct, IWeightLoader
+    {
+        if (m == 0 || w.Rows == 0) return;
+        long macs = (long)m * w.Rows * w.Cols;
+        long rowBytes = Math.Max(1L, (long)w.Cols * TLoader.ElementSize);
+        if (m <= DecodeMaxRows)
+        {
+            var work = new DecodeWork<TLoader> { X = x, M = m, W = w, Bias = bias, Y = y };
+            int minChunk = macs < MinParallelMacs ? w.Rows : (int)Math.Clamp(MinTaskBytes / rowBytes, 1, w.Rows);
+            pool.Run(ref work, w.Rows, minChunk);
+        }
+        else
+        {
+            var work = new PrefillWork<TLoader> { X = x, M = m, W = w, Bias = bias, Y = y };
+            int pairs = (w.Rows + 1) / 2;
+            pool.Run(ref work, pairs, macs < MinParallelMacs ? pairs : 1);
+        }
+    }
+
+    private struct DecodeWork<TLoader> : IRangeWork
+        where TLoader : struct, IWeightLoader
+    {
+        public float* X;
+        public int M;
+        public WeightMatrix W;
+        public float* Bias;
+        public float* Y;
+
+        public readonly void Execute(int start, int end)
+        {
+            int k = W.Cols, n = W.Rows;
+            for (int row = start; row < end; row++)
+            {
+                byte* wRow = W.Row(row);
+                float b = Bias == null ? 0f : Bias[row];
+                for (int i = 0; i < M; i++)
+                {
+                    float* xRow = X + (long)i * k;
+                    float dot = W.Scales == null ? DotKernels.Dot<TLoader>(xRow, wRow, k) : ScaledDot(xRow, wRow, row);
+                    Y[(long)i * n + row] = dot + b;
+                }
+            }
+        }
+
+        private readonly float ScaledDot(float* xRow, byte* wRow, int row)
+        {
+            float* scales = W.ScaleRow(row);
+            int k = W.Cols, block = W.BlockCols;
+            float sum = 0;
+            for (int kb = 0, start = 0; start < k; kb++, start += block)
+            {
+                int length = Math.Min(block, k - start);
+                sum += DotKernels.Dot<TLoader>(xRow + start, wRow + (long)start * TLoader.ElementSize, length) * scales[kb];
+            }
+            return sum;
+        }
+    }
+
+    private struct PrefillWork<TLoader> : IRangeWork
+        where TLoader : struct, IWeightLoader
+    {
+        public float* X;
+        public int M;
+        public WeightMatrix W;
+        public float* Bias;
+        public float* Y;
+
+        public readonly void Execute(int start, int end)
+        {
+            int k = W.Cols, n = W.Rows;
+            var scratch = t_scratch;
+            if (scratch is null || scratch.Length < 2 * k) t_scratch = scratch = new float[Math.Max(2 * k, 64)];
+            float* tile = stackalloc float[8];
+            fixed (float* w0 = scratch)
+            {
+                float* w1 = w0 + k;
+                for (int pair = start; pair < end; pair++)
+                {
+                    int r0 = 2 * pair;
+                    bool hasSecond = r0 + 1 < n;
+                    ConvertRow(r0, w0);
+                    // An odd last row pairs with a copy of itself; the duplicate results are discarded.
+                    ConvertRow(hasSecond ? r0 + 1 : r0, w1);
+                    float b0 = Bias == null ? 0f : Bias[r0];
+                    float b1 = Bias == null || !hasSecond ? 0f : Bias[r0 + 1];
+                    int i = 0;
+                    for (; i <= M - 4; i += 4)
+                    {
+                        DotKernels.Tile4x2(X + (long)i * k, k, w0, k, k, tile);
+                        for (int t = 0; t < 4; t++)
+                        {
+                            float* yRow = Y + (long)(i + t) * n;
+                            yRow[r0] = tile[2 * t] + b0;
+                            if (hasSecond) yRow[r0 + 1] = tile[2 * t + 1] + b1;
+                        }
+                    }
+                    for (; i < M; i++)
+                    {
+                        float* xRow = X + (long)i * k;
+                        float* yRow = Y + (long)i * n;
+                        yRow[r0] = DotKernels.Dot<F32Loader>(xRow, (byte*)w0, k) + b0;
+                        if (hasSecond) yRow[r0 + 1] = DotKernels.Dot<F32Loader>(xRow, (byte*)w1, k) + b1;
+                    }
+                }
+            }
+        }
+
+        private readonly void ConvertRow(int row, float* dst)
+        {
+            byte* src = W.Row(row);
+            if (W.Scales == null)
+            {
+                DotKernels.Convert<TLoader>(src, dst, W.Cols, 1f);
+                return;
+            }
+            float* scales = W.ScaleRow(row);
+            int k = W.Cols, block = W.BlockCols;
+            for (int kb = 0, start = 0; start < k; kb++, start += block)
+                DotKernels.Convert<TLoader>(src + (long)start * TLoader.ElementSize, dst + start, Math.Min(block, k - start), scales[kb]);
+        }
+    }
+}
