@@ -1,0 +1,233 @@
+using DeepSeek.Sdk.Tensors;
+
+namespace DeepSeek.Sdk.Backends.Cpu;
+
+/// <summary>The host backend: tensors in <see cref="HostStorage"/>, kernels run synchronously on the calling
+/// thread plus a persistent <see cref="CpuThreadPool"/>. Validates arguments and delegates to the kernel classes.</summary>
+public sealed unsafe class CpuBackend : IBackend
+{
+    private readonly CpuThreadPool _pool;
+
+    /// <param name="threadCount">Threads for parallel kernels; 0 means Environment.ProcessorCount.</param>
+    public CpuBackend(int threadCount = 0) => _pool = new CpuThreadPool(threadCount);
+
+    public Device Device => Device.Cpu;
+
+    public int ThreadCount => _pool.ThreadCount;
+
+    public Tensor Allocate(DType dtype, Shape shape) => Tensor.Zeros(dtype, shape);
+
+    public Tensor Upload(Tensor host)
+    {
+        TensorChecks.Host(host, nameof(Upload), nameof(host));
+        return host;
+    }
+
+    public void CopyToHost(Tensor source, Tensor destination)
+    {
+        TensorChecks.Host(source, nameof(CopyToHost), nameof(source));
+        TensorChecks.Type(destination, source.DType, nameof(CopyToHost), nameof(destination));
+        TensorChecks.SameShape(source, destination, nameof(CopyToHost), nameof(source), nameof(destination));
+        Buffer.MemoryCopy(source.DataPointer, destination.DataPointer, destination.ByteCount, source.ByteCount);
+    }
+
+    public void Synchronize()
+    {
+    }
+
+    public void MatMul(Tensor x, Tensor weight, Tensor? bias, Tensor y)
+    {
+        const string op = nameof(MatMul);
+        TensorChecks.Type(x, DType.F32, op, nameof(x));
+        TensorChecks.Type(y, DType.F32, op, nameof(y));
+        TensorChecks.Host(weight, op, nameof(weight));
+        if (weight.Rank != 2) throw new ArgumentException($"{op}: weight {weight.Shape} must be 2-D [out, in].", nameof(weight));
+        int n = weight.Shape[0], k = weight.Shape[1];
+        TensorChecks.Features(x, k, op, nameof(x));
+        TensorChecks.Features(y, n, op, nameof(y));
+        int m = TensorChecks.Rows(x);
+        if (TensorChecks.Rows(y) != m) throw new ArgumentException($"{op}: y {y.Shape} must have the {m} rows of x {x.Shape}.", nameof(y));
+        float* biasPtr = null;
+        if (bias is not null)
+        {
+            TensorChecks.Type(bias, DType.F32, op, nameof(bias));
+            if (bias.ElementCount != n) throw new ArgumentException($"{op}: bias {bias.Shape} must have {n} values.", nameof(bias));
+            biasPtr = (float*)bias.DataPointer;
+        }
+        WeightMatrix w;
+        if (weight.Scales is { } scales)
+        {
+            scales.Validate(weight.Shape, "weight");
+            TensorChecks.Host(scales.Scales, op, "weight.Scales");
+            w = new WeightMatrix(weight.DataPointer, weight.DType, n, k, (float*)scales.Scales.DataPointer, scales.BlockRows, scales.BlockCols);
+        }
+        else
+        {
+            w = new WeightMatrix(weight.DataPointer, weight.DType, n, k);
+        }
+        MatMulKernels.MatMul(_pool, (float*)x.DataPointer, m, w, biasPtr, (float*)y.DataPointer);
+    }
+
+    public void RmsNorm(Tensor x, Tensor weight, float eps, Tensor y)
+    {
+        const string op = nameof(RmsNorm);
+        CheckUnary(x, y, op);
+        TensorChecks.Host(weight, op, nameof(weight));
+        if (weight.DType is not (DType.F32 or DType.BF16)) throw new ArgumentException($"{op}: weight must be F32 or BF16, got {weight.DType}.", nameof(weight));
+        int cols = x.Shape[-1];
+        if (weight.ElementCount != cols) throw new ArgumentException($"{op}: weight {weight.Shape} must have {cols} values.", nameof(weight));
+        NormKernels.RmsNorm((float*)x.DataPointer, TensorChecks.Rows(x), cols, weight.DataPointer, weight.DType == DType.BF16, eps, (float*)y.DataPointer);
+    }
+
+    public void LayerNorm(Tensor x, Tensor weight, Tensor? bias, float eps, Tensor y)
+    {
+        const string op = nameof(LayerNorm);
+        CheckUnary(x, y, op);
+        int cols = x.Shape[-1];
+        TensorChecks.Type(weight, DType.F32, op, nameof(weight));
+        if (weight.ElementCount != cols) throw new ArgumentException($"{op}: weight {weight.Shape} must have {cols} values.", nameof(weight));
+        float* biasPtr = null;
+        if (bias is not null)
+        {
+            TensorChecks.Type(bias, DType.F32, op, nameof(bias));
+            if (bias.ElementCount != cols) throw new ArgumentException($"{op}: bias {bias.Shape} must have {cols} values.", nameof(bias));
+            biasPtr = (float*)bias.DataPointer;
+        }
+        NormKernels.LayerNorm((float*)x.DataPointer, TensorChecks.Rows(x), cols, (float*)weight.DataPointer, biasPtr, eps, (float*)y.DataPointer);
+    }
+
+    public void Silu(Tensor x, Tensor y)
+    {
+        CheckUnary(x, y, nameof(Silu));
+        ActivationKernels.Silu((float*)x.DataPointer, (float*)y.DataPointer, x.ElementCount);
+    }
+
+    public void SwiGlu(Tensor gate, Tensor up, Tensor y)
+    {
+        CheckUnary(gate, y, nameof(SwiGlu));
+        TensorChecks.Type(up, DType.F32, nameof(SwiGlu), nameof(up));
+        TensorChecks.SameShape(gate, up, nameof(SwiGlu), nameof(gate), nameof(up));
+        ActivationKernels.SwiGlu((float*)gate.DataPointer, (float*)up.DataPointer, (float*)y.DataPointer, y.ElementCount);
+    }
+
+    public void Gelu(Tensor x, Tensor y, GeluApproximation approximation)
+    {
+        CheckUnary(x, y, nameof(Gelu));
+        ActivationKernels.Gelu((float*)x.DataPointer, (float*)y.DataPointer, x.ElementCount, approximation);
+    }
+
+    public void Softmax(Tensor x, Tensor y, float scale = 1f, Tensor? validLengths = null)
+    {
+        const string op = nameof(Softmax);
+        CheckUnary(x, y, op);
+        int rows = TensorChecks.Rows(x);
+        int* lengths = null;
+        if (validLengths is not null)
+        {
+            TensorChecks.Type(validLengths, DType.I32, op, nameof(validLengths));
+            if (validLengths.ElementCount != rows) throw new ArgumentException($"{op}: validLengths {validLengths.Shape} must have one value per row ({rows}).", nameof(validLengths));
+            lengths = (int*)validLengths.DataPointer;
+        }
+        SoftmaxKernels.Softmax((float*)x.DataPointer, rows, x.Shape[-1], scale, lengths, (float*)y.DataPointer);
+    }
+
+    public void ApplyRotary(Tensor x, Tensor positions, Tensor cos, Tensor sin, RotaryLayout layout, int rotaryOffset = 0)
+    {
+        const string op = nameof(ApplyRotary);
+        TensorChecks.Type(x, DType.F32, op, nameof(x));
+        TensorChecks.Type(positions, DType.I32, op, nameof(positions));
+        TensorChecks.Type(cos, DType.F32, op, nameof(cos));
+        TensorChecks.Type(sin, DType.F32, op, nameof(sin));
+        if (x.Rank != 3) throw new ArgumentException($"{op}: x {x.Shape} must be [tokens, heads, headDim].", nameof(x));
+        if (cos.Rank != 2) throw new ArgumentException($"{op}: cos {cos.Shape} must be [maxPositions, rotaryDim / 2].", nameof(cos));
+        TensorChecks.SameShape(cos, sin, op, nameof(cos), nameof(sin));
+        int rotaryDim = 2 * cos.Shape[1], headDim = x.Shape[2];
+        if (rotaryOffset < 0 || rotaryOffset + rotaryDim > headDim)
+            throw new ArgumentException($"{op}: rotary features [{rotaryOffset}, {rotaryOffset + rotaryDim}) do not fit a head of {headDim}.", nameof(rotaryOffset));
+        if (positions.ElementCount != x.Shape[0])
+            throw new ArgumentException($"{op}: positions {positions.Shape} must have one value per token ({x.Shape[0]}).", nameof(positions));
+        RotaryKernels.Apply((float*)x.DataPointer, x.Shape[0], x.Shape[1], headDim, rotaryOffset, rotaryDim,
+            (int*)positions.DataPointer, (float*)cos.DataPointer, (float*)sin.DataPointer, cos.Shape[0], layout);
+    }
+
+    public void Embedding(Tensor ids, Tensor table, Tensor y)
+    {
+        const string op = nameof(Embedding);
+        TensorChecks.Host(ids, op, nameof(ids));
+        if (ids.DType is not (DType.I32 or DType.I64)) throw new ArgumentException($"{op}: ids must be I32 or I64, got {ids.DType}.", nameof(ids));
+        TensorChecks.Host(table, op, nameof(table));
+        if (table.Rank != 2) throw new ArgumentException($"{op}: table {table.Shape} must be [vocab, hidden].", nameof(table));
+        TensorChecks.Type(y, DType.F32, op, nameof(y));
+        TensorChecks.Features(y, table.Shape[1], op, nameof(y));
+        if (TensorChecks.Rows(y) != ids.ElementCount) throw new ArgumentException($"{op}: y {y.Shape} must have one row per id ({ids.ElementCount}).", nameof(y));
+        EmbeddingKernels.Gather(ids.DataPointer, ids.DType == DType.I64, (int)ids.ElementCount, table.DataPointer, table.DType, table.Shape[0], table.Shape[1], (float*)y.DataPointer);
+    }
+
+    public void Argmax(Tensor x, Tensor indices)
+    {
+        TensorChecks.Type(x, DType.F32, nameof(Argmax), nameof(x));
+        TensorChecks.Type(indices, DType.I32, nameof(Argmax), nameof(indices));
+        int rows = TensorChecks.Rows(x);
+        if (indices.ElementCount != rows || x.Shape[-1] == 0) throw new ArgumentException($"{nameof(Argmax)}: indices {indices.Shape} must have one value per non-empty row of x {x.Shape}.", nameof(indices));
+        SelectionKernels.Argmax((float*)x.DataPointer, rows, x.Shape[-1], (int*)indices.DataPointer);
+    }
+
+    public void TopK(Tensor x, Tensor values, Tensor indices)
+    {
+        const string op = nameof(TopK);
+        TensorChecks.Type(x, DType.F32, op, nameof(x));
+        TensorChecks.Type(values, DType.F32, op, nameof(values));
+        TensorChecks.Type(indices, DType.I32, op, nameof(indices));
+        TensorChecks.SameShape(values, indices, op, nameof(values), nameof(indices));
+        int rows = TensorChecks.Rows(x), k = values.Shape[-1];
+        if (k < 1 || k > x.Shape[-1] || TensorChecks.Rows(values) != rows)
+            throw new ArgumentException($"{op}: values {values.Shape} must be [rows of x, k] with 1 <= k <= {x.Shape[-1]}.", nameof(values));
+        SelectionKernels.TopK((float*)x.DataPointer, rows, x.Shape[-1], k, (float*)values.DataPointer, (int*)indices.DataPointer);
+    }
+
+    public void Add(Tensor a, Tensor b, Tensor y) => Binary(a, b, y, nameof(Add), multiply: false);
+
+    public void Mul(Tensor a, Tensor b, Tensor y) => Binary(a, b, y, nameof(Mul), multiply: true);
+
+    public void Scale(Tensor x, float scale, Tensor y)
+    {
+        CheckUnary(x, y, nameof(Scale));
+        ElementwiseKernels.Scale((float*)x.DataPointer, scale, (float*)y.DataPointer, x.ElementCount);
+    }
+
+    public void AddScaled(Tensor a, Tensor b, float scale, Tensor y)
+    {
+        CheckUnary(a, y, nameof(AddScaled));
+        TensorChecks.Type(b, DType.F32, nameof(AddScaled), nameof(b));
+        TensorChecks.SameShape(a, b, nameof(AddScaled), nameof(a), nameof(b));
+        ElementwiseKernels.AddScaled((float*)a.DataPointer, (float*)b.DataPointer, scale, (float*)y.DataPointer, a.ElementCount);
+    }
+
+    public void Convert(Tensor source, Tensor destination)
+    {
+        TensorChecks.Host(source, nameof(Convert), nameof(source));
+        TensorChecks.Host(destination, nameof(Convert), nameof(destination));
+        TensorChecks.SameShape(source, destination, nameof(Convert), nameof(source), nameof(destination));
+        if (source.Scales is not null) throw new ArgumentException($"{nameof(Convert)}: block-scaled sources need MatMul or a dequantizing load, not a plain conversion.", nameof(source));
+        ElementwiseKernels.Convert(source.DataPointer, source.DType, destination.DataPointer, destination.DType, source.ElementCount);
+    }
+
+    public void Dispose() => _pool.Dispose();
+
+    private static void CheckUnary(Tensor x, Tensor y, string op)
+    {
+        TensorChecks.Type(x, DType.F32, op, nameof(x));
+        TensorChecks.Type(y, DType.F32, op, nameof(y));
+        TensorChecks.SameShape(x, y, op, nameof(x), nameof(y));
+    }
+
+    private static void Binary(Tensor a, Tensor b, Tensor y, string op, bool multiply)
+    {
+        CheckUnary(a, y, op);
+        TensorChecks.Type(b, DType.F32, op, nameof(b));
+        if (b.Shape != a.Shape && b.ElementCount != a.Shape[-1])
+            throw new ArgumentException($"{op}: b {b.Shape} must have a's shape {a.Shape} or be one row of {a.Shape[-1]}.", nameof(b));
+        if (multiply) ElementwiseKernels.Mul((float*)a.DataPointer, (float*)b.DataPointer, b.ElementCount, (float*)y.DataPointer, a.ElementCount);
+        else ElementwiseKernels.Add((float*)a.DataPointer, (float*)b.DataPointer, b.ElementCount, (float*)y.DataPointer, a.ElementCount);
+    }
+}

@@ -1,0 +1,73 @@
+using DeepSeek.Sdk.Tensors;
+
+namespace DeepSeek.Sdk.Backends;
+
+/// <summary>Tensors and kernels on one device. Models call only this interface, so a CUDA backend (device
+/// memory, work queued on a stream) plugs in without model changes: every operation writes into an output
+/// the caller allocated once, may run asynchronously, and results are visible on the host after
+/// <see cref="CopyToHost"/> (which synchronizes) or <see cref="Synchronize"/>. Operations work on rows of
+/// contiguous tensors: the last axis is the feature axis, all leading axes are rows.</summary>
+public interface IBackend : IDisposable
+{
+    Device Device { get; }
+
+    /// <summary>A zeroed, contiguous tensor on this device.</summary>
+    Tensor Allocate(DType dtype, Shape shape);
+
+    /// <summary>A device copy of a host tensor (the same tensor when the device is the host), keeping block scales.</summary>
+    Tensor Upload(Tensor host);
+
+    /// <summary>Copies a device tensor into a host tensor of the same dtype and shape, after pending work.</summary>
+    void CopyToHost(Tensor source, Tensor destination);
+
+    /// <summary>Waits for all queued work.</summary>
+    void Synchronize();
+
+    /// <summary><c>y[.., n] = x[.., k] · w[n, k]^T (+ bias[n])</c>; x, y, bias F32; w F32, BF16, F16, or F8E4M3 with block scales.</summary>
+    void MatMul(Tensor x, Tensor weight, Tensor? bias, Tensor y);
+
+    /// <summary>RMSNorm over the last axis; weight F32 or BF16.</summary>
+    void RmsNorm(Tensor x, Tensor weight, float eps, Tensor y);
+
+    /// <summary>LayerNorm over the last axis; weight and optional bias F32.</summary>
+    void LayerNorm(Tensor x, Tensor weight, Tensor? bias, float eps, Tensor y);
+
+    void Silu(Tensor x, Tensor y);
+
+    /// <summary><c>y = silu(gate) * up</c>.</summary>
+    void SwiGlu(Tensor gate, Tensor up, Tensor y);
+
+    void Gelu(Tensor x, Tensor y, GeluApproximation approximation);
+
+    /// <summary>Softmax of <c>x * scale</c> over the last axis, restricted to the first validLengths[row]
+    /// columns (I32, one per row; null for all), the rest set to 0.</summary>
+    void Softmax(Tensor x, Tensor y, float scale = 1f, Tensor? validLengths = null);
+
+    /// <summary>Rotates x [tokens, heads, headDim] in place over features [rotaryOffset, rotaryOffset + rotaryDim)
+    /// of each head, rotaryDim = 2 * cos.Shape[1], at positions (I32 [tokens]), with F32 cos/sin tables
+    /// [maxPositions, rotaryDim / 2].</summary>
+    void ApplyRotary(Tensor x, Tensor positions, Tensor cos, Tensor sin, RotaryLayout layout, int rotaryOffset = 0);
+
+    /// <summary>Gathers table rows (F32, BF16 or F16) for ids (I32 or I64) into F32 y [.., cols].</summary>
+    void Embedding(Tensor ids, Tensor table, Tensor y);
+
+    /// <summary>Index (I32) of each row's maximum; ties to the lower index.</summary>
+    void Argmax(Tensor x, Tensor indices);
+
+    /// <summary>The k = values.Shape[-1] largest values of each row, descending, and their I32 indices.</summary>
+    void TopK(Tensor x, Tensor values, Tensor indices);
+
+    /// <summary><c>y = a + b</c>; b has a's shape or is one row broadcast over a's rows.</summary>
+    void Add(Tensor a, Tensor b, Tensor y);
+
+    /// <summary><c>y = a * b</c>; b has a's shape or is one row broadcast over a's rows.</summary>
+    void Mul(Tensor a, Tensor b, Tensor y);
+
+    void Scale(Tensor x, float scale, Tensor y);
+
+    /// <summary><c>y = a + scale * b</c>.</summary>
+    void AddScaled(Tensor a, Tensor b, float scale, Tensor y);
+
+    /// <summary>Copies source into destination of the same shape, converting dtype (F32 to/from BF16/F16, FP8 to F32).</summary>
+    void Convert(Tensor source, Tensor destination);
+}
