@@ -1,0 +1,105 @@
+using System.Text.Json;
+
+namespace DeepSeek.Sdk.Configs;
+
+/// <summary>Strict, typed access to one JSON object of a config file. Unknown fields are ignored (configs carry
+/// many training-only fields); known fields must have the right JSON type, and numbers meant as integers
+/// must be integers. Every failure is a <see cref="ConfigException"/> naming the file and the dotted field.</summary>
+internal readonly struct ConfigJson
+{
+    private readonly JsonElement _object;
+
+    public ConfigJson(JsonElement value, string filePath, string prefix)
+    {
+        FilePath = filePath;
+        Prefix = prefix;
+        if (value.ValueKind != JsonValueKind.Object)
+            throw new ConfigException($"must be a JSON object, got {value.ValueKind}", filePath, prefix.Length == 0 ? null : prefix);
+        _object = value;
+    }
+
+    public string FilePath { get; }
+
+    public string Prefix { get; }
+
+    public string FieldName(string name) => Prefix.Length == 0 ? name : Prefix + "." + name;
+
+    public ConfigException Error(string name, string message) => new(message, FilePath, FieldName(name));
+
+    /// <summary>The field's value, or null when it is absent or JSON null.</summary>
+    public JsonElement? Find(string name) =>
+        _object.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+
+    public bool Has(string name) => Find(name) is not null;
+
+    public int RequiredInt(string name) => Find(name) is { } v ? AsInt(name, v) : throw Error(name, "is required");
+
+    public int Int(string name, int fallback) => Find(name) is { } v ? AsInt(name, v) : fallback;
+
+    public int? NullableInt(string name) => Find(name) is { } v ? AsInt(name, v) : null;
+
+    public int PositiveInt(string name) => Positive(name, RequiredInt(name));
+
+    public int PositiveInt(string name, int fallback) => Positive(name, Int(name, fallback));
+
+    public double Double(string name, double fallback) => Find(name) is { } v ? AsDouble(name, v) : fallback;
+
+    public double? NullableDouble(string name) => Find(name) is { } v ? AsDouble(name, v) : null;
+
+    public bool Bool(string name, bool fallback)
+    {
+        if (Find(name) is not { } v) return fallback;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Error(name, $"must be true or false, got {v.GetRawText()}"),
+        };
+    }
+
+    public string? String(string name)
+    {
+        if (Find(name) is not { } v) return null;
+        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error(name, $"must be a string, got {v.GetRawText()}");
+    }
+
+    public string RequiredString(string name) => String(name) ?? throw Error(name, "is required");
+
+    /// <summary>An integer or a list of integers (eos_token_id is either); empty when absent.</summary>
+    public IReadOnlyList<int> IntOrIntList(string name)
+    {
+        if (Find(name) is not { } v) return [];
+        if (v.ValueKind == JsonValueKind.Number) return [AsInt(name, v)];
+        return IntList(name, v);
+    }
+
+    public IReadOnlyList<int> IntList(string name)
+    {
+        if (Find(name) is not { } v) throw Error(name, "is required");
+        return IntList(name, v);
+    }
+
+    public ConfigJson? Object(string name) => Find(name) is { } v ? new ConfigJson(v, FilePath, FieldName(name)) : null;
+
+    public ConfigJson RequiredObject(string name) => Object(name) ?? throw Error(name, "is required");
+
+    private int[] IntList(string name, JsonElement v)
+    {
+        if (v.ValueKind != JsonValueKind.Array) throw Error(name, $"must be an integer or a list of integers, got {v.GetRawText()}");
+        var result = new int[v.GetArrayLength()];
+        int i = 0;
+        foreach (var item in v.EnumerateArray())
+            result[i++] = item.ValueKind == JsonValueKind.Number && item.TryGetInt32(out int x)
+                ? x : throw Error(name, $"entry {i} must be an integer, got {item.GetRawText()}");
+        return result;
+    }
+
+    private int AsInt(string name, JsonElement v) =>
+        v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int x) ? x : throw Error(name, $"must be an integer, got {v.GetRawText()}");
+
+    private double AsDouble(string name, JsonElement v) =>
+        v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double x) && double.IsFinite(x)
+            ? x : throw Error(name, $"must be a finite number, got {v.GetRawText()}");
+
+    private int Positive(string name, int value) => value > 0 ? value : throw Error(name, $"must be positive, got {value}");
+}
