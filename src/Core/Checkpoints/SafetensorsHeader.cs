@@ -31,6 +31,9 @@ public sealed class SafetensorsHeader
     /// and, where it applies, the tensor.</summary>
     public static SafetensorsHeader Parse(ReadOnlySpan<byte> json, long dataLength, string filePath)
     {
+        // JsonDocument checks UTF-8 in values as it parses but in property names only when read; check it all first.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new SafetensorsFormatException("header is not valid UTF-8 JSON (invalid UTF-8 bytes)", filePath);
         JsonDocument document;
         try
         {

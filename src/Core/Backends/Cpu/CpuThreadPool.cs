@@ -81,7 +81,7 @@ public sealed unsafe class CpuThreadPool : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        _wake.Release(_workers.Length);
+        if (_workers.Length > 0) _wake.Release(_workers.Length);
         foreach (var worker in _workers) worker.Join();
         _wake.Dispose();
         _done.Dispose();
