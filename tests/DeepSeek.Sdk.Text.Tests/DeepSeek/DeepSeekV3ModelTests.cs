@@ -29,11 +29,14 @@ public sealed class DeepSeekV3ModelTests
         model.ForwardAllLogits(oracle.PromptIds, cache, logits, TestContext.Current.CancellationToken);
 
         Assert.Equal(oracle.PromptIds.Length, cache.Length);
+        double worst = 0;
         for (int row = 0; row < oracle.PromptIds.Length; row++)
         {
             double error = LogitComparison.RelativeError(logits.AsSpan(row * oracle.Vocab, oracle.Vocab), oracle.PrefillLogits.AsSpan(row * oracle.Vocab, oracle.Vocab));
             Assert.True(error < Tolerance, $"{name} prompt row {row}: relative error {error:E3}");
+            worst = Math.Max(worst, error);
         }
+        TestContext.Current.TestOutputHelper?.WriteLine($"{name} prefill: worst relative error {worst:E2}");
     }
 
     [Theory]
@@ -46,12 +49,15 @@ public sealed class DeepSeekV3ModelTests
         using var cache = model.CreateCache(oracle.SequenceIds.Length);
         var logits = new float[oracle.Vocab];
 
+        double worst = 0;
         for (int position = 0; position < oracle.SequenceIds.Length; position++)
         {
             model.Forward(oracle.SequenceIds.AsSpan(position, 1), cache, logits, TestContext.Current.CancellationToken);
             double error = LogitComparison.RelativeError(logits, oracle.SequenceLogits.AsSpan(position * oracle.Vocab, oracle.Vocab));
             Assert.True(error < Tolerance, $"{name} position {position}: relative error {error:E3}");
+            worst = Math.Max(worst, error);
         }
+        TestContext.Current.TestOutputHelper?.WriteLine($"{name} decode: worst relative error {worst:E2}");
         Assert.Equal(oracle.SequenceIds.Length, cache.Length);
     }
 
