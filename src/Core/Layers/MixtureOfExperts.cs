@@ -19,6 +19,8 @@ public sealed class MixtureOfExperts : IFeedForward
     private float[] _slotWeight = [];
     private readonly int[] _expertStart;
     private readonly int[] _expertFill;
+    private Tensor? _rowsOf;
+    private Tensor[] _targetRows = [];
 
     public MixtureOfExperts(IBackend backend, Linear gate, ExpertRouter router, IReadOnlyList<Mlp> experts, Mlp? sharedExperts)
     {
@@ -90,10 +92,22 @@ public sealed class MixtureOfExperts : IFeedForward
             Experts[e].Forward(backend, gathered, output);
             for (int j = 0; j < count; j++)
             {
-                var target = y.Slice(0, _slotToken[start + j], 1);
-                backend.AddScaled(target, output.Slice(0, j, 1), _slotWeight[start + j], target);
+                var target = TargetRow(y, _slotToken[start + j]);
+                backend.AddScaled(target, _expertOutput.Row(j), _slotWeight[start + j], target);
             }
         }
+    }
+
+    // Row views of the output, built once per output tensor (the caller's workspace is reused across steps).
+    private Tensor TargetRow(Tensor y, int row)
+    {
+        if (!ReferenceEquals(y, _rowsOf))
+        {
+            _targetRows = new Tensor[y.Shape[0]];
+            for (int r = 0; r < _targetRows.Length; r++) _targetRows[r] = y.Slice(0, r, 1);
+            _rowsOf = y;
+        }
+        return _targetRows[row];
     }
 
     private void EnsureCapacity(int rows)

@@ -112,7 +112,7 @@ public sealed class MultiHeadLatentAttention
         {
             Query.Forward(backend, x, query);
         }
-        var queryHeads = query.Reshape(tokens, Heads, NopeDim + RopeDim);
+        var queryHeads = _query.Rows(tokens, Heads);
         backend.ApplyRotary(queryHeads, positions, Cos, Sin, RotaryLayout.Interleaved, NopeDim);
 
         var latents = cacheLatents.Slice(0, start, tokens);
@@ -124,7 +124,7 @@ public sealed class MultiHeadLatentAttention
 
         var attention = _attention.Rows(tokens);
         backend.LatentAttention(queryHeads, cacheLatents.Slice(0, 0, start + tokens), cacheRopeKeys.Slice(0, 0, start + tokens),
-            KvUpTransposed, NopeDim, SoftmaxScale, attention.Reshape(tokens, Heads, ValueDim));
+            KvUpTransposed, NopeDim, SoftmaxScale, _attention.Rows(tokens, Heads));
         Output.Forward(backend, attention, y);
     }
 }
