@@ -73,6 +73,49 @@ internal static unsafe class DotKernels
         return sum;
     }
 
+    /// <summary>A block-scaled dot (DeepSeek-V3 FP8): each k-block of <paramref name="block"/> values is accumulated
+    /// on its own, then multiplied by its scale and added to the total, all in vector registers
+    /// (inference/kernel.py fp8_gemm_kernel does the same per 128-wide k tile).</summary>
+    public static float ScaledDot<TLoader>(float* x, byte* w, int k, float* scales, int block)
+        where TLoader : struct, IWeightLoader
+    {
+        int size = TLoader.ElementSize;
+        float tail = 0;
+        var total = Vector256<float>.Zero;
+        for (int kb = 0, start = 0; start < k; kb++, start += block)
+        {
+            int end = Math.Min(k, start + block);
+            var a0 = Vector256<float>.Zero;
+            var a1 = Vector256<float>.Zero;
+            var a2 = Vector256<float>.Zero;
+            var a3 = Vector256<float>.Zero;
+            int i = start;
+            for (; i <= end - 32; i += 32)
+            {
+                TLoader.Load16(w + i * size, out var w0, out var w1);
+                TLoader.Load16(w + (i + 16) * size, out var w2, out var w3);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i), w0, a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 8), w1, a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 16), w2, a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 24), w3, a3);
+            }
+            for (; i <= end - 16; i += 16)
+            {
+                TLoader.Load16(w + i * size, out var w0, out var w1);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i), w0, a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 8), w1, a1);
+            }
+            total = Vector256.FusedMultiplyAdd((a0 + a1) + (a2 + a3), Vector256.Create(scales[kb]), total);
+            if (i < end)
+            {
+                float partial = 0;
+                for (; i < end; i++) partial = MathF.FusedMultiplyAdd(x[i], TLoader.Scalar(w + i * size), partial);
+                tail = MathF.FusedMultiplyAdd(partial, scales[kb], tail);
+            }
+        }
+        return Vector256.Sum(total) + tail;
+    }
+
     /// <summary>Converts <paramref name="k"/> stored weights to F32, multiplying by <paramref name="scale"/>.</summary>
     public static void Convert<TLoader>(byte* w, float* dst, int k, float scale)
         where TLoader : struct, IWeightLoader
