@@ -32,8 +32,9 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
     private int _hostRows;
 
     private DeepSeekV3Model(IBackend backend, DeepSeekV3Config config, Checkpoint? ownedCheckpoint, Tensor embedding,
-        DeepSeekV3DecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead)
+        DeepSeekV3DecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead, string[] multiTokenPredictionTensors)
     {
+        MultiTokenPredictionTensors = multiTokenPredictionTensors;
         _backend = backend;
         Config = config;
         _ownedCheckpoint = ownedCheckpoint;
@@ -54,6 +55,10 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
     public int MaxContextLength => Config.MaxPositionEmbeddings;
 
     public IReadOnlyList<DeepSeekV3DecoderLayer> Layers => _layers;
+
+    /// <summary>Checkpoint names of the multi-token-prediction modules (layers num_hidden_layers ..), set aside
+    /// unloaded for speculative decoding; empty when the checkpoint has none.</summary>
+    public IReadOnlyList<string> MultiTokenPredictionTensors { get; }
 
     /// <summary>Opens <paramref name="directory"/> (config.json and safetensors), checks every tensor's shape against
     /// the config (<see cref="CheckpointMismatchException"/> names the first that disagrees) and builds the model.
@@ -83,8 +88,11 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(backend);
         logger ??= NullLogger.Instance;
+        // The feed-forward kernels are SwiGLU (silu); every published DeepSeek-V2/V3 config says so.
+        if (config.HiddenAct != "silu")
+            throw new ConfigException($"hidden_act '{config.HiddenAct}' is not supported by DeepSeek-V3/V2 models (silu only)", config.SourcePath, "hidden_act");
         CheckpointValidator.Validate(config, checkpoint);
-        LogMultiTokenPrediction(config, checkpoint, logger);
+        string[] multiTokenPrediction = MultiTokenPredictionNames(config, checkpoint, logger);
 
         var rotary = new RotaryEmbedding(config.QkRopeHeadDim, config.RopeTheta, config.RopeScaling, config.MaxPositionEmbeddings);
         var cos = backend.Upload(rotary.Cos);
@@ -102,7 +110,7 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
             : Linear.Load(backend, checkpoint, "lm_head", config.Quantization);
         logger.LogInformation("Loaded {ModelType} from {Directory}: {Layers} layers, {Experts} routed experts, kv_lora_rank {Rank}.",
             config.ModelType, checkpoint.Directory, layers.Length, config.NRoutedExperts ?? 0, config.KvLoraRank);
-        return new DeepSeekV3Model(backend, config, ownsCheckpoint ? checkpoint : null, embedding, layers, finalNorm, lmHead);
+        return new DeepSeekV3Model(backend, config, ownsCheckpoint ? checkpoint : null, embedding, layers, finalNorm, lmHead, multiTokenPrediction);
     }
 
     public IKvCache CreateCache(int capacity)
@@ -189,14 +197,14 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
     }
 
     // DeepSeek-V3 ships one MTP module as model.layers.61 (num_nextn_predict_layers: 1); inference ignores it.
-    private static void LogMultiTokenPrediction(DeepSeekV3Config config, Checkpoint checkpoint, ILogger logger)
+    private static string[] MultiTokenPredictionNames(DeepSeekV3Config config, Checkpoint checkpoint, ILogger logger)
     {
-        int ignored = 0;
-        string firstExtra = $"model.layers.{config.NumHiddenLayers}.";
+        var names = new List<string>();
         foreach (string name in checkpoint.Names)
-            if (config.IsAllowedExtra(name)) ignored++;
-        if (ignored > 0)
-            logger.LogInformation("Ignoring {Count} multi-token-prediction tensors ({Prefix}..): {Modules} MTP module(s) are not used for generation.",
-                ignored, firstExtra, config.NumNextnPredictLayers);
+            if (config.IsAllowedExtra(name)) names.Add(name);
+        if (names.Count > 0)
+            logger.LogInformation("Setting aside {Count} multi-token-prediction tensors (model.layers.{First}..): {Modules} MTP module(s), not loaded for generation.",
+                names.Count, config.NumHiddenLayers, config.NumNextnPredictLayers);
+        return [.. names];
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DeepSeek.Sdk.Backends.Cpu;
 using DeepSeek.Sdk.Checkpoints;
+using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Tensors;
 using DeepSeek.Sdk.Text.DeepSeek;
 
@@ -24,6 +25,22 @@ public sealed class DeepSeekV3LoadingTests
         Assert.Equal("model.layers.0.self_attn.kv_a_proj_with_mqa.weight", error.TensorName);
         Assert.Equal(new Shape(12 + 8, 64), error.ExpectedShape);
         Assert.Equal(new Shape(16 + 8, 64), error.ActualShape);
+    }
+
+    [Fact]
+    public void A_feed_forward_activation_other_than_silu_is_refused_naming_the_field()
+    {
+        using var directory = new TempDirectory();
+        string source = OracleCase.PathOf("deepseek_v2_f32");
+        File.Copy(Path.Combine(source, "model.safetensors"), directory.File("model.safetensors"));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(source, "config.json")))!;
+        config["hidden_act"] = "gelu";
+        File.WriteAllText(directory.File("config.json"), config.ToJsonString());
+        using var backend = new CpuBackend(1);
+
+        var error = Assert.Throws<ConfigException>(() => DeepSeekV3Model.Load(directory.Path, backend));
+
+        Assert.Equal("hidden_act", error.Field);
     }
 
     [Fact]
@@ -55,7 +72,10 @@ public sealed class DeepSeekV3LoadingTests
         model.Forward(oracle.PromptIds, cache, logits, TestContext.Current.CancellationToken);
 
         Assert.Equal(3, model.Layers.Count);
-        Assert.Contains(logger.Messages, m => m.Contains("multi-token-prediction", StringComparison.Ordinal) && m.Contains("model.layers.3.", StringComparison.Ordinal));
+        Assert.NotEmpty(model.MultiTokenPredictionTensors);
+        Assert.All(model.MultiTokenPredictionTensors, n => Assert.StartsWith("model.layers.3.", n, StringComparison.Ordinal));
+        Assert.Contains("model.layers.3.self_attn.kv_b_proj.weight", model.MultiTokenPredictionTensors);
+        Assert.Contains(logger.Messages, m => m.Contains("multi-token-prediction", StringComparison.Ordinal) && m.Contains("model.layers.3..", StringComparison.Ordinal));
         int last = oracle.PromptIds.Length - 1;
         double error = LogitComparison.RelativeError(logits, oracle.PrefillLogits.AsSpan(last * oracle.Vocab, oracle.Vocab));
         Assert.True(error < 1e-4, $"relative error {error:E3}"); // same bound as DeepSeekV3ModelTests
