@@ -13,7 +13,8 @@ namespace DeepSeek.Sdk.Text.DeepSeek;
 /// <c>num_hidden_layers</c> decoder layers of multi-head latent attention and DeepSeekMoE, a final RMSNorm and
 /// lm_head. Weights are used in place from the memory-mapped checkpoint; the attention state lives in an
 /// <see cref="MlaKvCache"/>. Multi-token-prediction modules (layers at and past num_hidden_layers, DeepSeek-V3
-/// §2.2) serve speculative decoding and training only and are not loaded.</summary>
+/// §2.2) serve speculative decoding and training only and are not loaded. Workspaces are shared across calls, so
+/// one forward runs at a time per model.</summary>
 public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
 {
     private readonly IBackend _backend;
@@ -28,7 +29,7 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
     private readonly RowBuffer _logits;
     private Tensor _hostIds = Tensor.Zeros(DType.I32, new Shape(1));
     private Tensor _hostPositions = Tensor.Zeros(DType.I32, new Shape(1));
-    private Tensor? _hostLogits;
+    private Tensor _hostLogits = Tensor.Zeros(DType.F32, new Shape(1, 1));
     private int _hostRows;
 
     private DeepSeekV3Model(IBackend backend, DeepSeekV3Config config, Checkpoint? ownedCheckpoint, Tensor embedding,
@@ -98,6 +99,8 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
         var cos = backend.Upload(rotary.Cos);
         var sin = backend.Upload(rotary.Sin);
         // DeepseekV3Attention.softmax_scale: qk_head_dim^-0.5, times mscale(factor, mscale_all_dim)² under YaRN.
+        // DeepSeek's own V2 modeling code applies the same correction; transformers' V2 port omits it, which
+        // only matters for V2 configs with YaRN (the V2 fixture has none), and we follow the checkpoint's authors.
         float scale = (float)(RotaryEmbedding.SoftmaxScaleMultiplier(config.RopeScaling) / Math.Sqrt(config.QkHeadDim));
 
         var layers = new DeepSeekV3DecoderLayer[config.NumHiddenLayers];
@@ -182,7 +185,9 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
         _finalNorm.Forward(_backend, last, lastNormed);
         var deviceLogits = _logits.Rows(rows);
         _lmHead.Forward(_backend, lastNormed, deviceLogits);
-        var hostLogits = _hostLogits!.Slice(0, 0, rows);
+        if (_hostLogits.Shape[0] < rows || _hostLogits.Shape[1] != VocabularySize)
+            _hostLogits = Tensor.Zeros(DType.F32, new Shape(rows, VocabularySize));
+        var hostLogits = _hostLogits.Shape[0] == rows ? _hostLogits : _hostLogits.Slice(0, 0, rows);
         _backend.CopyToHost(deviceLogits, hostLogits);
         hostLogits.AsSpan<float>().CopyTo(logits);
     }
@@ -192,7 +197,6 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
         if (count <= _hostRows) return;
         _hostIds = Tensor.Zeros(DType.I32, new Shape(count));
         _hostPositions = Tensor.Zeros(DType.I32, new Shape(count));
-        _hostLogits = Tensor.Zeros(DType.F32, new Shape(count, VocabularySize));
         _hostRows = count;
     }
 
