@@ -22,7 +22,7 @@ public sealed class MixtureOfExperts : IFeedForward
     private Tensor? _rowsOf;
     private Tensor[] _targetRows = [];
 
-    public MixtureOfExperts(IBackend backend, Linear gate, ExpertRouter router, IReadOnlyList<Mlp> experts, Mlp? sharedExperts)
+    public MixtureOfExperts(LayerWorkspace workspace, Linear gate, ExpertRouter router, IReadOnlyList<Mlp> experts, Mlp? sharedExperts)
     {
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(router);
@@ -34,9 +34,9 @@ public sealed class MixtureOfExperts : IFeedForward
         Experts = experts;
         SharedExperts = sharedExperts;
         int hidden = gate.InFeatures;
-        _logits = new RowBuffer(backend, router.Experts);
-        _gathered = new RowBuffer(backend, hidden);
-        _expertOutput = new RowBuffer(backend, hidden);
+        _logits = workspace.Buffer("moe.logits", router.Experts);
+        _gathered = workspace.Buffer("moe.gathered", hidden);
+        _expertOutput = workspace.Buffer("moe.expert_output", hidden);
         _expertStart = new int[router.Experts + 1];
         _expertFill = new int[router.Experts];
     }

@@ -12,15 +12,15 @@ public sealed class Mlp : IFeedForward
     private readonly RowBuffer _gate;
     private readonly RowBuffer _up;
 
-    public Mlp(IBackend backend, Linear gate, Linear up, Linear down)
+    public Mlp(LayerWorkspace workspace, Linear gate, Linear up, Linear down)
     {
         if (gate.OutFeatures != up.OutFeatures || gate.InFeatures != up.InFeatures || down.InFeatures != gate.OutFeatures)
             throw new ArgumentException($"MLP shapes disagree: gate {gate.Weight.Shape}, up {up.Weight.Shape}, down {down.Weight.Shape}.");
         Gate = gate;
         Up = up;
         Down = down;
-        _gate = new RowBuffer(backend, gate.OutFeatures);
-        _up = new RowBuffer(backend, gate.OutFeatures);
+        _gate = workspace.Buffer("mlp.gate", gate.OutFeatures);
+        _up = workspace.Buffer("mlp.up", gate.OutFeatures);
     }
 
     public Linear Gate { get; }
@@ -32,11 +32,14 @@ public sealed class Mlp : IFeedForward
     public int IntermediateSize => Gate.OutFeatures;
 
     /// <summary>Loads <c>{prefix}gate_proj</c>, <c>up_proj</c>, <c>down_proj</c>.</summary>
-    public static Mlp Load(IBackend backend, Checkpoint checkpoint, string prefix, QuantizationConfig? quantization) =>
-        new(backend,
+    public static Mlp Load(LayerWorkspace workspace, Checkpoint checkpoint, string prefix, QuantizationConfig? quantization)
+    {
+        var backend = workspace.Backend;
+        return new(workspace,
             Linear.Load(backend, checkpoint, prefix + "gate_proj", quantization),
             Linear.Load(backend, checkpoint, prefix + "up_proj", quantization),
             Linear.Load(backend, checkpoint, prefix + "down_proj", quantization));
+    }
 
     public void Forward(IBackend backend, Tensor x, Tensor y)
     {

@@ -18,11 +18,11 @@ public sealed class MultiHeadLatentAttention
     /// <param name="kvLatent">kv_a_proj_with_mqa's first kv_lora_rank output rows.</param>
     /// <param name="kvRope">Its last qk_rope_head_dim output rows.</param>
     /// <param name="kvUpTransposed">F32 [kv_lora_rank, heads · (nope + v)]: kv_b_proj's weight transposed (and dequantized).</param>
-    public MultiHeadLatentAttention(IBackend backend, int heads, int nopeDim, int ropeDim, int valueDim,
+    public MultiHeadLatentAttention(LayerWorkspace workspace, int heads, int nopeDim, int ropeDim, int valueDim,
         Linear? queryDown, RmsNorm? queryNorm, Linear query, Linear kvLatent, RmsNorm kvNorm, Linear kvRope,
         Tensor kvUpTransposed, Linear output, Tensor cos, Tensor sin, float softmaxScale)
     {
-        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(workspace);
         if ((queryDown is null) != (queryNorm is null)) throw new ArgumentException("q_a_proj and q_a_layernorm come together.");
         if (query.OutFeatures != heads * (nopeDim + ropeDim))
             throw new ArgumentException($"Query projection {query.Weight.Shape} must give {heads} heads of {nopeDim + ropeDim}.", nameof(query));
@@ -45,9 +45,9 @@ public sealed class MultiHeadLatentAttention
         Cos = cos;
         Sin = sin;
         SoftmaxScale = softmaxScale;
-        _queryLatent = new RowBuffer(backend, queryDown?.OutFeatures ?? 1);
-        _query = new RowBuffer(backend, query.OutFeatures);
-        _attention = new RowBuffer(backend, heads * valueDim);
+        _queryLatent = workspace.Buffer("mla.query_latent", queryDown?.OutFeatures ?? 1);
+        _query = workspace.Buffer("mla.query", query.OutFeatures);
+        _attention = workspace.Buffer("mla.attention", heads * valueDim);
     }
 
     public int Heads { get; }

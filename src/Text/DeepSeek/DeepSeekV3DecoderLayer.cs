@@ -39,23 +39,25 @@ public sealed class DeepSeekV3DecoderLayer
     }
 
     /// <summary>Builds layer <paramref name="index"/> from <c>model.layers.{index}.*</c>.</summary>
-    public static DeepSeekV3DecoderLayer Load(IBackend backend, Checkpoint checkpoint, DeepSeekV3Config config, int index, Tensor cos, Tensor sin, float softmaxScale)
+    public static DeepSeekV3DecoderLayer Load(LayerWorkspace workspace, Checkpoint checkpoint, DeepSeekV3Config config, int index, Tensor cos, Tensor sin, float softmaxScale)
     {
+        var backend = workspace.Backend;
         string prefix = $"model.layers.{index}.";
         var quantization = config.Quantization;
         double eps = config.RmsNormEps;
         return new DeepSeekV3DecoderLayer(
             RmsNorm.Load(backend, checkpoint, prefix + "input_layernorm", eps),
-            LoadAttention(backend, checkpoint, config, prefix + "self_attn.", cos, sin, softmaxScale),
+            LoadAttention(workspace, checkpoint, config, prefix + "self_attn.", cos, sin, softmaxScale),
             RmsNorm.Load(backend, checkpoint, prefix + "post_attention_layernorm", eps),
             config.IsMoeLayer(index)
-                ? LoadMixture(backend, checkpoint, config, prefix + "mlp.")
-                : Mlp.Load(backend, checkpoint, prefix + "mlp.", quantization));
+                ? LoadMixture(workspace, checkpoint, config, prefix + "mlp.")
+                : Mlp.Load(workspace, checkpoint, prefix + "mlp.", quantization));
     }
 
-    private static MultiHeadLatentAttention LoadAttention(IBackend backend, Checkpoint checkpoint, DeepSeekV3Config config, string prefix,
+    private static MultiHeadLatentAttention LoadAttention(LayerWorkspace workspace, Checkpoint checkpoint, DeepSeekV3Config config, string prefix,
         Tensor cos, Tensor sin, float softmaxScale)
     {
+        var backend = workspace.Backend;
         var quantization = config.Quantization;
         bool bias = config.AttentionBias;
         Linear? queryDown = null;
@@ -75,7 +77,7 @@ public sealed class DeepSeekV3DecoderLayer
         // lets each half be written straight into its cache tensor.
         var kvDown = Linear.Load(backend, checkpoint, prefix + "kv_a_proj_with_mqa", quantization, bias);
         var kvUp = Linear.Load(backend, checkpoint, prefix + "kv_b_proj", quantization);
-        return new MultiHeadLatentAttention(backend, config.NumAttentionHeads, config.QkNopeHeadDim, config.QkRopeHeadDim, config.VHeadDim,
+        return new MultiHeadLatentAttention(workspace, config.NumAttentionHeads, config.QkNopeHeadDim, config.QkRopeHeadDim, config.VHeadDim,
             queryDown, queryNorm, query,
             kvDown.SliceOutputs(0, config.KvLoraRank),
             RmsNorm.Load(backend, checkpoint, prefix + "kv_a_layernorm", config.RmsNormEps),
@@ -85,13 +87,14 @@ public sealed class DeepSeekV3DecoderLayer
             cos, sin, softmaxScale);
     }
 
-    private static MixtureOfExperts LoadMixture(IBackend backend, Checkpoint checkpoint, DeepSeekV3Config config, string prefix)
+    private static MixtureOfExperts LoadMixture(LayerWorkspace workspace, Checkpoint checkpoint, DeepSeekV3Config config, string prefix)
     {
+        var backend = workspace.Backend;
         var quantization = config.Quantization;
         int count = config.NRoutedExperts!.Value;
         var experts = new Mlp[count];
-        for (int e = 0; e < count; e++) experts[e] = Mlp.Load(backend, checkpoint, $"{prefix}experts.{e}.", quantization);
-        Mlp? shared = config.NSharedExperts > 0 ? Mlp.Load(backend, checkpoint, prefix + "shared_experts.", quantization) : null;
+        for (int e = 0; e < count; e++) experts[e] = Mlp.Load(workspace, checkpoint, $"{prefix}experts.{e}.", quantization);
+        Mlp? shared = config.NSharedExperts > 0 ? Mlp.Load(workspace, checkpoint, prefix + "shared_experts.", quantization) : null;
         var selection = config.TopkMethod switch
         {
             "noaux_tc" => RouterSelection.NoAuxTopKGroups,
@@ -106,6 +109,6 @@ public sealed class DeepSeekV3DecoderLayer
             config.NGroup, config.TopkGroup, config.NormTopkProb, (float)config.RoutedScalingFactor, bias);
         // The router stays unquantized in the FP8 release; no quantization config is needed to read it.
         var gate = Linear.Load(backend, checkpoint, prefix + "gate", quantization: null);
-        return new MixtureOfExperts(backend, gate, router, experts, shared);
+        return new MixtureOfExperts(workspace, gate, router, experts, shared);
     }
 }

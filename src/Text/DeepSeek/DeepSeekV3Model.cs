@@ -103,9 +103,10 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel, IDisposable
         // only matters for V2 configs with YaRN (the V2 fixture has none), and we follow the checkpoint's authors.
         float scale = (float)(RotaryEmbedding.SoftmaxScaleMultiplier(config.RopeScaling) / Math.Sqrt(config.QkHeadDim));
 
+        var workspace = new LayerWorkspace(backend);
         var layers = new DeepSeekV3DecoderLayer[config.NumHiddenLayers];
         for (int i = 0; i < layers.Length; i++)
-            layers[i] = DeepSeekV3DecoderLayer.Load(backend, checkpoint, config, i, cos, sin, scale);
+            layers[i] = DeepSeekV3DecoderLayer.Load(workspace, checkpoint, config, i, cos, sin, scale);
         var embedding = backend.Upload(checkpoint.GetTensor("model.embed_tokens.weight"));
         var finalNorm = RmsNorm.Load(backend, checkpoint, "model.norm", config.RmsNormEps);
         var lmHead = config.TieWordEmbeddings && !checkpoint.Contains("lm_head.weight")

@@ -28,7 +28,7 @@ public sealed class MultiHeadLatentAttentionTests
 
         using var backend = new CpuBackend(1);
         var upWeight = Tensor.FromArray(wUp, Heads * (Nope + Value), Rank);
-        var attention = new MultiHeadLatentAttention(backend, Heads, Nope, Rope, Value, null, null,
+        var attention = new MultiHeadLatentAttention(new LayerWorkspace(backend), Heads, Nope, Rope, Value, null, null,
             new Linear(Tensor.FromArray(wq, Heads * (Nope + Rope), Hidden)),
             new Linear(Tensor.FromArray(wLatent, Rank, Hidden)), new RmsNorm(Tensor.FromArray(norm, Rank), Eps),
             new Linear(Tensor.FromArray(wRope, Rope, Hidden)),
