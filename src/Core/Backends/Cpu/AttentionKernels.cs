@@ -29,8 +29,10 @@ public static unsafe class AttentionKernels
             Latents = latents, RopeKeys = ropeKeys, Keys = keys, Rank = rank,
             KvUp = kvUpTransposed, ValueDim = valueDim, Scale = scale, Output = output,
         };
-        // One (token, head) pair costs about keys · (rank + rope) multiply-adds; a chunk of a few pairs is real work.
-        pool.Run(ref work, tokens * heads, Math.Max(1, 4096 / Math.Max(1, keys)));
+        // One (token, head) pair costs rank · (nope + v) multiply-adds to absorb kv_b_proj on both sides plus
+        // 2 · keys · (rank + rope) over the cache; chunks of about 64K multiply-adds are worth a thread.
+        long perPair = (long)rank * (nopeDim + valueDim) + 2L * keys * (rank + ropeDim);
+        pool.Run(ref work, tokens * heads, (int)Math.Max(1, 65536 / perPair));
     }
 
     private struct LatentAttentionWork : IRangeWork
