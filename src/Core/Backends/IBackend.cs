@@ -70,4 +70,12 @@ public interface IBackend : IDisposable
 
     /// <summary>Copies source into destination of the same shape, converting dtype (F32 to/from BF16/F16, FP8 to F32).</summary>
     void Convert(Tensor source, Tensor destination);
+
+    // ---- Multi-head latent attention (added by the model branch; kernel in Cpu/AttentionKernels.cs) ----
+
+    /// <summary>Causal MLA attention in the absorbed form (DeepSeek-V2 §2.1.2): query [tokens, heads, nope + rope]
+    /// (rotated), latents [keys, rank] and ropeKeys [keys, rope] of positions 0..keys-1 (the queries are the last
+    /// tokens of them), kvUpTransposed F32 [rank, heads · (nope + v)] (kv_b_proj's weight transposed), output
+    /// [tokens, heads, v]. Keys and values are never expanded.</summary>
+    void LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor kvUpTransposed, int nopeDim, float scale, Tensor output);
 }

@@ -230,4 +230,30 @@ public sealed unsafe class CpuBackend : IBackend
         if (multiply) ElementwiseKernels.Mul((float*)a.DataPointer, (float*)b.DataPointer, b.ElementCount, (float*)y.DataPointer, a.ElementCount);
         else ElementwiseKernels.Add((float*)a.DataPointer, (float*)b.DataPointer, b.ElementCount, (float*)y.DataPointer, a.ElementCount);
     }
+
+    // ---- Multi-head latent attention (added by the model branch) ----
+
+    public void LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor kvUpTransposed, int nopeDim, float scale, Tensor output)
+    {
+        const string op = nameof(LatentAttention);
+        TensorChecks.Type(query, DType.F32, op, nameof(query));
+        TensorChecks.Type(latents, DType.F32, op, nameof(latents));
+        TensorChecks.Type(ropeKeys, DType.F32, op, nameof(ropeKeys));
+        TensorChecks.Type(kvUpTransposed, DType.F32, op, nameof(kvUpTransposed));
+        TensorChecks.Type(output, DType.F32, op, nameof(output));
+        if (query.Rank != 3 || output.Rank != 3 || latents.Rank != 2 || ropeKeys.Rank != 2 || kvUpTransposed.Rank != 2)
+            throw new ArgumentException($"{op}: expected query/output [tokens, heads, dim], latents/ropeKeys [keys, dim], kvUpTransposed [rank, n].");
+        int tokens = query.Shape[0], heads = query.Shape[1], ropeDim = query.Shape[2] - nopeDim;
+        int keys = latents.Shape[0], rank = latents.Shape[1], valueDim = output.Shape[2];
+        if (nopeDim <= 0 || ropeDim != ropeKeys.Shape[1])
+            throw new ArgumentException($"{op}: query {query.Shape} with nopeDim {nopeDim} does not match ropeKeys {ropeKeys.Shape}.", nameof(query));
+        if (ropeKeys.Shape[0] != keys || tokens > keys)
+            throw new ArgumentException($"{op}: {tokens} queries need at most latents {latents.Shape} rows and matching ropeKeys {ropeKeys.Shape}.", nameof(latents));
+        if (output.Shape[0] != tokens || output.Shape[1] != heads)
+            throw new ArgumentException($"{op}: output {output.Shape} must be [{tokens}, {heads}, v].", nameof(output));
+        if (kvUpTransposed.Shape[0] != rank || kvUpTransposed.Shape[1] != heads * (nopeDim + valueDim))
+            throw new ArgumentException($"{op}: kvUpTransposed {kvUpTransposed.Shape} must be [{rank}, {heads * (nopeDim + valueDim)}].", nameof(kvUpTransposed));
+        AttentionKernels.LatentAttention(_pool, (float*)query.DataPointer, tokens, heads, nopeDim, ropeDim,
+            (float*)latents.DataPointer, (float*)ropeKeys.DataPointer, keys, rank, (float*)kvUpTransposed.DataPointer, valueDim, scale, (float*)output.DataPointer);
+    }
 }

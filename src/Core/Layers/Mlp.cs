@@ -1,0 +1,54 @@
+using DeepSeek.Sdk.Backends;
+using DeepSeek.Sdk.Checkpoints;
+using DeepSeek.Sdk.Configs;
+using DeepSeek.Sdk.Tensors;
+
+namespace DeepSeek.Sdk.Layers;
+
+/// <summary>The SwiGLU feed-forward block (Shazeer 2020): <c>down(silu(gate(x)) · up(x))</c>, as
+/// DeepseekV3MLP / LlamaMLP with hidden_act silu.</summary>
+public sealed class Mlp : IFeedForward
+{
+    private readonly RowBuffer _gate;
+    private readonly RowBuffer _up;
+
+    public Mlp(LayerWorkspace workspace, Linear gate, Linear up, Linear down)
+    {
+        if (gate.OutFeatures != up.OutFeatures || gate.InFeatures != up.InFeatures || down.InFeatures != gate.OutFeatures)
+            throw new ArgumentException($"MLP shapes disagree: gate {gate.Weight.Shape}, up {up.Weight.Shape}, down {down.Weight.Shape}.");
+        Gate = gate;
+        Up = up;
+        Down = down;
+        _gate = workspace.Buffer("mlp.gate", gate.OutFeatures);
+        _up = workspace.Buffer("mlp.up", gate.OutFeatures);
+    }
+
+    public Linear Gate { get; }
+
+    public Linear Up { get; }
+
+    public Linear Down { get; }
+
+    public int IntermediateSize => Gate.OutFeatures;
+
+    /// <summary>Loads <c>{prefix}gate_proj</c>, <c>up_proj</c>, <c>down_proj</c>.</summary>
+    public static Mlp Load(LayerWorkspace workspace, Checkpoint checkpoint, string prefix, QuantizationConfig? quantization)
+    {
+        var backend = workspace.Backend;
+        return new(workspace,
+            Linear.Load(backend, checkpoint, prefix + "gate_proj", quantization),
+            Linear.Load(backend, checkpoint, prefix + "up_proj", quantization),
+            Linear.Load(backend, checkpoint, prefix + "down_proj", quantization));
+    }
+
+    public void Forward(IBackend backend, Tensor x, Tensor y)
+    {
+        int rows = x.Shape[0];
+        var gate = _gate.Rows(rows);
+        var up = _up.Rows(rows);
+        Gate.Forward(backend, x, gate);
+        Up.Forward(backend, x, up);
+        backend.SwiGlu(gate, up, gate);
+        Down.Forward(backend, gate, y);
+    }
+}
