@@ -47,3 +47,33 @@ public class VerifyCommandTests
         Assert.Contains("No verifier handles", output);
     }
 }
+
+public class VerifyModelCaseTests
+{
+    [Theory]
+    [InlineData("deepseek_v3_f32")]
+    [InlineData("deepseek_v3_bf16")]
+    [InlineData("deepseek_v3_fp8")]
+    [InlineData("deepseek_v2_f32")]
+    public async Task Verify_passes_prefill_cached_decode_and_greedy_checks_on_deepseek_fixtures(string fixture)
+    {
+        var (rc, output) = await CliRunner.Run("verify", CliRunner.Oracle(fixture));
+        Assert.Equal(0, rc);
+        Assert.Contains("3/3 checks passed (100%)", output);
+    }
+
+    [Fact]
+    public async Task Verify_fails_when_the_reference_greedy_ids_are_changed()
+    {
+        string dir = CliRunner.CopyOfFixture("deepseek_v3_f32");
+        string path = Path.Combine(dir, "case.json");
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        var ids = doc["greedy_new_ids"]!.AsArray();
+        ids[2] = (ids[2]!.GetValue<int>() + 1) % 320;
+        File.WriteAllText(path, doc.ToJsonString());
+
+        var (rc, output) = await CliRunner.Run("verify", dir);
+        Assert.Equal(1, rc);
+        Assert.Contains("2/12 exact", output);
+    }
+}

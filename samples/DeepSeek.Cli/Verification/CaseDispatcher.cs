@@ -1,3 +1,5 @@
+using DeepSeek.Sdk.Text.DeepSeek;
+
 namespace DeepSeek.Cli.Verification;
 
 /// <summary>Finds the verifier for a case folder. A folder no verifier claims is an error, never a pass.</summary>
@@ -6,6 +8,7 @@ public sealed class CaseDispatcher(IReadOnlyList<ICaseVerifier> verifiers)
     public static CaseDispatcher Default { get; } = new(
     [
         new TokenizersCaseVerifier(),
+        new CausalModelCaseVerifier("deepseek", ["deepseek_v3", "deepseek_v2"], static (dir, backend) => DeepSeekV3Model.Load(dir, backend)),
     ]);
 
     public IReadOnlyList<ICaseVerifier> Verifiers { get; } = verifiers;

@@ -15,4 +15,8 @@ public interface ICausalLanguageModel
     /// <summary>Runs <paramref name="tokens"/> at positions <c>cache.Length</c> onwards, appends them to the
     /// cache, and writes the logits of the last token to <paramref name="lastLogits"/>.</summary>
     void Forward(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> lastLogits, CancellationToken cancellationToken = default);
+
+    /// <summary>Like <see cref="Forward"/>, but writes the logits of every token, [tokens.Length, vocab]
+    /// row-major (scoring a text, or checking a model against reference logits).</summary>
+    void ForwardAllLogits(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> logits, CancellationToken cancellationToken = default);
 }

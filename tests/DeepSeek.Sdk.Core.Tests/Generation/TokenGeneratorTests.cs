@@ -30,6 +30,12 @@ public class TokenGeneratorTests
             lastLogits.Clear();
             lastLogits[(tokens[^1] + 1) % VocabularySize] = 10f;
         }
+
+        public void ForwardAllLogits(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> logits, CancellationToken cancellationToken = default)
+        {
+            for (int i = 0; i < tokens.Length; i++)
+                Forward(tokens.Slice(i, 1), cache, logits.Slice(i * VocabularySize, VocabularySize), cancellationToken);
+        }
     }
 
     private sealed class CountingCache(int capacity) : IKvCache
