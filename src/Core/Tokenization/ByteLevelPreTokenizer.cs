@@ -29,19 +29,7 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
                 continue;
             }
             var visible = VisibleText(text, piece, scratch);
-            events.Clear();
-            int previous = 0;
-            foreach (var match in Gpt2.EnumerateMatches(visible))
-            {
-                if (match.Length == 0)
-                    continue;
-                if (match.Index > previous)
-                    events.Add(new SplitEvent(previous, match.Index, false));
-                events.Add(new SplitEvent(match.Index, match.Index + match.Length, true));
-                previous = match.Index + match.Length;
-            }
-            if (previous < visible.Length)
-                events.Add(new SplitEvent(previous, visible.Length, false));
+            CollectMatches(Gpt2, visible, events);
             Emit(piece, events, SplitDelimiterBehavior.Isolated, invert: false, output);
         }
     }

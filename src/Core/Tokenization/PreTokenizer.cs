@@ -25,6 +25,26 @@ internal abstract class PreTokenizer
     /// according to <paramref name="behavior"/>; the folding rules follow tokenizers'
     /// NormalizedString::split (tokenizer/normalizer.rs). Empty pieces are dropped there too.
     /// </summary>
+    /// <summary>Replaces <paramref name="events"/> with the matches of <paramref name="pattern"/> in
+    /// <paramref name="visible"/> (flagged true) and the stretches between them (false). Empty matches would
+    /// only produce empty pieces, which the reference discards.</summary>
+    protected static void CollectMatches(System.Text.RegularExpressions.Regex pattern, ReadOnlySpan<char> visible, List<SplitEvent> events)
+    {
+        events.Clear();
+        int previous = 0;
+        foreach (var match in pattern.EnumerateMatches(visible))
+        {
+            if (match.Length == 0)
+                continue;
+            if (match.Index > previous)
+                events.Add(new SplitEvent(previous, match.Index, false));
+            events.Add(new SplitEvent(match.Index, match.Index + match.Length, true));
+            previous = match.Index + match.Length;
+        }
+        if (previous < visible.Length)
+            events.Add(new SplitEvent(previous, visible.Length, false));
+    }
+
     protected static void Emit(PreTokenPiece piece, List<SplitEvent> events, SplitDelimiterBehavior behavior, bool invert, List<PreTokenPiece> output)
     {
         if (invert)

@@ -15,20 +15,7 @@ internal sealed class SplitPreTokenizer(Regex pattern, SplitDelimiterBehavior be
         foreach (var piece in input)
         {
             var visible = VisibleText(text, piece, scratch);
-            events.Clear();
-            int previous = 0;
-            foreach (var match in pattern.EnumerateMatches(visible))
-            {
-                // Empty matches would only produce empty pieces, which the reference discards.
-                if (match.Length == 0)
-                    continue;
-                if (match.Index > previous)
-                    events.Add(new SplitEvent(previous, match.Index, false));
-                events.Add(new SplitEvent(match.Index, match.Index + match.Length, true));
-                previous = match.Index + match.Length;
-            }
-            if (previous < visible.Length)
-                events.Add(new SplitEvent(previous, visible.Length, false));
+            CollectMatches(pattern, visible, events);
             Emit(piece, events, behavior, invert, output);
         }
     }
