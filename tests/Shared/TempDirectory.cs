@@ -1,7 +1,8 @@
-namespace DeepSeek.Sdk.Core.Tests.Checkpoints;
+// Shared by every test project (compiled into each through tests/Directory.Build.props).
+namespace DeepSeek.Sdk.Tests;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
-public sealed class TempDirectory : IDisposable
+internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
