@@ -3,6 +3,7 @@ using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Generation;
 using DeepSeek.Sdk.Runtime;
 using DeepSeek.Sdk.Text.DeepSeek;
+using DeepSeek.Sdk.Text.Llama;
 using Microsoft.Extensions.Logging;
 
 namespace DeepSeek.Sdk.Text;
@@ -13,7 +14,7 @@ namespace DeepSeek.Sdk.Text;
 public static class TextModels
 {
     /// <summary>The <c>model_type</c> values <see cref="Load"/> accepts.</summary>
-    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["deepseek_v3", "deepseek_v2"];
+    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["deepseek_v3", "deepseek_v2", "qwen2", "llama"];
 
     /// <summary>Opens the checkpoint in <paramref name="directory"/> and builds its model on <paramref name="backend"/>.
     /// Throws <see cref="UnsupportedModelException"/> for an architecture this SDK does not run, and the
@@ -31,6 +32,7 @@ public static class TextModels
         return config switch
         {
             DeepSeekV3Config => DeepSeekV3Model.Load(directory, backend, logger, progress),
+            Qwen2Config or LlamaConfig => LlamaModel.Load(directory, backend, logger),
             _ => throw new UnsupportedModelException(config.ModelType, config.SourcePath, SupportedModelTypes),
         };
     }

@@ -62,6 +62,7 @@ internal sealed class TextModelSession : IDisposable
         FinishReason.StopString => "stop string",
         FinishReason.MaxTokens => "max tokens",
         FinishReason.ContextFull => "context full",
+        FinishReason.Stopped => "stopped",
         _ => reason.ToString(),
     };
 

@@ -78,4 +78,16 @@ public interface IBackend : IDisposable
     /// tokens of them), kvUpTransposed F32 [rank, heads · (nope + v)] (kv_b_proj's weight transposed), output
     /// [tokens, heads, v]. Keys and values are never expanded.</summary>
     void LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor kvUpTransposed, int nopeDim, float scale, Tensor output);
+
+    // ---- Grouped-query attention over a standard K/V cache (added by the distill branch; kernel in Cpu/GroupedQueryAttentionKernels.cs) ----
+
+    /// <summary>Causal grouped-query attention (Llama, Qwen2) over a standard key/value cache. Row r of the batch
+    /// belongs to cache slot <c>slots[r]</c> (I32 [rows]) at position <c>positions[r]</c> (I32 [rows]): first its new
+    /// keys [rows, kvHeads, headDim] and values [rows, kvHeads, valueDim] are stored at that position of cacheKeys
+    /// [slots, kvHeads, capacity, headDim] and cacheValues [slots, kvHeads, capacity, valueDim]; then its query
+    /// [rows, heads, headDim] (rotated) attends over positions 0..positions[r] of its slot, query head h reading
+    /// key/value head h / (heads / kvHeads), softmax of <c>q·k · scale</c>, into output [rows, heads, valueDim].
+    /// Positions below positions[r] must already be in the cache or be stored by another row of the same call (a
+    /// prompt's rows share a slot; a decode batch has one row per slot).</summary>
+    void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output);
 }

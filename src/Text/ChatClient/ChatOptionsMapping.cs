@@ -69,10 +69,10 @@ public static class ChatOptionsMapping
         return turns;
     }
 
-    /// <summary>Stop token or stop string: Stop; token limit or full context: Length.</summary>
+    /// <summary>Stop token, stop string or a generation controller's stop: Stop; token limit or full context: Length.</summary>
     public static ChatFinishReason? ToChatFinishReason(FinishReason reason) => reason switch
     {
-        FinishReason.StopToken or FinishReason.StopString => ChatFinishReason.Stop,
+        FinishReason.StopToken or FinishReason.StopString or FinishReason.Stopped => ChatFinishReason.Stop,
         FinishReason.MaxTokens or FinishReason.ContextFull => ChatFinishReason.Length,
         _ => null,
     };

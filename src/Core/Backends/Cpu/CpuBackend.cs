@@ -261,4 +261,43 @@ public sealed unsafe class CpuBackend : IBackend
         AttentionKernels.LatentAttention(_pool, (float*)query.DataPointer, tokens, heads, nopeDim, ropeDim,
             (float*)latents.DataPointer, (float*)ropeKeys.DataPointer, keys, rank, (float*)kvUpTransposed.DataPointer, valueDim, scale, (float*)output.DataPointer);
     }
+
+    // ---- Grouped-query attention over a standard K/V cache (added by the distill branch) ----
+
+    public void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output)
+    {
+        const string op = nameof(GroupedQueryAttention);
+        TensorChecks.Type(query, DType.F32, op, nameof(query));
+        TensorChecks.Type(keys, DType.F32, op, nameof(keys));
+        TensorChecks.Type(values, DType.F32, op, nameof(values));
+        TensorChecks.Type(cacheKeys, DType.F32, op, nameof(cacheKeys));
+        TensorChecks.Type(cacheValues, DType.F32, op, nameof(cacheValues));
+        TensorChecks.Type(slots, DType.I32, op, nameof(slots));
+        TensorChecks.Type(positions, DType.I32, op, nameof(positions));
+        TensorChecks.Type(output, DType.F32, op, nameof(output));
+        if (query.Rank != 3 || keys.Rank != 3 || values.Rank != 3 || output.Rank != 3 || cacheKeys.Rank != 4 || cacheValues.Rank != 4)
+            throw new ArgumentException($"{op}: expected query/keys/values/output [rows, heads, dim] and caches [slots, kvHeads, capacity, dim].");
+        int rows = query.Shape[0], heads = query.Shape[1], headDim = query.Shape[2];
+        int kvHeads = keys.Shape[1], valueDim = values.Shape[2];
+        int slotCount = cacheKeys.Shape[0], capacity = cacheKeys.Shape[2];
+        if (kvHeads == 0 || heads % kvHeads != 0)
+            throw new ArgumentException($"{op}: keys {keys.Shape} must have a number of heads dividing the {heads} query heads.", nameof(keys));
+        // Dimension by dimension: a Shape to compare against would allocate on every decode step.
+        if (keys.Shape[0] != rows || keys.Shape[2] != headDim)
+            throw new ArgumentException($"{op}: keys {keys.Shape} must be [{rows}, {kvHeads}, {headDim}].", nameof(keys));
+        if (values.Shape[0] != rows || values.Shape[1] != kvHeads)
+            throw new ArgumentException($"{op}: values {values.Shape} must be [{rows}, {kvHeads}, v].", nameof(values));
+        if (cacheKeys.Shape[1] != kvHeads || cacheKeys.Shape[3] != headDim)
+            throw new ArgumentException($"{op}: cacheKeys {cacheKeys.Shape} must be [slots, {kvHeads}, capacity, {headDim}].", nameof(cacheKeys));
+        if (cacheValues.Shape[0] != slotCount || cacheValues.Shape[1] != kvHeads || cacheValues.Shape[2] != capacity || cacheValues.Shape[3] != valueDim)
+            throw new ArgumentException($"{op}: cacheValues {cacheValues.Shape} must be [{slotCount}, {kvHeads}, {capacity}, {valueDim}].", nameof(cacheValues));
+        if (output.Shape[0] != rows || output.Shape[1] != heads || output.Shape[2] != valueDim)
+            throw new ArgumentException($"{op}: output {output.Shape} must be [{rows}, {heads}, {valueDim}].", nameof(output));
+        if (slots.ElementCount != rows || positions.ElementCount != rows)
+            throw new ArgumentException($"{op}: slots {slots.Shape} and positions {positions.Shape} must have one value per row ({rows}).", nameof(slots));
+        GroupedQueryAttentionKernels.Store((float*)keys.DataPointer, (float*)values.DataPointer, rows, kvHeads, headDim, valueDim,
+            (float*)cacheKeys.DataPointer, (float*)cacheValues.DataPointer, slotCount, capacity, (int*)slots.DataPointer, (int*)positions.DataPointer);
+        GroupedQueryAttentionKernels.Attend(_pool, (float*)query.DataPointer, rows, heads, kvHeads, headDim, valueDim,
+            (float*)cacheKeys.DataPointer, (float*)cacheValues.DataPointer, capacity, (int*)slots.DataPointer, (int*)positions.DataPointer, scale, (float*)output.DataPointer);
+    }
 }

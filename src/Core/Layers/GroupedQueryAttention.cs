@@ -1,0 +1,96 @@
+using DeepSeek.Sdk.Backends;
+using DeepSeek.Sdk.Tensors;
+
+namespace DeepSeek.Sdk.Layers;
+
+/// <summary>Grouped-query self-attention (Ainslie et al. 2023) as LlamaAttention and Qwen2Attention compute it:
+/// q_proj, k_proj, v_proj (with optional biases), rotary embedding on queries and keys, causal softmax attention in
+/// which every kv head serves heads / kv_heads query heads, and o_proj. Keys (rotated) and values are kept in a
+/// <see cref="KvCacheBatch"/>; <see cref="IBackend.GroupedQueryAttention"/> stores them and attends in one call,
+/// for a prompt (rows of one sequence) and a decode batch (one row per sequence) alike.</summary>
+public sealed class GroupedQueryAttention
+{
+    private readonly RowBuffer _query;
+    private readonly RowBuffer _key;
+    private readonly RowBuffer _value;
+    private readonly RowBuffer _attention;
+
+    /// <param name="cos">Rotary table [positions, head_dim / 2] (<see cref="RotaryEmbedding.Cos"/>) on the backend.</param>
+    /// <param name="softmaxScale">1/sqrt(head_dim) for Llama and Qwen2.</param>
+    /// <param name="layout">How the rotary pairs features: transformers' rotate_half for Llama and Qwen2 checkpoints.</param>
+    public GroupedQueryAttention(LayerWorkspace workspace, int heads, int kvHeads, int headDim,
+        Linear query, Linear key, Linear value, Linear output, Tensor cos, Tensor sin, float softmaxScale,
+        RotaryLayout layout = RotaryLayout.HalfSplit)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(heads);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kvHeads);
+        if (heads % kvHeads != 0) throw new ArgumentException($"{kvHeads} key/value heads do not divide {heads} query heads.", nameof(kvHeads));
+        if (query.OutFeatures != heads * headDim)
+            throw new ArgumentException($"q_proj {query.Weight.Shape} must give {heads} heads of {headDim}.", nameof(query));
+        if (key.OutFeatures != kvHeads * headDim || key.InFeatures != query.InFeatures)
+            throw new ArgumentException($"k_proj {key.Weight.Shape} must be [{kvHeads * headDim}, {query.InFeatures}].", nameof(key));
+        if (value.OutFeatures != kvHeads * headDim || value.InFeatures != query.InFeatures)
+            throw new ArgumentException($"v_proj {value.Weight.Shape} must be [{kvHeads * headDim}, {query.InFeatures}].", nameof(value));
+        if (output.InFeatures != heads * headDim) throw new ArgumentException($"o_proj {output.Weight.Shape} must take {heads * headDim}.", nameof(output));
+        if (cos.Rank != 2 || 2 * cos.Shape[1] != headDim)
+            throw new ArgumentException($"Rotary table {cos.Shape} must rotate the whole head of {headDim}.", nameof(cos));
+        Heads = heads;
+        KvHeads = kvHeads;
+        HeadDim = headDim;
+        Query = query;
+        Key = key;
+        Value = value;
+        Output = output;
+        Cos = cos;
+        Sin = sin;
+        SoftmaxScale = softmaxScale;
+        Layout = layout;
+        _query = workspace.Buffer("gqa.query", heads * headDim);
+        _key = workspace.Buffer("gqa.key", kvHeads * headDim);
+        _value = workspace.Buffer("gqa.value", kvHeads * headDim);
+        _attention = workspace.Buffer("gqa.attention", heads * headDim);
+    }
+
+    public int Heads { get; }
+
+    public int KvHeads { get; }
+
+    public int HeadDim { get; }
+
+    public Linear Query { get; }
+
+    public Linear Key { get; }
+
+    public Linear Value { get; }
+
+    public Linear Output { get; }
+
+    public Tensor Cos { get; }
+
+    public Tensor Sin { get; }
+
+    public float SoftmaxScale { get; }
+
+    public RotaryLayout Layout { get; }
+
+    /// <summary>Attends x [rows, hidden]: row r at position positions[r] (I32 [rows]) of cache slot slots[r] (I32
+    /// [rows]) stores its key and value there and attends over positions 0..positions[r] of its slot. Writes the
+    /// o_proj output to y [rows, hidden].</summary>
+    /// <param name="cacheKeys">This layer's <see cref="KvCacheBatch.Keys"/>.</param>
+    /// <param name="cacheValues">This layer's <see cref="KvCacheBatch.Values"/>.</param>
+    public void Forward(IBackend backend, Tensor x, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues, Tensor y)
+    {
+        int rows = x.Shape[0];
+        Query.Forward(backend, x, _query.Rows(rows));
+        Key.Forward(backend, x, _key.Rows(rows));
+        Value.Forward(backend, x, _value.Rows(rows));
+        var queryHeads = _query.Rows(rows, Heads);
+        var keyHeads = _key.Rows(rows, KvHeads);
+        backend.ApplyRotary(queryHeads, positions, Cos, Sin, Layout);
+        backend.ApplyRotary(keyHeads, positions, Cos, Sin, Layout);
+        backend.GroupedQueryAttention(queryHeads, keyHeads, _value.Rows(rows, KvHeads), cacheKeys, cacheValues, slots, positions,
+            SoftmaxScale, _attention.Rows(rows, Heads));
+        Output.Forward(backend, _attention.Rows(rows), y);
+    }
+}
