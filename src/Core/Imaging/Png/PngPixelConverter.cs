@@ -11,8 +11,8 @@ namespace DeepSeek.Sdk.Imaging.Png;
 /// byte there too, so a 16-bit grey image looks like its 8-bit version.)</item>
 /// <item>Alpha: the alpha channel, the palette's tRNS entries (255 past the end of tRNS), or for greyscale and
 /// truecolour a tRNS colour compared with the samples at full bit depth (section 11.3.2.1).</item>
-/// <item>A palette index past the end of PLTE gives grey (i, i, i): Pillow fills missing palette entries
-/// with its default greyscale ramp.</item>
+/// <item>A palette index past the end of PLTE gives black, as libpng and Pillow 12 do (its alpha still comes from
+/// tRNS when tRNS is that long).</item>
 /// </list></summary>
 internal sealed class PngPixelConverter
 {
@@ -35,8 +35,6 @@ internal sealed class PngPixelConverter
                     var entry = _paletteRgba.AsSpan(i * 4, 4);
                     if (i * 3 + 2 < palette.Length)
                         palette.Slice(i * 3, 3).CopyTo(entry);
-                    else
-                        entry[0] = entry[1] = entry[2] = (byte)i;
                     entry[3] = i < transparency.Length ? transparency[i] : (byte)255;
                 }
                 break;
