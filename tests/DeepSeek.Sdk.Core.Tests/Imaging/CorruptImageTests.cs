@@ -112,6 +112,20 @@ public sealed class CorruptImageTests
         Assert.Contains("code lengths overflow at length 1", e.Message);
     }
 
+    [Fact]
+    public void Sequential_scan_with_nonzero_spectral_start_still_needs_its_DC_table()
+    {
+        // Found by fuzzing: a sequential scan ignores Ss (libjpeg warns), so Ss = 1 must not excuse a DC table
+        // selector that no DHT defined.
+        byte[] jpeg = ImageFixtures.Input(ImageFixtures.Entry("jpeg", "baseline_gray"));
+        int sos = IndexOfMarker(jpeg, 0xDA);
+        var patched = (byte[])jpeg.Clone();
+        patched[sos + 6] = 0x30;   // component 1: DC table 3, AC table 0
+        patched[sos + 7] = 1;      // Ss = 1
+        var e = Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(patched));
+        Assert.Contains("DC Huffman table 3, which no DHT defined", e.Message);
+    }
+
     private static int IndexOfMarker(byte[] data, byte marker)
     {
         for (int i = 0; i + 1 < data.Length; i++)

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace DeepSeek.Sdk.Imaging.Jpeg;
 
 /// <summary>Colour conversion to 8-bit RGB as Pillow gets it from libjpeg-turbo: YCbCr through libjpeg's fixed-point
@@ -28,14 +31,26 @@ internal static class JpegColorConverter
 
     public static void YCbCrToRgb(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> output, int channels)
     {
-        for (int i = 0, o = 0; o < output.Length; i++, o += channels)
+        int n = output.Length / channels;
+        if (y.Length < n || cb.Length < n || cr.Length < n)
+            throw new ArgumentException("component rows shorter than the output row");
+        ref byte yr = ref MemoryMarshal.GetReference(y);
+        ref byte cbr = ref MemoryMarshal.GetReference(cb);
+        ref byte crr = ref MemoryMarshal.GetReference(cr);
+        ref byte o = ref MemoryMarshal.GetReference(output);
+        ref int crToR = ref MemoryMarshal.GetArrayDataReference(s_crToR);
+        ref int cbToB = ref MemoryMarshal.GetArrayDataReference(s_cbToB);
+        ref int crToG = ref MemoryMarshal.GetArrayDataReference(s_crToG);
+        ref int cbToG = ref MemoryMarshal.GetArrayDataReference(s_cbToG);
+        for (int i = 0; i < n; i++)
         {
-            int luma = y[i];
-            output[o] = Clamp(luma + s_crToR[cr[i]]);
-            output[o + 1] = Clamp(luma + ((s_cbToG[cb[i]] + s_crToG[cr[i]]) >> ScaleBits));
-            output[o + 2] = Clamp(luma + s_cbToB[cb[i]]);
+            int luma = Unsafe.Add(ref yr, i), b = Unsafe.Add(ref cbr, i), r = Unsafe.Add(ref crr, i);
+            ref byte p = ref Unsafe.Add(ref o, i * channels);
+            p = Clamp(luma + Unsafe.Add(ref crToR, r));
+            Unsafe.Add(ref p, 1) = Clamp(luma + ((Unsafe.Add(ref cbToG, b) + Unsafe.Add(ref crToG, r)) >> ScaleBits));
+            Unsafe.Add(ref p, 2) = Clamp(luma + Unsafe.Add(ref cbToB, b));
             if (channels == 4)
-                output[o + 3] = 255;
+                Unsafe.Add(ref p, 3) = 255;
         }
     }
 
@@ -101,5 +116,6 @@ internal static class JpegColorConverter
 
     private static int Fix(double x) => (int)(x * (1 << ScaleBits) + 0.5);
 
-    private static byte Clamp(int v) => v < 0 ? (byte)0 : v > 255 ? (byte)255 : (byte)v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte Clamp(int v) => (uint)v <= 255 ? (byte)v : v < 0 ? (byte)0 : (byte)255;
 }

@@ -248,7 +248,9 @@ internal static class JpegMarkerReader
         // T.81 B.2.3: at most 10 blocks in an interleaved MCU (libjpeg JERR_BAD_MCU_SIZE).
         if (count > 1 && blocks > 10)
             throw Error($"interleaved scan has {blocks} blocks per MCU, more than 10", at);
-        bool dcFirstOrSequential = !frame.Progressive || (ss == 0 && ah == 0);
+        // Sequential scans ignore Ss, Se, Ah and Al (libjpeg only warns) and need both tables; progressive scans need
+        // the DC table for a first DC scan, none for DC refinement, the AC table for AC scans.
+        bool needsDc = !frame.Progressive || (ss == 0 && ah == 0);
         bool needsAc = !frame.Progressive || ss > 0;
         if (frame.Progressive)
         {
@@ -263,7 +265,7 @@ internal static class JpegMarkerReader
         {
             if (c.DcTable > 3 || c.AcTable > 3)
                 throw Error($"component {c.Id} selects Huffman tables DC {c.DcTable} / AC {c.AcTable}, outside 0..3", at);
-            if (dcFirstOrSequential && ss == 0 && state.DcTables[c.DcTable] is null)
+            if (needsDc && state.DcTables[c.DcTable] is null)
                 throw Error($"component {c.Id} uses DC Huffman table {c.DcTable}, which no DHT defined", at);
             if (needsAc && state.AcTables[c.AcTable] is null)
                 throw Error($"component {c.Id} uses AC Huffman table {c.AcTable}, which no DHT defined", at);

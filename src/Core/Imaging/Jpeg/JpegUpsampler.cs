@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace DeepSeek.Sdk.Imaging.Jpeg;
 
 /// <summary>Brings one component's samples to full resolution, row by row, choosing the method libjpeg-turbo's
@@ -92,16 +95,24 @@ internal sealed class JpegUpsampler
                 bool upper = (y & 1) == 0;
                 var near = _plane.AsSpan(r * _stride, _width);
                 var far = _plane.AsSpan(Neighbour(r, upper) * _stride, _width);
-                var sums = _columnSums;
+                var sums = _columnSums.AsSpan(0, near.Length);
                 for (int i = 0; i < sums.Length; i++)
                     sums[i] = near[i] * 3 + far[i];
+                // First and last columns use themselves as the missing neighbour (h2v2_fancy_upsample's special cases).
+                var o = buffer[..(2 * sums.Length)];
                 int last = sums.Length - 1;
-                for (int i = 0; i <= last; i++)
+                o[0] = (byte)((sums[0] * 4 + 8) >> 4);
+                o[1] = (byte)((sums[0] * 3 + sums[1] + 7) >> 4);
+                ref int s0 = ref MemoryMarshal.GetReference(sums);
+                ref byte o0 = ref MemoryMarshal.GetReference(o);
+                for (int i = 1; i < last; i++)
                 {
-                    int here = sums[i] * 3;
-                    buffer[2 * i] = (byte)((here + sums[Math.Max(i - 1, 0)] + 8) >> 4);
-                    buffer[2 * i + 1] = (byte)((here + sums[Math.Min(i + 1, last)] + 7) >> 4);
+                    int here = Unsafe.Add(ref s0, i) * 3;
+                    Unsafe.Add(ref o0, 2 * i) = (byte)((here + Unsafe.Add(ref s0, i - 1) + 8) >> 4);
+                    Unsafe.Add(ref o0, 2 * i + 1) = (byte)((here + Unsafe.Add(ref s0, i + 1) + 7) >> 4);
                 }
+                o[2 * last] = (byte)((sums[last] * 3 + sums[last - 1] + 8) >> 4);
+                o[2 * last + 1] = (byte)((sums[last] * 4 + 7) >> 4);
                 return buffer;
             }
             default:
@@ -115,15 +126,23 @@ internal sealed class JpegUpsampler
         }
     }
 
-    private void HorizontalFancy(ReadOnlySpan<byte> input, Span<byte> output)
+    /// <summary>h2v1_fancy_upsample on one row (at least 3 samples wide).</summary>
+    private static void HorizontalFancy(ReadOnlySpan<byte> input, Span<byte> output)
     {
+        var o = output[..(2 * input.Length)];
         int last = input.Length - 1;
-        for (int i = 0; i <= last; i++)
+        o[0] = input[0];
+        o[1] = (byte)((input[0] * 3 + input[1] + 2) >> 2);
+        ref byte i0 = ref MemoryMarshal.GetReference(input);
+        ref byte o0 = ref MemoryMarshal.GetReference(o);
+        for (int i = 1; i < last; i++)
         {
-            int here = input[i] * 3;
-            output[2 * i] = (byte)((here + input[Math.Max(i - 1, 0)] + 1) >> 2);
-            output[2 * i + 1] = (byte)((here + input[Math.Min(i + 1, last)] + 2) >> 2);
+            int here = Unsafe.Add(ref i0, i) * 3;
+            Unsafe.Add(ref o0, 2 * i) = (byte)((here + Unsafe.Add(ref i0, i - 1) + 1) >> 2);
+            Unsafe.Add(ref o0, 2 * i + 1) = (byte)((here + Unsafe.Add(ref i0, i + 1) + 2) >> 2);
         }
+        o[2 * last] = (byte)((input[last] * 3 + input[last - 1] + 1) >> 2);
+        o[2 * last + 1] = input[last];
     }
 
     /// <summary>The next-nearest row: above for the upper output row of a pair, below for the lower, the edge row

@@ -58,6 +58,8 @@ internal sealed class PngPixelConverter
         bool rgba = oc == 4;
         long at = first * oc;
         long advance = (long)step * oc;
+        if (step == 1 && depth == 8 && TryCopyRow(row, count, pixels.Slice((int)at, count * oc)))
+            return;
         switch (_header.ColorType)
         {
             case PngHeader.Grayscale:
@@ -134,6 +136,56 @@ internal sealed class PngPixelConverter
                         p[3] = row[s + 3 * bytesPerSample];
                 }
                 break;
+        }
+    }
+
+    /// <summary>Fast paths for contiguous 8-bit rows: same layout (copy), truecolour to RGBA without tRNS (append
+    /// 255), truecolour-with-alpha to RGB (drop alpha), and greyscale without tRNS.</summary>
+    private bool TryCopyRow(ReadOnlySpan<byte> row, int count, Span<byte> output)
+    {
+        switch (_header.ColorType)
+        {
+            case PngHeader.TrueColor when _outChannels == 3:
+            case PngHeader.TrueColorAlpha when _outChannels == 4:
+                row[..output.Length].CopyTo(output);
+                return true;
+            case PngHeader.TrueColor when _transparentR < 0:
+            {
+                var src = row[..(3 * count)];
+                for (int i = 0, o = 0; i < src.Length; i += 3, o += 4)
+                {
+                    output[o] = src[i];
+                    output[o + 1] = src[i + 1];
+                    output[o + 2] = src[i + 2];
+                    output[o + 3] = 255;
+                }
+                return true;
+            }
+            case PngHeader.TrueColorAlpha:
+            {
+                var src = row[..(4 * count)];
+                for (int i = 0, o = 0; i < src.Length; i += 4, o += 3)
+                {
+                    output[o] = src[i];
+                    output[o + 1] = src[i + 1];
+                    output[o + 2] = src[i + 2];
+                }
+                return true;
+            }
+            case PngHeader.Grayscale when _transparentGray < 0:
+            {
+                var src = row[..count];
+                int oc = _outChannels;
+                for (int i = 0, o = 0; i < src.Length; i++, o += oc)
+                {
+                    output[o] = output[o + 1] = output[o + 2] = src[i];
+                    if (oc == 4)
+                        output[o + 3] = 255;
+                }
+                return true;
+            }
+            default:
+                return false;
         }
     }
 
