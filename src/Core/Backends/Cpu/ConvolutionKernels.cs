@@ -26,7 +26,7 @@ public static unsafe class ConvolutionKernels
             return;
         }
         int k = w.Cols;
-        int tile = Math.Clamp(ColumnBudget / k, 16, pixels);
+        int tile = Math.Min(pixels, Math.Max(16, ColumnBudget / k));
         float[] rented = ArrayPool<float>.Shared.Rent(tile * k);
         try
         {
