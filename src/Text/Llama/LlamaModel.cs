@@ -145,7 +145,7 @@ public sealed class LlamaModel : ICausalLanguageModel
     {
         ArgumentNullException.ThrowIfNull(output);
         if (ids.IsEmpty) throw new ArgumentException("At least one id is needed.", nameof(ids));
-        if (output.Shape != new Shape(ids.Length, HiddenSize))
+        if (!IsRows(output, ids.Length))
             throw new ArgumentException($"Embeddings of {ids.Length} ids need [{ids.Length}, {HiddenSize}], got {output.Shape}.", nameof(output));
         var hostIds = FillIds(ids, nameof(ids));
         _backend.Embedding(_backend.Upload(hostIds), EmbedTokens, output);
@@ -177,7 +177,7 @@ public sealed class LlamaModel : ICausalLanguageModel
         int count = inputEmbeddings.Rank == 2 ? inputEmbeddings.Shape[0] : 0;
         if (count == 0 || inputEmbeddings.Shape[1] != HiddenSize)
             throw new ArgumentException($"Input embeddings must be [tokens, {HiddenSize}], got {inputEmbeddings.Shape}.", nameof(inputEmbeddings));
-        if (normedHidden.Shape != new Shape(1, HiddenSize) && normedHidden.Shape != new Shape(count, HiddenSize))
+        if (!IsRows(normedHidden, 1) && !IsRows(normedHidden, count))
             throw new ArgumentException($"Hidden states must be [1, {HiddenSize}] or [{count}, {HiddenSize}], got {normedHidden.Shape}.", nameof(normedHidden));
         PrepareSequence(kv, count, cancellationToken);
         var hidden = _hidden.Rows(count);
@@ -216,10 +216,9 @@ public sealed class LlamaModel : ICausalLanguageModel
         ArgumentNullException.ThrowIfNull(inputEmbeddings);
         ArgumentNullException.ThrowIfNull(normedHidden);
         int rows = caches.Length;
-        var shape = new Shape(rows, HiddenSize);
-        if (inputEmbeddings.Shape != shape)
+        if (!IsRows(inputEmbeddings, rows))
             throw new ArgumentException($"Input embeddings must be [{rows}, {HiddenSize}] (one per sequence), got {inputEmbeddings.Shape}.", nameof(inputEmbeddings));
-        if (normedHidden.Shape != shape)
+        if (!IsRows(normedHidden, rows))
             throw new ArgumentException($"Hidden states must be [{rows}, {HiddenSize}], got {normedHidden.Shape}.", nameof(normedHidden));
         var storage = PrepareBatch(caches, cancellationToken);
         var hidden = _hidden.Rows(rows);
@@ -278,6 +277,9 @@ public sealed class LlamaModel : ICausalLanguageModel
         if (config is Qwen2Config { UseSlidingWindow: true } qwen && qwen.MaxWindowLayers < qwen.NumHiddenLayers)
             throw new ConfigException($"sliding-window attention (layers {qwen.MaxWindowLayers}.. with window {qwen.SlidingWindow}) is not supported", config.SourcePath, "use_sliding_window");
     }
+
+    // Compared dimension by dimension: building a Shape to compare against would allocate on every decode step.
+    private bool IsRows(Tensor t, int rows) => t.Rank == 2 && t.Shape[0] == rows && t.Shape[1] == HiddenSize;
 
     private void CheckCapacity(int capacity)
     {

@@ -277,15 +277,16 @@ public sealed unsafe class CpuBackend : IBackend
         int slotCount = cacheKeys.Shape[0], capacity = cacheKeys.Shape[2];
         if (kvHeads == 0 || heads % kvHeads != 0)
             throw new ArgumentException($"{op}: keys {keys.Shape} must have a number of heads dividing the {heads} query heads.", nameof(keys));
-        if (keys.Shape != new Shape(rows, kvHeads, headDim))
+        // Dimension by dimension: a Shape to compare against would allocate on every decode step.
+        if (keys.Shape[0] != rows || keys.Shape[2] != headDim)
             throw new ArgumentException($"{op}: keys {keys.Shape} must be [{rows}, {kvHeads}, {headDim}].", nameof(keys));
         if (values.Shape[0] != rows || values.Shape[1] != kvHeads)
             throw new ArgumentException($"{op}: values {values.Shape} must be [{rows}, {kvHeads}, v].", nameof(values));
-        if (cacheKeys.Shape != new Shape(slotCount, kvHeads, capacity, headDim))
+        if (cacheKeys.Shape[1] != kvHeads || cacheKeys.Shape[3] != headDim)
             throw new ArgumentException($"{op}: cacheKeys {cacheKeys.Shape} must be [slots, {kvHeads}, capacity, {headDim}].", nameof(cacheKeys));
-        if (cacheValues.Shape != new Shape(slotCount, kvHeads, capacity, valueDim))
+        if (cacheValues.Shape[0] != slotCount || cacheValues.Shape[1] != kvHeads || cacheValues.Shape[2] != capacity || cacheValues.Shape[3] != valueDim)
             throw new ArgumentException($"{op}: cacheValues {cacheValues.Shape} must be [{slotCount}, {kvHeads}, {capacity}, {valueDim}].", nameof(cacheValues));
-        if (output.Shape != new Shape(rows, heads, valueDim))
+        if (output.Shape[0] != rows || output.Shape[1] != heads || output.Shape[2] != valueDim)
             throw new ArgumentException($"{op}: output {output.Shape} must be [{rows}, {heads}, {valueDim}].", nameof(output));
         if (slots.ElementCount != rows || positions.ElementCount != rows)
             throw new ArgumentException($"{op}: slots {slots.Shape} and positions {positions.Shape} must have one value per row ({rows}).", nameof(slots));
