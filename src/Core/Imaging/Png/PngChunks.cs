@@ -1,0 +1,199 @@
+using System.Buffers.Binary;
+
+namespace DeepSeek.Sdk.Imaging.Png;
+
+/// <summary>The chunk layer of a PNG file (PNG Specification, sections 5.3 and 5.6), checked in full before any
+/// pixel is decoded: signature, every chunk's length bound and CRC, the order IHDR, PLTE, tRNS, consecutive IDAT,
+/// IEND, and the presence of the chunks the colour type needs. Ancillary chunks other than tRNS and eXIf are
+/// skipped; unknown critical chunks are refused.</summary>
+internal sealed class PngChunks
+{
+    private PngChunks(PngHeader header, byte[] palette, byte[] transparency, byte[] imageData, long imageDataOffset, int orientation)
+    {
+        Header = header;
+        Palette = palette;
+        Transparency = transparency;
+        ImageData = imageData;
+        ImageDataOffset = imageDataOffset;
+        Orientation = orientation;
+    }
+
+    public static ReadOnlySpan<byte> Signature => [137, 80, 78, 71, 13, 10, 26, 10];
+
+    public PngHeader Header { get; }
+
+    /// <summary>PLTE entries, three bytes each (empty when absent).</summary>
+    public byte[] Palette { get; }
+
+    /// <summary>The tRNS payload (empty when absent).</summary>
+    public byte[] Transparency { get; }
+
+    /// <summary>The zlib stream: all IDAT payloads concatenated (section 10.1).</summary>
+    public byte[] ImageData { get; }
+
+    /// <summary>File offset of the first IDAT chunk, for error messages about the compressed stream.</summary>
+    public long ImageDataOffset { get; }
+
+    /// <summary>Exif orientation from an eXIf chunk, 1 when absent.</summary>
+    public int Orientation { get; }
+
+    /// <summary>Reads the header only: signature and IHDR, which the specification places first.</summary>
+    public static PngHeader ReadHeader(ReadOnlySpan<byte> file)
+    {
+        CheckSignature(file);
+        var (type, dataLength, _) = NextChunk(file, Signature.Length);
+        if (type != "IHDR")
+            throw Error($"first chunk is '{type}', expected IHDR", Signature.Length);
+        return PngHeader.Parse(file.Slice(Signature.Length + 8, dataLength), Signature.Length + 8);
+    }
+
+    /// <summary>Walks every chunk. <paramref name="checkHeader"/> runs on IHDR before anything is accumulated, so
+    /// the pixel limit stops a decompression bomb before its IDAT data is copied.</summary>
+    public static PngChunks Read(ReadOnlySpan<byte> file, Action<PngHeader>? checkHeader, bool collectImageData = true)
+    {
+        CheckSignature(file);
+        PngHeader? header = null;
+        byte[]? palette = null, transparency = null;
+        int orientation = 1;
+        var idat = new List<(int Offset, int Length)>();
+        long idatBytes = 0;
+        bool idatEnded = false;
+        int pos = Signature.Length;
+        while (true)
+        {
+            var (type, dataLength, next) = NextChunk(file, pos);
+            int dataOffset = pos + 8;
+            var data = file.Slice(dataOffset, dataLength);
+            if (header is null && type != "IHDR")
+                throw Error($"first chunk is '{type}', expected IHDR", pos);
+            if (idat.Count > 0 && type != "IDAT")
+                idatEnded = true;
+            switch (type)
+            {
+                case "IHDR":
+                    if (header is not null)
+                        throw Error("second IHDR chunk", pos);
+                    header = PngHeader.Parse(data, dataOffset);
+                    checkHeader?.Invoke(header.Value);
+                    break;
+                case "PLTE":
+                    if (palette is not null)
+                        throw Error("second PLTE chunk", pos);
+                    if (idat.Count > 0)
+                        throw Error("PLTE chunk after IDAT", pos);
+                    if (transparency is not null)
+                        throw Error("PLTE chunk after tRNS", pos);
+                    if (header!.Value.ColorType is PngHeader.Grayscale or PngHeader.GrayscaleAlpha)
+                        throw Error($"PLTE chunk in a greyscale image (colour type {header.Value.ColorType})", pos);
+                    if (data.Length == 0 || data.Length % 3 != 0 || data.Length > 256 * 3)
+                        throw Error($"PLTE chunk is {data.Length} bytes; expected 3 to 768 bytes, a multiple of 3", pos);
+                    palette = data.ToArray();
+                    break;
+                case "tRNS":
+                    if (transparency is not null)
+                        throw Error("second tRNS chunk", pos);
+                    if (idat.Count > 0)
+                        throw Error("tRNS chunk after IDAT", pos);
+                    transparency = ReadTransparency(header!.Value, palette, data, pos);
+                    break;
+                case "IDAT":
+                    if (idatEnded)
+                        throw Error("IDAT chunks are not consecutive", pos);
+                    if (header!.Value.ColorType == PngHeader.Indexed && palette is null)
+                        throw Error("IDAT chunk before the PLTE chunk that colour type 3 requires", pos);
+                    idat.Add((dataOffset, data.Length));
+                    idatBytes += data.Length;
+                    if (idatBytes > Array.MaxLength)
+                        throw Error($"IDAT data exceeds {Array.MaxLength} bytes", pos);
+                    break;
+                case "eXIf":
+                    orientation = ExifOrientation.Read(data);
+                    break;
+                case "IEND":
+                    if (idat.Count == 0)
+                        throw Error("IEND chunk before any IDAT chunk", pos);
+                    return new PngChunks(header!.Value, palette ?? [], transparency ?? [], collectImageData ? Concatenate(file, idat, idatBytes) : [], idat[0].Offset - 8, orientation);
+                default:
+                    // Section 5.4: bit 5 of the first type byte clear (upper case) marks a chunk critical.
+                    if ((type[0] & 0x20) == 0)
+                        throw Error($"unknown critical chunk '{type}'", pos);
+                    break;
+            }
+            pos = next;
+        }
+    }
+
+    private static byte[] ReadTransparency(PngHeader header, byte[]? palette, ReadOnlySpan<byte> data, int pos)
+    {
+        switch (header.ColorType)
+        {
+            case PngHeader.Indexed:
+                if (palette is null)
+                    throw Error("tRNS chunk before PLTE", pos);
+                // More entries than PLTE (libpng: benign error) are kept: Pillow applies them to the indices past the
+                // palette's end, which it shows as grey.
+                if (data.Length > 256)
+                    throw Error($"tRNS chunk has {data.Length} entries, more than 256", pos);
+                return data.ToArray();
+            case PngHeader.Grayscale:
+                if (data.Length != 2)
+                    throw Error($"tRNS chunk is {data.Length} bytes, expected 2 for greyscale", pos);
+                return data.ToArray();
+            case PngHeader.TrueColor:
+                if (data.Length != 6)
+                    throw Error($"tRNS chunk is {data.Length} bytes, expected 6 for truecolour", pos);
+                return data.ToArray();
+            default:
+                // Section 11.3.2.1 forbids tRNS when a full alpha channel is present; libpng ignores it, as do we.
+                return [];
+        }
+    }
+
+    private static byte[] Concatenate(ReadOnlySpan<byte> file, List<(int Offset, int Length)> parts, long total)
+    {
+        var result = new byte[total];
+        int at = 0;
+        foreach (var (offset, length) in parts)
+        {
+            file.Slice(offset, length).CopyTo(result.AsSpan(at));
+            at += length;
+        }
+        return result;
+    }
+
+    private static void CheckSignature(ReadOnlySpan<byte> file)
+    {
+        if (!file.StartsWith(Signature))
+            throw Error(file.Length < Signature.Length && Signature.StartsWith(file)
+                ? $"file is {file.Length} bytes, shorter than the 8-byte signature"
+                : "missing the 8-byte PNG signature", 0);
+    }
+
+    /// <summary>The chunk at <paramref name="pos"/>: its type, its data length (data starts at pos + 8), and where
+    /// the next chunk starts.</summary>
+    private static (string Type, int DataLength, int Next) NextChunk(ReadOnlySpan<byte> file, int pos)
+    {
+        if (file.Length - pos < 12)
+            throw Error(pos == file.Length ? "file ends before the IEND chunk" : "file ends inside a chunk header", pos);
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(file[pos..]);
+        var typeBytes = file.Slice(pos + 4, 4);
+        foreach (byte b in typeBytes)
+        {
+            if (!((b >= (byte)'A' && b <= (byte)'Z') || (b >= (byte)'a' && b <= (byte)'z')))
+                throw Error($"chunk type bytes {Convert.ToHexString(typeBytes)} are not four ASCII letters", pos + 4);
+        }
+        string type = System.Text.Encoding.ASCII.GetString(typeBytes);
+        // Section 5.3: the length is at most 2^31 - 1; beyond the file it means truncation or corruption.
+        if (length > int.MaxValue)
+            throw Error($"chunk '{type}' declares length {length}, above 2^31 - 1", pos);
+        if (length > (long)file.Length - pos - 12)
+            throw Error($"chunk '{type}' declares {length} data bytes but the file ends {file.Length - pos - 12} bytes later (truncated)", pos);
+        uint stored = BinaryPrimitives.ReadUInt32BigEndian(file[(pos + 8 + (int)length)..]);
+        uint computed = Crc32.Compute(file.Slice(pos + 4, 4 + (int)length));
+        if (stored != computed)
+            throw Error($"chunk '{type}' CRC mismatch (stored 0x{stored:X8}, computed 0x{computed:X8})", pos);
+        return (type, (int)length, pos + 12 + (int)length);
+    }
+
+    private static ImageFormatException Error(string message, long offset) => new(ImageFileFormat.Png, message, offset);
+}
