@@ -23,8 +23,8 @@ public sealed class JanusModel : IDisposable
     private readonly RowBuffer _visionFeatures;
     private readonly RowBuffer _codebookRows;
     private readonly RowBuffer _logits;
-    private Tensor? _hostIds;
-    private Tensor? _hostLogits;
+    private readonly HostBuffer _hostIds = new(DType.I32);
+    private readonly HostBuffer _hostLogits;
 
     private JanusModel(IBackend backend, JanusConfig config, JanusTensorMap map, Checkpoint? ownedCheckpoint, LlamaModel languageModel,
         SiglipVisionTower visionTower, JanusAligner aligner, Tensor generationEmbeddings, JanusAligner generationAligner,
@@ -44,6 +44,7 @@ public sealed class JanusModel : IDisposable
         _visionFeatures = new RowBuffer(backend, config.Vision.HiddenSize);
         _codebookRows = new RowBuffer(backend, config.Vq.EmbedDim);
         _logits = new RowBuffer(backend, generationHead.ImageVocabularySize);
+        _hostLogits = new HostBuffer(DType.F32, generationHead.ImageVocabularySize);
     }
 
     public IBackend Backend { get; }
@@ -216,10 +217,11 @@ public sealed class JanusModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(embeddings);
         if (tokens.IsEmpty) throw new ArgumentException("At least one image token is needed.", nameof(tokens));
-        if (embeddings.Shape != new Shape(tokens.Length, HiddenSize))
+        // Dimensions compared one by one: a Shape would allocate, and this runs every image-token step.
+        if (embeddings.Rank != 2 || embeddings.Shape[0] != tokens.Length || embeddings.Shape[1] != HiddenSize)
             throw new ArgumentException($"Embeddings must be [{tokens.Length}, {HiddenSize}], got {embeddings.Shape}.", nameof(embeddings));
-        if (_hostIds is null || _hostIds.Shape[0] < tokens.Length) _hostIds = Tensor.Zeros(DType.I32, new Shape(Math.Max(tokens.Length, 16)));
-        var ids = _hostIds.AsSpan<int>();
+        var hostIds = _hostIds.Rows(tokens.Length);
+        var ids = hostIds.AsSpan<int>();
         for (int i = 0; i < tokens.Length; i++)
         {
             if ((uint)tokens[i] >= (uint)ImageVocabularySize)
@@ -227,7 +229,7 @@ public sealed class JanusModel : IDisposable
             ids[i] = tokens[i];
         }
         var rows = _codebookRows.Rows(tokens.Length);
-        Backend.Embedding(Backend.Upload(_hostIds.Slice(0, 0, tokens.Length)), GenerationEmbeddings, rows);
+        Backend.Embedding(Backend.Upload(hostIds), GenerationEmbeddings, rows);
         GenerationAligner.Forward(Backend, rows, embeddings);
     }
 
@@ -243,8 +245,7 @@ public sealed class JanusModel : IDisposable
             throw new ArgumentException($"Logits need {rows} x {ImageVocabularySize} values, got {logits.Length}.", nameof(logits));
         var device = _logits.Rows(rows);
         GenerationHead.Forward(Backend, normedHidden, device);
-        if (_hostLogits is null || _hostLogits.Shape[0] < rows) _hostLogits = Tensor.Zeros(DType.F32, new Shape(rows, ImageVocabularySize));
-        var host = _hostLogits.Shape[0] == rows ? _hostLogits : _hostLogits.Slice(0, 0, rows);
+        var host = _hostLogits.Rows(rows);
         Backend.CopyToHost(device, host);
         host.AsSpan<float>().CopyTo(logits);
     }

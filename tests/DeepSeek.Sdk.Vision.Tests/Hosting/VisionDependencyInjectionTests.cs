@@ -1,7 +1,6 @@
 using DeepSeek.Sdk.Runtime;
 using DeepSeek.Sdk.Vision.Janus;
 using DeepSeek.Sdk.Vision.Pipelines;
-using DeepSeek.Sdk.Vision.Tests.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DeepSeek.Sdk.Vision.Tests.Hosting;

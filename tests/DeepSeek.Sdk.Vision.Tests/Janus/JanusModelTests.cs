@@ -106,6 +106,25 @@ public sealed class JanusModelTests : IDisposable
     }
 
     [Fact]
+    public void An_image_token_step_allocates_nothing_after_warm_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var session = JanusImageGenerationSession.Start(_model, _fixture.GenerationConditionalIds, _fixture.GenerationUnconditionalIds, parallelSize: 2, cancellationToken: ct);
+        var guided = new float[_model.ImageVocabularySize];
+        int[] tokens = [3, 4];
+        session.Advance(tokens, ct);
+        session.Advance(tokens, ct);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        session.GuidedLogits(1, _fixture.CfgWeight, guided);
+        session.Advance(tokens, ct);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(3, session.TokensFed);
+    }
+
+    [Fact]
     public void Vq_decoder_reproduces_the_reference_pixels_of_the_token_grid()
     {
         var pixels = new float[_model.VqDecoder.ImageSize * _model.VqDecoder.ImageSize * 3];

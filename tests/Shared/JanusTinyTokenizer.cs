@@ -1,6 +1,7 @@
+// Shared by every test project (compiled into each through tests/Directory.Build.props).
 using System.Text.Json.Nodes;
 
-namespace DeepSeek.Sdk.Vision.Tests.Pipelines;
+namespace DeepSeek.Sdk.Tests;
 
 /// <summary>A byte-level BPE tokenizer shaped like Janus-Pro's (its special tokens, a handful of merges) that fits the
 /// janus_f32 fixture's 300-token vocabulary with &lt;image_placeholder&gt; at the config's image_token_id 299.
