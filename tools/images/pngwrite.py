@@ -108,7 +108,7 @@ def write_png(pixels, width, height, color_type, depth, *, palette=None, trns=No
 
 def spec_rgba(pixels, width, height, color_type, depth, palette=None, trns=None):
     """8-bit RGBA per the PNG specification: high byte of 16-bit samples, exact scaling of 1/2/4-bit grey,
-    tRNS compared at full sample precision, palette indices past PLTE shown as Pillow does (grey i)."""
+    tRNS compared at full sample precision, palette indices past PLTE black (libpng, Pillow 12)."""
     out = bytearray()
     trns_gray = struct.unpack(">H", trns)[0] if (trns is not None and color_type == 0) else None
     trns_rgb = struct.unpack(">3H", trns) if (trns is not None and color_type == 2) else None
@@ -123,7 +123,7 @@ def spec_rgba(pixels, width, height, color_type, depth, palette=None, trns=None)
                 out += bytes(rgb + [0 if tuple(s) == trns_rgb else 255])
             elif color_type == 3:
                 i = s[0]
-                rgb = list(palette[i]) if i < len(palette) else [i, i, i]
+                rgb = list(palette[i]) if i < len(palette) else [0, 0, 0]
                 a = trns[i] if (trns is not None and i < len(trns)) else 255
                 out += bytes(rgb + [a])
             elif color_type == 4:

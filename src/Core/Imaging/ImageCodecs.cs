@@ -1,3 +1,4 @@
+using DeepSeek.Sdk.Imaging.Jpeg;
 using DeepSeek.Sdk.Imaging.Png;
 
 namespace DeepSeek.Sdk.Imaging;
@@ -14,7 +15,8 @@ public static class ImageCodecs
     {
         if (data.StartsWith(PngChunks.Signature))
             return ImageFileFormat.Png;
-        if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+        // SOI then the 0xFF of the next marker; a bare SOI is a JPEG truncated right after its first marker.
+        if (data.Length >= 2 && data[0] == 0xFF && data[1] == 0xD8 && (data.Length == 2 || data[2] == 0xFF))
             return ImageFileFormat.Jpeg;
         return ImageFileFormat.Unknown;
     }
@@ -23,7 +25,7 @@ public static class ImageCodecs
     public static ImageInfo Identify(ReadOnlySpan<byte> data) => DetectFormat(data) switch
     {
         ImageFileFormat.Png => PngDecoder.Identify(data),
-        ImageFileFormat.Jpeg => throw new ImageFormatException(ImageFileFormat.Jpeg, "JPEG decoding arrives in the next commit"),
+        ImageFileFormat.Jpeg => JpegDecoder.Identify(data),
         _ => throw Unrecognised(data),
     };
 
@@ -34,7 +36,7 @@ public static class ImageCodecs
         return DetectFormat(data) switch
         {
             ImageFileFormat.Png => PngDecoder.Decode(data, options),
-            ImageFileFormat.Jpeg => throw new ImageFormatException(ImageFileFormat.Jpeg, "JPEG decoding arrives in the next commit"),
+            ImageFileFormat.Jpeg => JpegDecoder.Decode(data, options),
             _ => throw Unrecognised(data),
         };
     }

@@ -45,7 +45,6 @@ public sealed class PngDecoderTests
     }
 
     [Theory]
-    [InlineData("gray1_trns")]
     [InlineData("gray2_trns_adam7")]
     [InlineData("gray4_trns")]
     [InlineData("gray16_trns")]

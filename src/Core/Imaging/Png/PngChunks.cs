@@ -130,8 +130,8 @@ internal sealed class PngChunks
             case PngHeader.Indexed:
                 if (palette is null)
                     throw Error("tRNS chunk before PLTE", pos);
-                // More entries than PLTE (libpng: benign error) are kept: Pillow applies them to the indices past the
-                // palette's end, which it shows as grey.
+                // More entries than PLTE (libpng: benign error) are kept and apply to the indices past the palette's
+                // end, which show as black.
                 if (data.Length > 256)
                     throw Error($"tRNS chunk has {data.Length} entries, more than 256", pos);
                 return data.ToArray();

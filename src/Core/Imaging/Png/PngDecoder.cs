@@ -80,7 +80,7 @@ internal static class PngDecoder
         }
         catch (InvalidDataException e)
         {
-            throw Error($"zlib stream in IDAT is corrupt after the last scanline: {e.Message}", offset, e);
+            throw Error($"zlib stream in IDAT is corrupt after the last scanline (invalid deflate data or Adler-32 checksum; inflater: {e.Message})", offset, e);
         }
         if (extra != 0)
             throw Error("zlib stream in IDAT holds more data than the image's scanlines", offset);
@@ -104,7 +104,8 @@ internal static class PngDecoder
         }
         catch (InvalidDataException e)
         {
-            throw Error($"zlib stream in IDAT is corrupt at scanline {r}{PassName(pass, interlaced)}: {e.Message}", offset, e);
+            // .NET reports every zlib data error (bad deflate block, bad distance, Adler-32 mismatch) as InvalidDataException.
+            throw Error($"zlib stream in IDAT is corrupt at scanline {r}{PassName(pass, interlaced)} (invalid deflate data or Adler-32 checksum; inflater: {e.Message})", offset, e);
         }
     }
 

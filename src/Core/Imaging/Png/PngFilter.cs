@@ -47,21 +47,38 @@ internal static class PngFilter
     /// <summary>Writes filter <paramref name="type"/> of <paramref name="row"/> into <paramref name="output"/>.</summary>
     public static void Apply(int type, ReadOnlySpan<byte> row, ReadOnlySpan<byte> previous, int stride, Span<byte> output)
     {
-        for (int i = 0; i < row.Length; i++)
+        int n = row.Length;
+        if (previous.Length < n || output.Length < n)
+            throw new ArgumentException("previous row and output must be as long as the row");
+        int head = Math.Min(stride, n);
+        switch (type)
         {
-            int a = i >= stride ? row[i - stride] : 0;
-            int b = previous[i];
-            int c = i >= stride ? previous[i - stride] : 0;
-            int predictor = type switch
-            {
-                None => 0,
-                Sub => a,
-                Up => b,
-                Average => (a + b) >> 1,
-                Paeth => PaethPredictor(a, b, c),
-                _ => throw new ArgumentOutOfRangeException(nameof(type), type, "filter type outside 0..4"),
-            };
-            output[i] = (byte)(row[i] - predictor);
+            case None:
+                row.CopyTo(output);
+                break;
+            case Sub:
+                row[..head].CopyTo(output);
+                for (int i = stride; i < n; i++)
+                    output[i] = (byte)(row[i] - row[i - stride]);
+                break;
+            case Up:
+                for (int i = 0; i < n; i++)
+                    output[i] = (byte)(row[i] - previous[i]);
+                break;
+            case Average:
+                for (int i = 0; i < head; i++)
+                    output[i] = (byte)(row[i] - (previous[i] >> 1));
+                for (int i = stride; i < n; i++)
+                    output[i] = (byte)(row[i] - ((row[i - stride] + previous[i]) >> 1));
+                break;
+            case Paeth:
+                for (int i = 0; i < head; i++)
+                    output[i] = (byte)(row[i] - previous[i]);
+                for (int i = stride; i < n; i++)
+                    output[i] = (byte)(row[i] - PaethPredictor(row[i - stride], previous[i], previous[i - stride]));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(type), type, "filter type outside 0..4");
         }
     }
 

@@ -11,8 +11,8 @@ namespace DeepSeek.Sdk.Imaging.Png;
 /// byte there too, so a 16-bit grey image looks like its 8-bit version.)</item>
 /// <item>Alpha: the alpha channel, the palette's tRNS entries (255 past the end of tRNS), or for greyscale and
 /// truecolour a tRNS colour compared with the samples at full bit depth (section 11.3.2.1).</item>
-/// <item>A palette index past the end of PLTE gives grey (i, i, i): Pillow fills missing palette entries
-/// with its default greyscale ramp.</item>
+/// <item>A palette index past the end of PLTE gives black, as libpng and Pillow 12 do (its alpha still comes from
+/// tRNS when tRNS is that long).</item>
 /// </list></summary>
 internal sealed class PngPixelConverter
 {
@@ -35,8 +35,6 @@ internal sealed class PngPixelConverter
                     var entry = _paletteRgba.AsSpan(i * 4, 4);
                     if (i * 3 + 2 < palette.Length)
                         palette.Slice(i * 3, 3).CopyTo(entry);
-                    else
-                        entry[0] = entry[1] = entry[2] = (byte)i;
                     entry[3] = i < transparency.Length ? transparency[i] : (byte)255;
                 }
                 break;
@@ -60,6 +58,8 @@ internal sealed class PngPixelConverter
         bool rgba = oc == 4;
         long at = first * oc;
         long advance = (long)step * oc;
+        if (step == 1 && depth == 8 && TryCopyRow(row, count, pixels.Slice((int)at, count * oc)))
+            return;
         switch (_header.ColorType)
         {
             case PngHeader.Grayscale:
@@ -136,6 +136,56 @@ internal sealed class PngPixelConverter
                         p[3] = row[s + 3 * bytesPerSample];
                 }
                 break;
+        }
+    }
+
+    /// <summary>Fast paths for contiguous 8-bit rows: same layout (copy), truecolour to RGBA without tRNS (append
+    /// 255), truecolour-with-alpha to RGB (drop alpha), and greyscale without tRNS.</summary>
+    private bool TryCopyRow(ReadOnlySpan<byte> row, int count, Span<byte> output)
+    {
+        switch (_header.ColorType)
+        {
+            case PngHeader.TrueColor when _outChannels == 3:
+            case PngHeader.TrueColorAlpha when _outChannels == 4:
+                row[..output.Length].CopyTo(output);
+                return true;
+            case PngHeader.TrueColor when _transparentR < 0:
+            {
+                var src = row[..(3 * count)];
+                for (int i = 0, o = 0; i < src.Length; i += 3, o += 4)
+                {
+                    output[o] = src[i];
+                    output[o + 1] = src[i + 1];
+                    output[o + 2] = src[i + 2];
+                    output[o + 3] = 255;
+                }
+                return true;
+            }
+            case PngHeader.TrueColorAlpha:
+            {
+                var src = row[..(4 * count)];
+                for (int i = 0, o = 0; i < src.Length; i += 4, o += 3)
+                {
+                    output[o] = src[i];
+                    output[o + 1] = src[i + 1];
+                    output[o + 2] = src[i + 2];
+                }
+                return true;
+            }
+            case PngHeader.Grayscale when _transparentGray < 0:
+            {
+                var src = row[..count];
+                int oc = _outChannels;
+                for (int i = 0, o = 0; i < src.Length; i++, o += oc)
+                {
+                    output[o] = output[o + 1] = output[o + 2] = src[i];
+                    if (oc == 4)
+                        output[o + 3] = 255;
+                }
+                return true;
+            }
+            default:
+                return false;
         }
     }
 
