@@ -90,7 +90,9 @@ public sealed class ModelHost<TModel> : IDisposable, IAsyncDisposable
             _lock.Release(); // pass the lock on so every queued caller learns the host is gone
             throw new ObjectDisposedException(GetType().Name, $"The model host '{Name}' was disposed while the caller waited.");
         }
-        return new ModelLease<TModel>(this, model, Stopwatch.GetElapsedTime(queued));
+        var waited = Stopwatch.GetElapsedTime(queued);
+        DeepSeekMetrics.QueueTime.Record(waited.TotalSeconds, new KeyValuePair<string, object?>("deepseek.model", Name));
+        return new ModelLease<TModel>(this, model, waited);
     }
 
     internal void Release() => _lock.Release();
@@ -139,6 +141,7 @@ public sealed class ModelHost<TModel> : IDisposable, IAsyncDisposable
             var model = _loader!(backend, tracked, _stopping.Token);
             LoadTime = watch.Elapsed;
             LoadedSize = tracked.Last;
+            DeepSeekMetrics.LoadTime.Record(LoadTime.TotalSeconds, new KeyValuePair<string, object?>("deepseek.model", Name));
             Volatile.Write(ref _model, model);
             if (tracked.Last.TotalTensors > 0)
                 _logger.LogInformation("Loaded {Model} on {Device} in {Milliseconds} ms: {Tensors} tensors, {Bytes} bytes of weights.",

@@ -142,6 +142,7 @@ public sealed class TextGenerationPipeline : IDisposable
             }
 
             var statistics = Statistics(promptIds.Count, completion, lease.QueueTime, started, first, last);
+            Record(statistics);
             _logger.LogInformation("Generated {CompletionTokens} tokens after a {PromptTokens}-token prompt: first token after {FirstTokenMs:F0} ms, {TokensPerSecond:F1} tokens/s, {Reason}.",
                 completion, promptIds.Count, statistics.TimeToFirstToken.TotalMilliseconds, statistics.DecodeTokensPerSecond, update.FinishReason);
             yield return new TextGenerationUpdate(update.Text, update.TokenId, update.FinishReason) { Statistics = statistics };
@@ -162,6 +163,15 @@ public sealed class TextGenerationPipeline : IDisposable
         foreach (int id in _eosTokenIds)
             if (!stops.Contains(id)) stops.Add(id);
         return stops.Count == options.StopTokenIds.Count ? options : options with { StopTokenIds = stops };
+    }
+
+    private void Record(GenerationStatistics statistics)
+    {
+        var model = new KeyValuePair<string, object?>("deepseek.model", _host.Name);
+        DeepSeekMetrics.Tokens.Add(statistics.PromptTokens, model, new KeyValuePair<string, object?>("deepseek.token.type", "prompt"));
+        DeepSeekMetrics.Tokens.Add(statistics.CompletionTokens, model, new KeyValuePair<string, object?>("deepseek.token.type", "completion"));
+        if (statistics.CompletionTokens > 0) DeepSeekMetrics.TimeToFirstToken.Record(statistics.TimeToFirstToken.TotalSeconds, model);
+        if (statistics.DecodeTokensPerSecond > 0) DeepSeekMetrics.DecodeRate.Record(statistics.DecodeTokensPerSecond, model);
     }
 
     private static GenerationStatistics Statistics(int promptTokens, int completionTokens, TimeSpan queueTime, long started, long first, long last)

@@ -19,7 +19,7 @@ internal sealed class FixtureModel : IDisposable
         TinyTokenizer.CopyFixtureWithTokenizer(fixture, _directory.Path, withChatTemplate);
         prepare?.Invoke(_directory.Path);
         Model = TextModels.Load(_directory.Path, _backend);
-        Host = new ModelHost<ICausalLanguageModel>(Model, fixture);
+        Host = new ModelHost<ICausalLanguageModel>(Model, $"{fixture}-{Guid.NewGuid():N}");
         Pipeline = TextGenerationPipeline.FromDirectory(Host, _directory.Path);
     }
 

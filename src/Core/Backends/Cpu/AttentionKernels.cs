@@ -23,17 +23,31 @@ public static unsafe class AttentionKernels
     public static void LatentAttention(CpuThreadPool pool, float* query, int tokens, int heads, int nopeDim, int ropeDim,
         float* latents, float* ropeKeys, int keys, int rank, float* kvUpTransposed, int valueDim, float scale, float* output)
     {
+        // Work items are (token block, head group). A head group's columns of kvUpTransposed are contiguous in each
+        // of its rank rows, so absorbing kv_b_proj streams the matrix row by row (it is 64 MB per layer in F32 for
+        // DeepSeek-V3; reading it column-wise per head, one short piece per row, left decode latency-bound), and every
+        // cached latent row is read once per group and used by all of its heads and tokens.
+        // About four groups per thread balance the load; a group's heads divide the heads evenly.
+        int groupHeads = Math.Clamp(heads / (4 * pool.ThreadCount), 1, heads);
+        while (heads % groupHeads != 0) groupHeads--;
+        int groups = heads / groupHeads;
+        int tokenBlock = Math.Min(tokens, TokenBlock);
+        int blocks = (tokens + tokenBlock - 1) / tokenBlock;
         var work = new LatentAttentionWork
         {
             Query = query, Tokens = tokens, Heads = heads, NopeDim = nopeDim, RopeDim = ropeDim,
             Latents = latents, RopeKeys = ropeKeys, Keys = keys, Rank = rank,
             KvUp = kvUpTransposed, ValueDim = valueDim, Scale = scale, Output = output,
+            GroupHeads = groupHeads, Groups = groups, TokenBlock = tokenBlock,
         };
-        // One (token, head) pair costs rank · (nope + v) multiply-adds to absorb kv_b_proj on both sides plus
-        // 2 · keys · (rank + rope) over the cache; chunks of about 64K multiply-adds are worth a thread.
-        long perPair = (long)rank * (nopeDim + valueDim) + 2L * keys * (rank + ropeDim);
-        pool.Run(ref work, tokens * heads, (int)Math.Max(1, 65536 / perPair));
+        // An item costs rank · (nope + v) multiply-adds per (token, head) to absorb kv_b_proj on both sides plus
+        // 2 · keys · (rank + rope) over the cache; items of about 64K multiply-adds are worth a thread.
+        long perItem = (long)tokenBlock * groupHeads * ((long)rank * (nopeDim + valueDim) + 2L * keys * (rank + ropeDim));
+        pool.Run(ref work, blocks * groups, (int)Math.Max(1, 65536 / perItem));
     }
+
+    // Query tokens processed together per work item: their absorbed queries share each streamed row of kv_b_proj.
+    private const int TokenBlock = 16;
 
     private struct LatentAttentionWork : IRangeWork
     {
@@ -45,11 +59,13 @@ public static unsafe class AttentionKernels
         public int ValueDim;
         public float Scale;
         public float* Output;
+        public int GroupHeads, Groups, TokenBlock;
 
         public readonly void Execute(int start, int end)
         {
             // Scratch per chunk from the shared pool: after warm-up decoding allocates nothing.
-            float[] rented = ArrayPool<float>.Shared.Rent(2 * Rank + Keys);
+            int pairs = TokenBlock * GroupHeads;
+            float[] rented = ArrayPool<float>.Shared.Rent(2 * pairs * Rank + GroupHeads * Keys);
             try
             {
                 fixed (float* scratch = rented)
@@ -65,49 +81,86 @@ public static unsafe class AttentionKernels
 
         private readonly void One(int item, float* scratch)
         {
-            int t = item / Heads, h = item % Heads;
-            int qkDim = NopeDim + RopeDim, upStride = Heads * (NopeDim + ValueDim);
-            float* q = Query + (long)item * qkDim;
-            float* qLatent = scratch;
-            float* oLatent = scratch + Rank;
-            float* scores = scratch + 2 * Rank;
-            var qNope = new ReadOnlySpan<float>(q, NopeDim);
-            var qRope = new ReadOnlySpan<float>(q + NopeDim, RopeDim);
-            long keyColumn = (long)h * (NopeDim + ValueDim);
+            int group = item % Groups, block = item / Groups;
+            int firstToken = block * TokenBlock, tokens = Math.Min(TokenBlock, Tokens - firstToken);
+            int firstHead = group * GroupHeads, heads = GroupHeads;
+            int qkDim = NopeDim + RopeDim, headColumns = NopeDim + ValueDim, upStride = Heads * headColumns;
+            int pairs = tokens * heads;
+            float* qLatent = scratch;                          // [tokens, heads, rank]
+            float* oLatent = scratch + TokenBlock * heads * Rank; // [tokens, heads, rank]
+            float* scores = oLatent + TokenBlock * heads * Rank;  // [heads, keys]
+
+            // q_lat = q_nope · W_uk[h], one streamed row of kv_b_proj (this group's columns) per latent dimension c.
             for (int c = 0; c < Rank; c++)
-                qLatent[c] = TensorPrimitives.Dot(qNope, new ReadOnlySpan<float>(KvUp + c * (long)upStride + keyColumn, NopeDim));
-
-            // Causal: query t sits at position keys - tokens + t and sees keys up to and including itself.
-            int visible = Keys - Tokens + t + 1;
-            var qLatentSpan = new ReadOnlySpan<float>(qLatent, Rank);
-            float max = float.NegativeInfinity;
-            for (int s = 0; s < visible; s++)
             {
-                float score = TensorPrimitives.Dot(qLatentSpan, new ReadOnlySpan<float>(Latents + (long)s * Rank, Rank))
-                    + TensorPrimitives.Dot(qRope, new ReadOnlySpan<float>(RopeKeys + (long)s * RopeDim, RopeDim));
-                score *= Scale;
-                scores[s] = score;
-                if (score > max) max = score;
+                float* row = KvUp + c * (long)upStride + firstHead * (long)headColumns;
+                for (int t = 0; t < tokens; t++)
+                    for (int h = 0; h < heads; h++)
+                    {
+                        float* q = Query + ((long)(firstToken + t) * Heads + firstHead + h) * qkDim;
+                        qLatent[(t * heads + h) * Rank + c] = TensorPrimitives.Dot(new ReadOnlySpan<float>(q, NopeDim), new ReadOnlySpan<float>(row + h * headColumns, NopeDim));
+                    }
             }
-            double sum = 0;
-            for (int s = 0; s < visible; s++)
+
+            for (int t = 0; t < tokens; t++)
             {
-                float e = MathF.Exp(scores[s] - max);
-                scores[s] = e;
-                sum += e;
+                // Causal: query t sits at position keys - tokens + t and sees keys up to and including itself.
+                int visible = Keys - Tokens + firstToken + t + 1;
+                for (int s = 0; s < visible; s++)
+                {
+                    var latent = new ReadOnlySpan<float>(Latents + (long)s * Rank, Rank);
+                    var ropeKey = new ReadOnlySpan<float>(RopeKeys + (long)s * RopeDim, RopeDim);
+                    for (int h = 0; h < heads; h++)
+                    {
+                        float* q = Query + ((long)(firstToken + t) * Heads + firstHead + h) * qkDim;
+                        float score = TensorPrimitives.Dot(new ReadOnlySpan<float>(qLatent + (t * heads + h) * Rank, Rank), latent)
+                            + TensorPrimitives.Dot(new ReadOnlySpan<float>(q + NopeDim, RopeDim), ropeKey);
+                        scores[h * Keys + s] = score * Scale;
+                    }
+                }
+                for (int h = 0; h < heads; h++)
+                {
+                    float* row = scores + h * Keys;
+                    float max = float.NegativeInfinity;
+                    for (int s = 0; s < visible; s++) if (row[s] > max) max = row[s];
+                    double sum = 0;
+                    for (int s = 0; s < visible; s++)
+                    {
+                        float e = MathF.Exp(row[s] - max);
+                        row[s] = e;
+                        sum += e;
+                    }
+                    float inverse = (float)(1.0 / sum);
+                    for (int s = 0; s < visible; s++) row[s] *= inverse;
+                    new Span<float>(oLatent + (t * heads + h) * Rank, Rank).Clear();
+                }
+                for (int s = 0; s < visible; s++)
+                {
+                    var latent = new ReadOnlySpan<float>(Latents + (long)s * Rank, Rank);
+                    for (int h = 0; h < heads; h++)
+                    {
+                        var o = new Span<float>(oLatent + (t * heads + h) * Rank, Rank);
+                        TensorPrimitives.MultiplyAdd(latent, scores[h * Keys + s], o, o);
+                    }
+                }
             }
-            float inverse = (float)(1.0 / sum);
 
-            var oLatentSpan = new Span<float>(oLatent, Rank);
-            oLatentSpan.Clear();
-            for (int s = 0; s < visible; s++)
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(Latents + (long)s * Rank, Rank), scores[s] * inverse, oLatentSpan, oLatentSpan);
-
-            var outSpan = new Span<float>(Output + (long)item * ValueDim, ValueDim);
-            outSpan.Clear();
-            long valueColumn = keyColumn + NopeDim;
+            // out = W_uv[h] · o_lat, again streaming this group's columns of each row of kv_b_proj.
+            for (int p = 0; p < pairs; p++)
+            {
+                int t = p / heads, h = p % heads;
+                new Span<float>(Output + ((long)(firstToken + t) * Heads + firstHead + h) * ValueDim, ValueDim).Clear();
+            }
             for (int c = 0; c < Rank; c++)
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(KvUp + c * (long)upStride + valueColumn, ValueDim), oLatent[c], outSpan, outSpan);
+            {
+                float* row = KvUp + c * (long)upStride + firstHead * (long)headColumns + NopeDim;
+                for (int t = 0; t < tokens; t++)
+                    for (int h = 0; h < heads; h++)
+                    {
+                        var outSpan = new Span<float>(Output + ((long)(firstToken + t) * Heads + firstHead + h) * ValueDim, ValueDim);
+                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(row + h * headColumns, ValueDim), oLatent[(t * heads + h) * Rank + c], outSpan, outSpan);
+                    }
+            }
         }
     }
 }

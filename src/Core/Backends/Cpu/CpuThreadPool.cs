@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace DeepSeek.Sdk.Backends.Cpu;
@@ -5,23 +6,36 @@ namespace DeepSeek.Sdk.Backends.Cpu;
 /// <summary>A persistent set of worker threads that run one range-partitioned <see cref="IRangeWork"/> at a
 /// time. The caller's thread takes part, chunks are handed out through an atomic counter (so a core
 /// slowed by other load simply takes fewer chunks), and a run allocates nothing: the work struct stays on
-/// the caller's stack and workers reach it through a pointer while the caller waits.</summary>
+/// the caller's stack and workers reach it through a pointer while the caller waits.
+/// <para>Decoding issues hundreds of short runs per token (each a ~1 MB weight product taking tens of
+/// microseconds), so the hand-off must cost far less than that. Idle workers spin on the run counter for
+/// <see cref="SpinMicroseconds"/> before sleeping, so back-to-back runs start without a kernel wake-up; and a worker
+/// must join a run before it may touch it, so the caller never waits for a worker that is still asleep: once every
+/// chunk is claimed it closes the run and waits only for workers that joined, each finishing its last chunk.</para></summary>
 public sealed unsafe class CpuThreadPool : IDisposable
 {
+    /// <summary>How long an idle worker watches for the next run before it sleeps.</summary>
+    public const int SpinMicroseconds = 200;
+
+    // _state: count of workers inside the current run, plus Closed once the caller stops admitting them.
+    private const int Closed = 1 << 30;
+
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly ManualResetEventSlim _done = new(false);
     private readonly Lock _runLock = new();
+    private readonly long _spinTicks = Math.Max(1, Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
 
-    // The run in progress; written by the caller before waking workers, read by workers after waking.
+    // The run in progress; written by the caller before it opens the run, read by workers after joining.
     private delegate*<void*, int, int, void> _invoke;
     private void* _work;
     private int _total;
     private int _chunkSize;
     private int _chunkCount;
     private int _nextChunk;
-    private int _pendingWorkers;
     private Exception? _failure;
+    private int _state = Closed;
+    private int _epoch;
+    private int _sleepers;
     private volatile bool _disposed;
 
     public CpuThreadPool(int threadCount = 0)
@@ -66,12 +80,19 @@ public sealed unsafe class CpuThreadPool : IDisposable
             _chunkCount = (total + _chunkSize - 1) / _chunkSize;
             _nextChunk = -1;
             _failure = null;
-            int helpers = Math.Min(_workers.Length, _chunkCount - 1);
-            _pendingWorkers = helpers;
-            _done.Reset();
-            if (helpers > 0) _wake.Release(helpers);
+            Volatile.Write(ref _state, 0); // open: workers may join from here on
+            Interlocked.Increment(ref _epoch);
+            int sleepers = Interlocked.Exchange(ref _sleepers, 0);
+            if (sleepers > 0) _wake.Release(sleepers);
             RunChunks();
-            if (helpers > 0) _done.Wait();
+
+            // Every chunk is claimed. Close the run and wait for the workers that joined to finish theirs; a worker
+            // waking after this sees the run closed and never touches the caller's work struct.
+            if ((Interlocked.Or(ref _state, Closed) & ~Closed) != 0)
+            {
+                var spin = new SpinWait();
+                while (Volatile.Read(ref _state) != Closed) spin.SpinOnce(sleep1Threshold: -1);
+            }
             _work = null;
             if (_failure is { } failure) throw new AggregateException("A CPU kernel failed on a worker thread.", failure);
         }
@@ -81,10 +102,10 @@ public sealed unsafe class CpuThreadPool : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        Interlocked.Increment(ref _epoch);
         if (_workers.Length > 0) _wake.Release(_workers.Length);
         foreach (var worker in _workers) worker.Join();
         _wake.Dispose();
-        _done.Dispose();
     }
 
     private static void Invoke<TWork>(void* work, int start, int end)
@@ -111,12 +132,48 @@ public sealed unsafe class CpuThreadPool : IDisposable
 
     private void WorkerLoop()
     {
+        int seen = Volatile.Read(ref _epoch);
         while (true)
         {
-            _wake.Wait();
+            seen = WaitForRun(seen);
             if (_disposed) return;
-            RunChunks();
-            if (Interlocked.Decrement(ref _pendingWorkers) == 0) _done.Set();
+            TryJoin();
+        }
+    }
+
+    /// <summary>Spins until the run counter moves past <paramref name="seen"/>, then sleeps; returns the counter.
+    /// A wake-up with no new run (a permit left from an earlier run) just leads to another look at the open run.</summary>
+    private int WaitForRun(int seen)
+    {
+        long deadline = Stopwatch.GetTimestamp() + _spinTicks;
+        int epoch;
+        while ((epoch = Volatile.Read(ref _epoch)) == seen)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                Interlocked.Increment(ref _sleepers);
+                if ((epoch = Volatile.Read(ref _epoch)) != seen) return epoch;
+                _wake.Wait();
+                return Volatile.Read(ref _epoch);
+            }
+            Thread.SpinWait(20);
+        }
+        return epoch;
+    }
+
+    private void TryJoin()
+    {
+        int state = Volatile.Read(ref _state);
+        while ((state & Closed) == 0)
+        {
+            int previous = Interlocked.CompareExchange(ref _state, state + 1, state);
+            if (previous == state)
+            {
+                RunChunks();
+                Interlocked.Decrement(ref _state);
+                return;
+            }
+            state = previous;
         }
     }
 }
