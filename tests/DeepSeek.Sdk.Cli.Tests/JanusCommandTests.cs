@@ -48,7 +48,7 @@ public sealed class JanusCommandTests : IDisposable
     public async Task Describe_streams_an_answer_about_the_image()
     {
         string image = Path.Combine(CliRunner.Oracle("janus_f32"), "image.png");
-        var (rc, output) = await CliRunner.Run("describe", "--model", _model.Path, "--image", image, "--max-tokens", "5", "--device", "cpu", "What is this?");
+        var (rc, output) = await CliRunner.Run("describe", "--model", _model.Path, "--image", image, "--max-tokens", "5", "--device", "cpu", "--threads", "2", "What is this?");
         Assert.Equal(0, rc);
         Assert.Contains("(1 image(s)), 5 answer tokens", output);
     }

@@ -24,23 +24,24 @@ public static class DescribeCommand
         var temperature = new Option<float>("--temperature") { Description = "0 answers greedily (the release's default); above 0 samples.", DefaultValueFactory = _ => 0f };
         var seed = new Option<int?>("--seed") { Description = "Seed for sampling." };
         var device = DeviceOption();
+        var threads = ThreadsOption();
         var question = new Argument<string>("question") { Description = "What to ask about the images." };
         var command = new Command("describe", "Answer a question about images with Janus-Pro (multimodal understanding).")
         {
-            model, images, maxTokens, temperature, seed, device, question,
+            model, images, maxTokens, temperature, seed, device, threads, question,
         };
         command.SetAction((parse, ct) => RunAsync(console, parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(question)!,
             new GenerationOptions { MaxNewTokens = parse.GetValue(maxTokens), Sampling = new SamplingOptions { Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) } },
-            parse.GetValue(device)!, ct));
+            parse.GetValue(device)!, parse.GetValue(threads), ct));
         return command;
     }
 
     public static async Task<int> RunAsync(IAnsiConsole console, string directory, IReadOnlyList<string> imagePaths, string question, GenerationOptions options,
-        string device, CancellationToken cancellationToken)
+        string device, int threads, CancellationToken cancellationToken)
     {
         ImageUnderstandingPipeline pipeline;
         var buffers = new List<ImageBuffer>();
-        using var backends = OpenBackends(device, out string? deviceError);
+        using var backends = OpenBackends(device, threads, out string? deviceError);
         if (backends is null)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {deviceError}");
@@ -86,8 +87,11 @@ public static class DescribeCommand
     internal static Option<string> DeviceOption() =>
         new("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
 
+    internal static Option<int> ThreadsOption() =>
+        new("--threads") { Description = "CPU threads (0: one per logical processor)." };
+
     /// <summary>The CPU backend factory (a GPU factory is registered where the CUDA backend is built in).</summary>
-    internal static BackendProvider? OpenBackends(string device, out string? error)
+    internal static BackendProvider? OpenBackends(string device, int threads, out string? error)
     {
         error = null;
         if (!DeviceSelection.TryParse(device, out var selection))
@@ -95,7 +99,12 @@ public static class DescribeCommand
             error = $"'{device}' is not a device: use auto, cpu, cuda or cuda:N.";
             return null;
         }
-        return new BackendProvider(selection, [new CpuBackendFactory(0)]);
+        if (threads < 0)
+        {
+            error = $"--threads must be 0 (all processors) or positive, got {threads}.";
+            return null;
+        }
+        return new BackendProvider(selection, [new CpuBackendFactory(threads)]);
     }
 
     internal static ModelHost<JanusModel> JanusHost(string directory, BackendProvider backends) =>

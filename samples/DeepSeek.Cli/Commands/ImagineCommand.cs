@@ -19,21 +19,22 @@ public static class ImagineCommand
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature of image tokens (0: most likely token).", DefaultValueFactory = _ => 1f };
         var seed = new Option<int?>("--seed") { Description = "Seed; the same seed and prompt give the same images." };
         var device = DescribeCommand.DeviceOption();
+        var threads = DescribeCommand.ThreadsOption();
         var prompt = new Argument<string>("prompt") { Description = "What to draw." };
         var command = new Command("imagine", "Generate images from a prompt with Janus-Pro (classifier-free guidance, VQ decoding).")
         {
-            model, output, parallel, cfgWeight, temperature, seed, device, prompt,
+            model, output, parallel, cfgWeight, temperature, seed, device, threads, prompt,
         };
         command.SetAction((parse, ct) => RunAsync(console, parse.GetValue(model)!, parse.GetValue(prompt)!, parse.GetValue(output)!,
             new ImageGenerationOptions { ParallelSize = parse.GetValue(parallel), CfgWeight = parse.GetValue(cfgWeight), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) },
-            parse.GetValue(device)!, ct));
+            parse.GetValue(device)!, parse.GetValue(threads), ct));
         return command;
     }
 
     public static async Task<int> RunAsync(IAnsiConsole console, string directory, string prompt, string output, ImageGenerationOptions options, string device,
-        CancellationToken cancellationToken)
+        int threads, CancellationToken cancellationToken)
     {
-        using var backends = DescribeCommand.OpenBackends(device, out string? deviceError);
+        using var backends = DescribeCommand.OpenBackends(device, threads, out string? deviceError);
         if (backends is null)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {deviceError}");
