@@ -18,6 +18,8 @@ public static class DeepSeekCli
         root.Subcommands.Add(ChatCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(ReasonCommand.Create(console));
+        root.Subcommands.Add(DescribeCommand.Create(console));
+        root.Subcommands.Add(ImagineCommand.Create(console));
         return root;
     }
 

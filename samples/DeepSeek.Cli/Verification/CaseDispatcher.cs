@@ -9,6 +9,7 @@ public sealed class CaseDispatcher(IReadOnlyList<ICaseVerifier> verifiers)
     [
         new TokenizersCaseVerifier(),
         new CausalModelCaseVerifier("text model", TextModels.SupportedModelTypes, static (dir, backend) => TextModels.Load(dir, backend)),
+        new JanusCaseVerifier(),
     ]);
 
     public IReadOnlyList<ICaseVerifier> Verifiers { get; } = verifiers;

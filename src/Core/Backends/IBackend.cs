@@ -90,4 +90,28 @@ public interface IBackend : IDisposable
     /// Positions below positions[r] must already be in the cache or be stored by another row of the same call (a
     /// prompt's rows share a slot; a decode batch has one row per slot).</summary>
     void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output);
+
+    // ---- Vision: convolution, group norm, upsampling, unmasked attention (added by the janus branch; kernels in
+    // Cpu/ConvolutionKernels.cs, Cpu/GroupNormKernels.cs, Cpu/UpsampleKernels.cs, Cpu/UnmaskedAttentionKernels.cs) ----
+
+    /// <summary>2-D convolution as torch.nn.Conv2d (cross-correlation, groups 1, dilation 1) on channels-last images:
+    /// x F32 [batch, height, width, inChannels]; weight [outChannels, inChannels, kernelH, kernelW] as PyTorch stores it
+    /// (F32, BF16 or F16); optional F32 bias [outChannels]; <paramref name="padding"/> zeros on every side and
+    /// <paramref name="stride"/> in both directions; y F32 [batch, outHeight, outWidth, outChannels] with
+    /// outHeight = (height + 2·padding − kernelH) / stride + 1 (likewise the width).</summary>
+    void Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride, int padding, Tensor y);
+
+    /// <summary>GroupNorm as torch.nn.GroupNorm on channels-last x F32 [batch, positions, channels]: per batch item,
+    /// each of <paramref name="groups"/> consecutive channel groups is normalized over its positions × channels with
+    /// the biased variance, then <c>· weight[c] + bias[c]</c> (F32 [channels]). y may be x.</summary>
+    void GroupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, Tensor y);
+
+    /// <summary>Nearest-neighbour upsampling by the integer factors that y's shape implies (F.interpolate mode
+    /// "nearest"): x F32 [batch, height, width, channels] into y [batch, height·fy, width·fx, channels].</summary>
+    void UpsampleNearest(Tensor x, Tensor y);
+
+    /// <summary>Scaled dot-product attention without a mask (encoders): query [batch, queries, heads, headDim], keys
+    /// [batch, keys, heads, headDim], values [batch, keys, heads, valueDim], all F32; each query of a batch item attends
+    /// to every key of that item with softmax(q·k · scale); output [batch, queries, heads, valueDim].</summary>
+    void UnmaskedAttention(Tensor query, Tensor keys, Tensor values, float scale, Tensor output);
 }

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using DeepSeek.Sdk.Imaging;
+using DeepSeek.Sdk.Vision.Pipelines;
+using Spectre.Console;
+
+namespace DeepSeek.Cli.Commands;
+
+/// <summary><c>deepseek imagine --model &lt;dir&gt; "prompt" -o out.png</c>: Janus-Pro text-to-image, with a progress bar
+/// over the image tokens.</summary>
+public static class ImagineCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var model = new Option<string>("--model") { Description = "A Janus-Pro folder (config.json, safetensors, tokenizer.json).", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "PNG to write; with --parallel N > 1, NAME-0.png .. NAME-(N-1).png.", DefaultValueFactory = _ => "out.png" };
+        var parallel = new Option<int>("--parallel") { Description = "Images generated together from the prompt.", DefaultValueFactory = _ => 1 };
+        var cfgWeight = new Option<float>("--cfg-weight") { Description = "Classifier-free guidance weight.", DefaultValueFactory = _ => 5f };
+        var temperature = new Option<float>("--temperature") { Description = "Sampling temperature of image tokens (0: most likely token).", DefaultValueFactory = _ => 1f };
+        var seed = new Option<int?>("--seed") { Description = "Seed; the same seed and prompt give the same images." };
+        var device = DescribeCommand.DeviceOption();
+        var threads = DescribeCommand.ThreadsOption();
+        var prompt = new Argument<string>("prompt") { Description = "What to draw." };
+        var command = new Command("imagine", "Generate images from a prompt with Janus-Pro (classifier-free guidance, VQ decoding).")
+        {
+            model, output, parallel, cfgWeight, temperature, seed, device, threads, prompt,
+        };
+        command.SetAction((parse, ct) => RunAsync(console, parse.GetValue(model)!, parse.GetValue(prompt)!, parse.GetValue(output)!,
+            new ImageGenerationOptions { ParallelSize = parse.GetValue(parallel), CfgWeight = parse.GetValue(cfgWeight), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) },
+            parse.GetValue(device)!, parse.GetValue(threads), ct));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(IAnsiConsole console, string directory, string prompt, string output, ImageGenerationOptions options, string device,
+        int threads, CancellationToken cancellationToken)
+    {
+        using var backends = DescribeCommand.OpenBackends(device, threads, out string? deviceError);
+        if (backends is null)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {deviceError}");
+            return 2;
+        }
+        await using var host = DescribeCommand.JanusHost(directory, backends);
+        ImageGenerationPipeline pipeline;
+        try
+        {
+            options.Validate();
+            pipeline = ImageGenerationPipeline.FromDirectory(host, directory, options);
+            await host.LoadAsync(null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (DescribeCommand.IsUserError(e))
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+        console.MarkupLineInterpolated($"[grey]{Markup.Escape(host.Name)} loaded in {host.LoadTime.TotalSeconds:F1} s on {backends.Backend.Device}[/]");
+
+        ImageGenerationResult? result = null;
+        await console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var tokens = context.AddTask($"image tokens ×{options.ParallelSize}", maxValue: 1);
+                var decoding = context.AddTask("decoding", autoStart: false, maxValue: options.ParallelSize);
+                var progress = new Progress(tokens, decoding);
+                result = await pipeline.GenerateAsync(prompt, options, progress, cancellationToken).ConfigureAwait(false);
+                tokens.Value = tokens.MaxValue;
+                decoding.Value = decoding.MaxValue;
+            }).ConfigureAwait(false);
+
+        var paths = OutputPaths(output, result!.Images.Count);
+        for (int i = 0; i < paths.Length; i++)
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(paths[i]));
+            if (folder is not null) Directory.CreateDirectory(folder);
+            await File.WriteAllBytesAsync(paths[i], ImageCodecs.EncodePng(result.Images[i]), cancellationToken).ConfigureAwait(false);
+            console.MarkupLineInterpolated($"wrote [bold]{paths[i]}[/] ({result.Images[i].Width}x{result.Images[i].Height})");
+        }
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"[grey]{result.ImageTokens[0].Length} tokens per image, {result.TokensPerSecond:F1} image tokens/s, {result.Duration.TotalSeconds:F1} s in all[/]");
+        return 0;
+    }
+
+    /// <summary>One image: the path as given; several: NAME-i.EXT beside it.</summary>
+    public static string[] OutputPaths(string output, int count)
+    {
+        if (count == 1) return [output];
+        string stem = Path.Combine(Path.GetDirectoryName(output) ?? "", Path.GetFileNameWithoutExtension(output));
+        string extension = Path.GetExtension(output) is { Length: > 0 } e ? e : ".png";
+        var paths = new string[count];
+        for (int i = 0; i < count; i++) paths[i] = string.Create(CultureInfo.InvariantCulture, $"{stem}-{i}{extension}");
+        return paths;
+    }
+
+    /// <summary>Moves the bars from the pipeline's reports (sent from the worker thread; Spectre's tasks are thread-safe).</summary>
+    private sealed class Progress(ProgressTask tokens, ProgressTask decoding) : IProgress<ImageGenerationProgress>
+    {
+        public void Report(ImageGenerationProgress value)
+        {
+            if (value.Stage == ImageGenerationStage.GeneratingTokens)
+            {
+                tokens.MaxValue = value.Total;
+                tokens.Value = value.Completed;
+            }
+            else
+            {
+                if (!decoding.IsStarted) decoding.StartTask();
+                decoding.Value = value.Completed;
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using DeepSeek.Sdk.Configs;
+using DeepSeek.Sdk.Tokenization;
+
+namespace DeepSeek.Sdk.Vision.Janus;
+
+/// <summary>The token ids Janus's prompt formats need. In Janus-Pro's tokenizer: BOS &lt;｜begin▁of▁sentence｜&gt; 100000,
+/// pad &lt;｜▁pad▁｜&gt; 100002, &lt;begin_of_image&gt; 100003, &lt;end_of_image&gt; 100580, &lt;image_placeholder&gt; 100581.</summary>
+public sealed record JanusSpecialTokens(int Bos, int Pad, int BeginOfImage, int EndOfImage, int ImagePlaceholder)
+{
+    public const string BeginOfImageToken = "<begin_of_image>";
+    public const string EndOfImageToken = "<end_of_image>";
+    public const string ImagePlaceholderToken = "<image_placeholder>";
+    public const string PadToken = "<｜▁pad▁｜>";
+
+    /// <summary>Reads the ids from the tokenizer (BOS and pad from the config when it names them, as transformers'
+    /// converted configs do), and checks that the tokenizer's &lt;image_placeholder&gt; is the config's image_token_id.</summary>
+    public static JanusSpecialTokens From(Tokenizer tokenizer, JanusConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(config);
+        int image = Required(tokenizer, ImagePlaceholderToken);
+        if (image != config.ImageTokenId)
+            throw new ConfigException($"is {config.ImageTokenId} but the tokenizer's {ImagePlaceholderToken} is {image}", config.SourcePath, "image_token_id");
+        int bos = config.Text.BosTokenId ?? tokenizer.BosId
+            ?? throw new InvalidOperationException("Neither config.json (text_config.bos_token_id) nor the tokenizer names a BOS token, which Janus prompts start with.");
+        // The release's language_config names no pad token; its VLChatProcessor pads with <｜▁pad▁｜>.
+        int pad = config.Text.PadTokenId ?? tokenizer.TokenToId(PadToken) ?? tokenizer.PadId
+            ?? throw new InvalidOperationException($"Neither config.json (text_config.pad_token_id) nor the tokenizer ({PadToken}, pad_token) names the pad token that classifier-free guidance needs.");
+        return new JanusSpecialTokens(bos, pad, Required(tokenizer, BeginOfImageToken), Required(tokenizer, EndOfImageToken), image);
+    }
+
+    private static int Required(Tokenizer tokenizer, string token) =>
+        tokenizer.TokenToId(token) ?? throw new InvalidOperationException($"The tokenizer has no {token} token; it is not a Janus tokenizer.");
+}

@@ -1,0 +1,44 @@
+using DeepSeek.Sdk.Runtime;
+using DeepSeek.Sdk.Vision.Janus;
+using DeepSeek.Sdk.Vision.Pipelines;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeepSeek.Sdk.Vision.Tests.Hosting;
+
+public sealed class VisionDependencyInjectionTests
+{
+    [Fact]
+    public async Task AddVision_serves_both_pipelines_from_one_lazily_loaded_model()
+    {
+        using var directory = new TempDirectory();
+        JanusTinyTokenizer.CopyFixtureWithTokenizer(directory.Path);
+        var services = new ServiceCollection();
+        services.AddDeepSeek(o => o with { ModelPath = directory.Path, CpuThreads = 2 })
+            .AddVision(o => o with { Generation = new ImageGenerationOptions { Temperature = 0, CfgWeight = 3 } });
+        await using var provider = services.BuildServiceProvider();
+
+        var understanding = provider.GetRequiredService<ImageUnderstandingPipeline>();
+        var generation = provider.GetRequiredService<ImageGenerationPipeline>();
+        var host = provider.GetRequiredService<ModelHost<JanusModel>>();
+        Assert.Same(host, understanding.Host);
+        Assert.Same(host, generation.Host);
+        Assert.Same(understanding, provider.GetRequiredService<ImageUnderstandingPipeline>());
+        Assert.False(host.IsLoaded);
+        Assert.Equal(3f, generation.Defaults.CfgWeight);
+
+        var result = await generation.GenerateAsync("a cat", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(host.IsLoaded);
+        Assert.Single(result.Images);
+        Assert.Equal(16, result.ImageTokens[0].Length);
+    }
+
+    [Fact]
+    public void A_missing_model_path_is_reported_when_a_pipeline_is_resolved()
+    {
+        var services = new ServiceCollection();
+        services.AddDeepSeek(o => o).AddVision();
+        using var provider = services.BuildServiceProvider();
+        var e = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<ImageGenerationPipeline>());
+        Assert.Contains("ModelPath", e.Message);
+    }
+}
