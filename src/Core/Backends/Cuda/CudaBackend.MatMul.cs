@@ -7,8 +7,10 @@ namespace DeepSeek.Sdk.Backends.Cuda;
 // (Kernels/matmul.cu) streams W once in its stored dtype, FP8 tiles scaled inside the product. Larger shapes are
 // compute-bound and go to cuBLAS: BF16/F16 weights with x converted to the same half type, F32 accumulation and
 // F32 output; F32 weights in F32 (CUBLAS_COMPUTE_32F, no TF32, so F32 checkpoints keep F32 results); FP8 weights
-// dequantized into a BF16 scratch copy first (per product, so device memory holds FP8 only, at the cost of one
-// extra pass over the weight, small next to the prefill GEMM it feeds).
+// dequantized tile by tile into an F32 scratch copy first and multiplied in F32. Dequantizing per product keeps
+// device memory at one byte per weight (the reason to ship FP8), at the cost of one extra pass over the weight per
+// prompt, small next to the GEMM it feeds; F32 rather than BF16 keeps fp8 * scale exact, so FP8 checkpoints give
+// the CPU's results on both paths. (Checkpoints that do not fit in FP8 would not fit once expanded either.)
 public sealed unsafe partial class CudaBackend
 {
     private const uint GemvWarps = 4;
@@ -88,11 +90,9 @@ public sealed unsafe partial class CudaBackend
                 ConvertRaw(x, DType.F32, b, DType.F16, (long)m * k);
                 break;
             case DType.F8E4M3:
-                type = Cublas.DataBF16;
-                a = _scratch.Get("matmul.weight", (long)n * k * 2);
+                type = Cublas.DataF32;
+                a = _scratch.Get("matmul.weight", (long)n * k * 4);
                 DequantizeFp8(w, scales, scaleStride, blockRows, blockCols, a, n, k);
-                b = _scratch.Get("matmul.x", (long)m * k * 2);
-                ConvertRaw(x, DType.F32, b, DType.BF16, (long)m * k);
                 break;
             default:
                 type = Cublas.DataBF16;
@@ -111,6 +111,6 @@ public sealed unsafe partial class CudaBackend
     {
         long rowStride = cols;
         void** args = stackalloc void*[] { &weight, &rowStride, &scales, &scaleStride, &blockRows, &blockCols, &output, &rows, &cols };
-        _kernels.Launch(_functions.DequantizeFp8, Blocks((long)rows * cols), 1, ElementwiseBlock, 0, args, "dequantize_fp8_bf16");
+        _kernels.Launch(_functions.DequantizeFp8, Blocks((long)rows * cols), 1, ElementwiseBlock, 0, args, "dequantize_fp8_f32");
     }
 }

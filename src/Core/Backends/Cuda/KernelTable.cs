@@ -11,7 +11,7 @@ internal sealed class KernelTable(CudaKernels k)
     public readonly IntPtr Scale = k["scale_f32"];
     public readonly IntPtr AddScaled = k["add_scaled_f32"];
     public readonly IntPtr Convert = k["convert"];
-    public readonly IntPtr DequantizeFp8 = k["dequantize_fp8_bf16"];
+    public readonly IntPtr DequantizeFp8 = k["dequantize_fp8_f32"];
     public readonly IntPtr RmsNorm = k["rmsnorm_f32"];
     public readonly IntPtr LayerNorm = k["layernorm_f32"];
     public readonly IntPtr Softmax = k["softmax_f32"];

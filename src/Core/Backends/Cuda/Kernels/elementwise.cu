@@ -87,16 +87,17 @@ extern "C" __global__ void convert(const void* source, int from, void* destinati
     }
 }
 
-// A block-scaled FP8 weight [rows, cols] (row stride in elements) to BF16 [rows, cols], value * tile scale
-// (DeepSeek-V3 inference/kernel.py weight_dequant), for products large enough to go to cuBLAS.
-extern "C" __global__ void dequantize_fp8_bf16(const u8* weight, i64 rowStride, const float* scales, i64 scaleRowStride,
-    int blockRows, int blockCols, u16* output, int rows, int cols)
+// A block-scaled FP8 weight [rows, cols] (row stride in elements) to F32 [rows, cols], value * tile scale
+// (DeepSeek-V3 inference/kernel.py weight_dequant), for products large enough to go to cuBLAS. F32 keeps the
+// product fp8 * scale exact (BF16 would round it to 8 bits).
+extern "C" __global__ void dequantize_fp8_f32(const u8* weight, i64 rowStride, const float* scales, i64 scaleRowStride,
+    int blockRows, int blockCols, float* output, int rows, int cols)
 {
     i64 n = (i64)rows * cols;
     GRID_STRIDE(i, n)
     {
         int r = (int)(i / cols), c = (int)(i % cols);
         float s = scales[(i64)(r / blockRows) * scaleRowStride + c / blockCols];
-        output[i] = f32_to_bf16(fp8_to_f32(weight[(i64)r * rowStride + c]) * s);
+        output[i] = fp8_to_f32(weight[(i64)r * rowStride + c]) * s;
     }
 }
