@@ -21,6 +21,7 @@ string? output = Option("--out", "") is { Length: > 0 } o ? o : null;
 int steps = int.Parse(Option("--steps", "64"), CultureInfo.InvariantCulture);
 int ttftLength = int.Parse(Option("--prompt", "512"), CultureInfo.InvariantCulture);
 bool onCpu = Option("--device", "cuda") == "cpu";
+bool micro = Option("--micro", "on") == "on";
 const double HbmBytesPerSecond = 3.0e12; // device-to-device copy on the H100, measured (shared/DEVICE.md)
 
 var log = new StringBuilder();
@@ -48,6 +49,8 @@ else
 }
 using (backend)
 {
+    if (micro && backend is CudaBackend gpu)
+        foreach (string line in MicroBenchmarks.Run(gpu)) Say(line);
     var rows = new List<string>();
     foreach (string name in models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
     {
@@ -68,11 +71,32 @@ using (backend)
         double bytesPerToken = DecodeBytes(config);
         double rooflineMs = bytesPerToken / HbmBytesPerSecond * 1e3;
 
+        // A prompt is new work each time: no graph replay for it (a repeated identical prompt would replay).
+        var cudaBackend = backend as CudaBackend;
+        bool graphs = cudaBackend?.CudaGraphs ?? false;
+        if (cudaBackend is not null) cudaBackend.CudaGraphs = false;
         double ttft = TimeToFirstToken(model, Math.Min(ttftLength, model.MaxContextLength - 1));
+        if (cudaBackend is not null) cudaBackend.CudaGraphs = graphs;
+        var before = cudaBackend?.Statistics ?? default;
         var (msPerToken, _) = DecodeOne(model, Math.Min(128, model.MaxContextLength / 2), steps);
+        var after = cudaBackend?.Statistics ?? default;
         double fraction = rooflineMs / msPerToken;
         Say($"{name}: TTFT({ttftLength}) {ttft:F1} ms; batch 1: {msPerToken:F3} ms/token, {1e3 / msPerToken:F1} tok/s, "
             + $"roofline {rooflineMs:F3} ms ({bytesPerToken / 1e9:F2} GB/token) -> {fraction:P1}");
+        if (cudaBackend is not null)
+        {
+            int measured = steps + 8 + 1;
+            Say($"{name}: per decode step {(double)(after.Launches - before.Launches) / measured:F0} launches, "
+                + $"{after.GraphReplays - before.GraphReplays} graph replays, {after.GraphCaptures - before.GraphCaptures} captures, "
+                + $"{after.GraphFallbacks - before.GraphFallbacks} fallbacks over {measured} steps");
+            if (cudaBackend.CudaGraphs)
+            {
+                cudaBackend.CudaGraphs = false;
+                var (eagerMs, _) = DecodeOne(model, Math.Min(128, model.MaxContextLength / 2), steps);
+                cudaBackend.CudaGraphs = true;
+                Say($"{name}: batch 1 without CUDA graphs: {eagerMs:F3} ms/token ({rooflineMs / eagerMs:P1} of roofline)");
+            }
+        }
         string batch16 = "n/a", batch64 = "n/a";
         if (model is LlamaModel llama)
         {

@@ -9,12 +9,14 @@ namespace DeepSeek.Sdk.Gpu.Tests;
 
 /// <summary>One CUDA backend (cuda:0) for the whole run, created once (kernel compilation included), plus a CPU
 /// backend to compare against. Where there is no GPU or no CUDA library, <see cref="Require"/> skips the test and
-/// the skip message is the reason <see cref="CudaBackend.TryCreate"/> gave.</summary>
+/// the skip message is the reason <see cref="CudaBackend.TryCreate"/> gave. DEEPSEEK_SDK_CUDA_GRAPHS=0 runs the
+/// whole suite with graph replay off, to compare.</summary>
 public sealed class GpuFixture : IDisposable
 {
     public GpuFixture()
     {
-        if (CudaBackend.TryCreate(0, out var backend, out string? whyNot))
+        GraphsSwitchedOff = Environment.GetEnvironmentVariable("DEEPSEEK_SDK_CUDA_GRAPHS") == "0";
+        if (CudaBackend.TryCreate(0, out var backend, out string? whyNot, new CudaBackendOptions { CudaGraphs = !GraphsSwitchedOff }))
             Cuda = backend;
         else
             WhyNot = whyNot;
@@ -24,6 +26,9 @@ public sealed class GpuFixture : IDisposable
     public CudaBackend? Cuda { get; }
 
     public string? WhyNot { get; }
+
+    /// <summary>Graph replay was switched off for this run (DEEPSEEK_SDK_CUDA_GRAPHS=0).</summary>
+    public bool GraphsSwitchedOff { get; }
 
     public CpuBackend Cpu { get; }
 

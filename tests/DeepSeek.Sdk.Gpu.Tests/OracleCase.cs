@@ -34,9 +34,10 @@ internal sealed class OracleCase
 
     public int Vocab { get; }
 
-    /// <summary>F32 and FP8 checkpoints are computed in F32 throughout on the GPU (FP8 dequantized exactly); BF16
-    /// checkpoints go through BF16 activations in cuBLAS for prompts.</summary>
-    public static bool ComputesInF32(string name) => !name.EndsWith("_bf16", StringComparison.Ordinal);
+    /// <summary>F32 checkpoints are computed in F32 throughout on the GPU. The others hold BF16 matrices (all of
+    /// them, or, in the FP8 release, lm_head, the router and the embeddings) that go through BF16 activations in
+    /// cuBLAS for prompts.</summary>
+    public static bool ComputesInF32(string name) => name.EndsWith("_f32", StringComparison.Ordinal);
 
     public static OracleCase Load(string name)
     {

@@ -45,16 +45,16 @@ public sealed unsafe partial class CudaBackend
         var (pMax, pSum, pValues) = Partials(items, splits, rank);
 
         void** absorb = stackalloc void*[] { &pq, &heads, &nopeDim, &ropeDim, &pu, &upStride, &valueDim, &rank, &qLatent };
-        _kernels.Launch(_functions.MlaAbsorbQuery, (uint)items, (uint)((rank + 7) / 8), AttentionBlock, 0, absorb, "mla_absorb_query");
+        _graphs.Kernel(_functions.MlaAbsorbQuery, (uint)items, (uint)((rank + 7) / 8), AttentionBlock, 0, absorb, "mla_absorb_query");
 
         uint shared = AttentionShared(rank, ropeDim, rank, _functions.MlaAttend);
         void** attend = stackalloc void*[] { &qLatent, &pq, &tokens, &heads, &nopeDim, &ropeDim, &rank, &pl, &pr, &keys, &scale, &splits, &pMax, &pSum, &pValues };
-        _kernels.Launch(_functions.MlaAttend, (uint)items, (uint)splits, AttentionBlock, shared, attend, "mla_attend");
+        _graphs.Kernel(_functions.MlaAttend, (uint)items, (uint)splits, AttentionBlock, shared, attend, "mla_attend");
 
         Combine(pMax, pSum, pValues, splits, rank, oLatent, items);
 
         void** value = stackalloc void*[] { &oLatent, &heads, &rank, &pu, &upStride, &nopeDim, &valueDim, &po };
-        _kernels.Launch(_functions.MlaAbsorbValue, (uint)items, (uint)((valueDim + 31) / 32), AttentionBlock, 0, value, "mla_absorb_value");
+        _graphs.Kernel(_functions.MlaAbsorbValue, (uint)items, (uint)((valueDim + 31) / 32), AttentionBlock, 0, value, "mla_absorb_value");
     }
 
     // ---- Grouped-query attention over a slot-based K/V cache (Llama, Qwen2) ----
@@ -96,7 +96,7 @@ public sealed unsafe partial class CudaBackend
         ulong ck = CudaChecks.Address(cacheKeys), cv = CudaChecks.Address(cacheValues);
         ulong ps = CudaChecks.Address(slots), pp = CudaChecks.Address(positions), po = CudaChecks.Address(output), errors = _errors.DevicePointer;
         void** store = stackalloc void*[] { &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp, &errors };
-        _kernels.Launch(_functions.GqaStore, (uint)rows, (uint)kvHeads, 128, 0, store, "gqa_store");
+        _graphs.Kernel(_functions.GqaStore, (uint)rows, (uint)kvHeads, 128, 0, store, "gqa_store");
 
         // Visible lengths live on the device; the capacity bounds them, and each split sizes itself to its row.
         int items = rows * heads;
@@ -104,7 +104,7 @@ public sealed unsafe partial class CudaBackend
         var (pMax, pSum, pValues) = Partials(items, splits, valueDim);
         uint shared = AttentionShared(headDim, 0, valueDim, _functions.GqaAttend);
         void** attend = stackalloc void*[] { &pq, &heads, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp, &scale, &splits, &pMax, &pSum, &pValues };
-        _kernels.Launch(_functions.GqaAttend, (uint)items, (uint)splits, AttentionBlock, shared, attend, "gqa_attend");
+        _graphs.Kernel(_functions.GqaAttend, (uint)items, (uint)splits, AttentionBlock, shared, attend, "gqa_attend");
 
         Combine(pMax, pSum, pValues, splits, valueDim, po, items);
     }
@@ -127,7 +127,7 @@ public sealed unsafe partial class CudaBackend
     private void Combine(ulong pMax, ulong pSum, ulong pValues, int splits, int dimV, ulong output, int items)
     {
         void** args = stackalloc void*[] { &pMax, &pSum, &pValues, &splits, &dimV, &output };
-        _kernels.Launch(_functions.AttentionCombine, (uint)items, 1, 128, 0, args, "attn_combine");
+        _graphs.Kernel(_functions.AttentionCombine, (uint)items, 1, 128, 0, args, "attn_combine");
     }
 
     // attend_split's shared memory: the query parts and, per warp, a value row and its max and sum.

@@ -20,7 +20,7 @@ public sealed unsafe partial class CudaBackend
         ulong px = CudaChecks.Address(x), pw = CudaChecks.Address(weight), py = CudaChecks.Address(y);
         int isBF16 = weight.DType == DType.BF16 ? 1 : 0;
         void** args = stackalloc void*[] { &px, &pw, &isBF16, &eps, &py, &cols };
-        _kernels.Launch(_functions.RmsNorm, (uint)CudaChecks.Rows(x), 1, RowBlock(cols), 0, args, "rmsnorm_f32");
+        _graphs.Kernel(_functions.RmsNorm, (uint)CudaChecks.Rows(x), 1, RowBlock(cols), 0, args, "rmsnorm_f32");
     }
 
     public void LayerNorm(Tensor x, Tensor weight, Tensor? bias, float eps, Tensor y)
@@ -40,7 +40,7 @@ public sealed unsafe partial class CudaBackend
         }
         ulong px = CudaChecks.Address(x), pw = CudaChecks.Address(weight), py = CudaChecks.Address(y);
         void** args = stackalloc void*[] { &px, &pw, &pb, &eps, &py, &cols };
-        _kernels.Launch(_functions.LayerNorm, (uint)CudaChecks.Rows(x), 1, RowBlock(cols), 0, args, "layernorm_f32");
+        _graphs.Kernel(_functions.LayerNorm, (uint)CudaChecks.Rows(x), 1, RowBlock(cols), 0, args, "layernorm_f32");
     }
 
     public void Silu(Tensor x, Tensor y)
@@ -50,7 +50,7 @@ public sealed unsafe partial class CudaBackend
         ulong px = CudaChecks.Address(x), py = CudaChecks.Address(y);
         long n = x.ElementCount;
         void** args = stackalloc void*[] { &px, &py, &n };
-        _kernels.Launch(_functions.Silu, Blocks(n), 1, ElementwiseBlock, 0, args, "silu_f32");
+        _graphs.Kernel(_functions.Silu, Blocks(n), 1, ElementwiseBlock, 0, args, "silu_f32");
     }
 
     public void SwiGlu(Tensor gate, Tensor up, Tensor y)
@@ -62,7 +62,7 @@ public sealed unsafe partial class CudaBackend
         ulong pg = CudaChecks.Address(gate), pu = CudaChecks.Address(up), py = CudaChecks.Address(y);
         long n = y.ElementCount;
         void** args = stackalloc void*[] { &pg, &pu, &py, &n };
-        _kernels.Launch(_functions.SwiGlu, Blocks(n), 1, ElementwiseBlock, 0, args, "swiglu_f32");
+        _graphs.Kernel(_functions.SwiGlu, Blocks(n), 1, ElementwiseBlock, 0, args, "swiglu_f32");
     }
 
     public void Gelu(Tensor x, Tensor y, GeluApproximation approximation)
@@ -73,7 +73,7 @@ public sealed unsafe partial class CudaBackend
         long n = x.ElementCount;
         int tanh = approximation == GeluApproximation.Tanh ? 1 : 0;
         void** args = stackalloc void*[] { &px, &py, &n, &tanh };
-        _kernels.Launch(_functions.Gelu, Blocks(n), 1, ElementwiseBlock, 0, args, "gelu_f32");
+        _graphs.Kernel(_functions.Gelu, Blocks(n), 1, ElementwiseBlock, 0, args, "gelu_f32");
     }
 
     public void Softmax(Tensor x, Tensor y, float scale = 1f, Tensor? validLengths = null)
@@ -91,7 +91,7 @@ public sealed unsafe partial class CudaBackend
         }
         ulong px = CudaChecks.Address(x), py = CudaChecks.Address(y), errors = _errors.DevicePointer;
         void** args = stackalloc void*[] { &px, &py, &cols, &scale, &lengths, &errors };
-        _kernels.Launch(_functions.Softmax, (uint)rows, 1, RowBlock(cols), 0, args, "softmax_f32");
+        _graphs.Kernel(_functions.Softmax, (uint)rows, 1, RowBlock(cols), 0, args, "softmax_f32");
     }
 
     public void ApplyRotary(Tensor x, Tensor positions, Tensor cos, Tensor sin, RotaryLayout layout, int rotaryOffset = 0)
@@ -113,7 +113,7 @@ public sealed unsafe partial class CudaBackend
         ulong px = CudaChecks.Address(x), pp = CudaChecks.Address(positions), pc = CudaChecks.Address(cos), ps = CudaChecks.Address(sin), errors = _errors.DevicePointer;
         int interleaved = layout == RotaryLayout.Interleaved ? 1 : 0;
         void** args = stackalloc void*[] { &px, &heads, &headDim, &rotaryOffset, &half, &pp, &pc, &ps, &maxPositions, &interleaved, &errors };
-        _kernels.Launch(_functions.Rotary, (uint)tokens, 1, (uint)Math.Clamp((heads * half + 31) / 32 * 32, 32, 256), 0, args, "rotary_f32");
+        _graphs.Kernel(_functions.Rotary, (uint)tokens, 1, (uint)Math.Clamp((heads * half + 31) / 32 * 32, 32, 256), 0, args, "rotary_f32");
     }
 
     public void Embedding(Tensor ids, Tensor table, Tensor y)
@@ -131,7 +131,7 @@ public sealed unsafe partial class CudaBackend
         ulong pi = CudaChecks.Address(ids), pt = CudaChecks.Address(table), py = CudaChecks.Address(y), errors = _errors.DevicePointer;
         int isI64 = ids.DType == DType.I64 ? 1 : 0, tableType = (int)table.DType, vocab = table.Shape[0], cols = table.Shape[1];
         void** args = stackalloc void*[] { &pi, &isI64, &pt, &tableType, &vocab, &cols, &py, &errors };
-        _kernels.Launch(_functions.Embedding, (uint)ids.ElementCount, 1, RowBlock(cols), 0, args, "embedding_f32");
+        _graphs.Kernel(_functions.Embedding, (uint)ids.ElementCount, 1, RowBlock(cols), 0, args, "embedding_f32");
     }
 
     public void Argmax(Tensor x, Tensor indices)
@@ -143,7 +143,7 @@ public sealed unsafe partial class CudaBackend
         if (indices.ElementCount != rows || cols == 0) throw new ArgumentException($"{nameof(Argmax)}: indices {indices.Shape} must have one value per non-empty row of x {x.Shape}.", nameof(indices));
         ulong px = CudaChecks.Address(x), pi = CudaChecks.Address(indices);
         void** args = stackalloc void*[] { &px, &cols, &pi };
-        _kernels.Launch(_functions.Argmax, (uint)rows, 1, cols >= 4096 ? 1024u : 256u, 0, args, "argmax_f32");
+        _graphs.Kernel(_functions.Argmax, (uint)rows, 1, cols >= 4096 ? 1024u : 256u, 0, args, "argmax_f32");
     }
 
     public void TopK(Tensor x, Tensor values, Tensor indices)
@@ -159,7 +159,7 @@ public sealed unsafe partial class CudaBackend
             throw new ArgumentException($"{op}: values {values.Shape} must be [rows of x, k] with 1 <= k <= {cols}.", nameof(values));
         ulong px = CudaChecks.Address(x), pv = CudaChecks.Address(values), pi = CudaChecks.Address(indices);
         void** args = stackalloc void*[] { &px, &cols, &k, &pv, &pi };
-        _kernels.Launch(_functions.TopK, (uint)rows, 1, cols >= 4096 ? 1024u : 256u, 0, args, "topk_f32");
+        _graphs.Kernel(_functions.TopK, (uint)rows, 1, cols >= 4096 ? 1024u : 256u, 0, args, "topk_f32");
     }
 
     public void Add(Tensor a, Tensor b, Tensor y) => Binary(a, b, y, nameof(Add), _functions.Add, "add_f32");
@@ -173,7 +173,7 @@ public sealed unsafe partial class CudaBackend
         ulong px = CudaChecks.Address(x), py = CudaChecks.Address(y);
         long n = x.ElementCount;
         void** args = stackalloc void*[] { &px, &scale, &py, &n };
-        _kernels.Launch(_functions.Scale, Blocks(n), 1, ElementwiseBlock, 0, args, "scale_f32");
+        _graphs.Kernel(_functions.Scale, Blocks(n), 1, ElementwiseBlock, 0, args, "scale_f32");
     }
 
     public void AddScaled(Tensor a, Tensor b, float scale, Tensor y)
@@ -185,7 +185,7 @@ public sealed unsafe partial class CudaBackend
         ulong pa = CudaChecks.Address(a), pb = CudaChecks.Address(b), py = CudaChecks.Address(y);
         long n = a.ElementCount;
         void** args = stackalloc void*[] { &pa, &pb, &scale, &py, &n };
-        _kernels.Launch(_functions.AddScaled, Blocks(n), 1, ElementwiseBlock, 0, args, "add_scaled_f32");
+        _graphs.Kernel(_functions.AddScaled, Blocks(n), 1, ElementwiseBlock, 0, args, "add_scaled_f32");
     }
 
     public void Convert(Tensor source, Tensor destination)
@@ -200,7 +200,7 @@ public sealed unsafe partial class CudaBackend
         long n = source.ElementCount;
         if (from == to)
         {
-            if (n > 0) CudaException.Check(Interop.CudaDriver.MemcpyDtoDAsync(CudaChecks.Address(destination), CudaChecks.Address(source), (nuint)source.ByteCount, _stream), "cuMemcpyDtoDAsync");
+            if (n > 0) _graphs.CopyDeviceToDevice(CudaChecks.Address(destination), CudaChecks.Address(source), source.ByteCount);
             return;
         }
         bool supported = (to == DType.F32 && from is DType.BF16 or DType.F16 or DType.F8E4M3)
@@ -213,7 +213,7 @@ public sealed unsafe partial class CudaBackend
     {
         int f = (int)from, t = (int)to;
         void** args = stackalloc void*[] { &source, &f, &destination, &t, &n };
-        _kernels.Launch(_functions.Convert, Blocks(n), 1, ElementwiseBlock, 0, args, "convert");
+        _graphs.Kernel(_functions.Convert, Blocks(n), 1, ElementwiseBlock, 0, args, "convert");
     }
 
     private void Binary(Tensor a, Tensor b, Tensor y, string op, IntPtr function, string name)
@@ -229,7 +229,7 @@ public sealed unsafe partial class CudaBackend
     private void LaunchBinary(IntPtr function, ulong a, ulong b, long bCount, ulong y, long n, string name)
     {
         void** args = stackalloc void*[] { &a, &b, &bCount, &y, &n };
-        _kernels.Launch(function, Blocks(n), 1, ElementwiseBlock, 0, args, name);
+        _graphs.Kernel(function, Blocks(n), 1, ElementwiseBlock, 0, args, name);
     }
 
     private void CheckUnary(Tensor x, Tensor y, string op)

@@ -72,7 +72,7 @@ public sealed unsafe partial class CudaBackend
         int vectorized = k % 8 == 0 && x % 16 == 0 && w % 16 == 0 && (scales == 0 || blockCols % 8 == 0) ? 1 : 0;
         long rowStride = k;
         void** args = stackalloc void*[] { &x, &m, &k, &w, &rowStride, &scales, &scaleStride, &blockRows, &blockCols, &bias, &y, &n, &vectorized };
-        _kernels.Launch(function, (uint)((n + GemvWarps - 1) / GemvWarps), 1, GemvWarps * 32, 0, args, name);
+        _graphs.Kernel(function, (uint)((n + GemvWarps - 1) / GemvWarps), 1, GemvWarps * 32, 0, args, name);
     }
 
     private void Gemm(ulong x, int m, int k, ulong w, DType dtype, ulong scales, long scaleStride, int blockRows, int blockCols, ulong bias, ulong y, int n)
@@ -101,9 +101,7 @@ public sealed unsafe partial class CudaBackend
                 break;
         }
         // Row-major y[m, n] = x[m, k] . W[n, k]^T is column-major y^T[n, m] = W^T(op T of the [k, n] view) . x^T.
-        float alpha = 1f, beta = 0f;
-        CudaException.CheckCublas(Cublas.GemmEx(_cublas, Cublas.OpT, Cublas.OpN, n, m, k, &alpha, a, type, k, b, type, k, &beta,
-            y, Cublas.DataF32, n, Cublas.Compute32F, Cublas.GemmDefault), "cublasGemmEx");
+        _graphs.Gemm(Cublas.OpT, Cublas.OpN, n, m, k, 1f, a, type, k, b, type, k, 0f, y, Cublas.DataF32, n);
         if (bias != 0) LaunchBinary(_functions.Add, y, bias, n, y, (long)m * n, "add_f32");
     }
 
@@ -111,6 +109,6 @@ public sealed unsafe partial class CudaBackend
     {
         long rowStride = cols;
         void** args = stackalloc void*[] { &weight, &rowStride, &scales, &scaleStride, &blockRows, &blockCols, &output, &rows, &cols };
-        _kernels.Launch(_functions.DequantizeFp8, Blocks((long)rows * cols), 1, ElementwiseBlock, 0, args, "dequantize_fp8_f32");
+        _graphs.Kernel(_functions.DequantizeFp8, Blocks((long)rows * cols), 1, ElementwiseBlock, 0, args, "dequantize_fp8_f32");
     }
 }

@@ -38,6 +38,8 @@ public sealed unsafe partial class CudaBackend : IBackend
     private readonly CudaBackendOptions _options;
     private readonly KernelTable _functions;
     private readonly Dictionary<IntPtr, int> _sharedOptIn = [];
+    private readonly SegmentGraphs _graphs;
+    private SafePinnedHostMemory? _download;
     private bool _disposed;
 
     private CudaBackend(int deviceIndex, int device, CudaDeviceInfo info, CudaBackendOptions options, ILogger logger)
@@ -57,7 +59,7 @@ public sealed unsafe partial class CudaBackend : IBackend
             _errors = new DeviceErrorRecord(_context);
             string? cache = options.KernelCacheDirectory is null ? KernelCompiler.DefaultCacheDirectory()
                 : options.KernelCacheDirectory.Length == 0 ? null : options.KernelCacheDirectory;
-            _kernels = new CudaKernels(_context, _stream, new KernelCompiler(cache, logger), info.ComputeCapabilityMajor, info.ComputeCapabilityMinor, logger);
+            _kernels = new CudaKernels(_context, new KernelCompiler(cache, logger), info.ComputeCapabilityMajor, info.ComputeCapabilityMinor, logger);
             _cublasHandle = SafeCublasHandle.Create(_context);
             _cublas = _cublasHandle.Raw;
             CudaException.CheckCublas(Cublas.SetStream(_cublas, _stream), "cublasSetStream_v2");
@@ -67,6 +69,7 @@ public sealed unsafe partial class CudaBackend : IBackend
             _scratch = new DeviceScratch(_pool);
             _checks = new CudaChecks(_pool, Device);
             _functions = new KernelTable(_kernels);
+            _graphs = new SegmentGraphs(_context, _stream, _cublas, _pool, _staging, options.CudaGraphs, logger);
         }
         catch
         {
@@ -88,6 +91,23 @@ public sealed unsafe partial class CudaBackend : IBackend
 
     /// <summary>Device bytes held by tensors and by the pool's cache.</summary>
     public (long Live, long Cached) MemoryInUse => (_pool.LiveBytes, _pool.CachedBytes);
+
+    /// <summary>Whether repeated work between host waits is replayed as CUDA graphs (<see cref="SegmentGraphs"/>);
+    /// on by default (<see cref="CudaBackendOptions.CudaGraphs"/>), and switched off for good if a capture fails.</summary>
+    public bool CudaGraphs
+    {
+        get => _graphs.Enabled;
+        set
+        {
+            Enter();
+            _graphs.Enabled = value;
+        }
+    }
+
+    /// <summary>Counters since the backend started: kernels and GEMMs launched one by one, graphs replayed and captured,
+    /// and segments that began like a captured graph but then differed.</summary>
+    public (long Launches, long GraphReplays, long GraphCaptures, long GraphFallbacks) Statistics =>
+        (_graphs.Launches, _graphs.Replays, _graphs.Captures, _graphs.Fallbacks);
 
     /// <summary>Kernel sources compiled at start, and how many came from the disk cache.</summary>
     public (int Sources, int FromCache) KernelCompilation => (_kernels.SourceCount, _kernels.CachedCount);
@@ -166,7 +186,7 @@ public sealed unsafe partial class CudaBackend : IBackend
     {
         Enter();
         var t = AllocateUninitialized(dtype, shape);
-        CudaException.Check(CudaDriver.MemsetD8Async(CudaChecks.Address(t), 0, (nuint)Math.Max(t.ByteCount, 0), _stream), "cuMemsetD8Async");
+        if (t.ByteCount > 0) _graphs.Memset(CudaChecks.Address(t), t.ByteCount);
         return t;
     }
 
@@ -184,7 +204,7 @@ public sealed unsafe partial class CudaBackend : IBackend
             throw new ArgumentException($"{nameof(Upload)}: host tensor {host.Shape} must be contiguous.", nameof(host));
         Enter();
         var device = AllocateUninitialized(host.DType, host.Shape);
-        if (host.ByteCount > 0) _staging.CopyToDevice(host.DataPointer, host.ByteCount, CudaChecks.Address(device), _stream);
+        if (host.ByteCount > 0) _graphs.Upload(host.DataPointer, host.ByteCount, CudaChecks.Address(device));
         if (host.Scales is { } scales)
             device = device.WithScales(scales with { Scales = Upload(scales.Scales) }, "uploaded weight");
         return device;
@@ -208,16 +228,34 @@ public sealed unsafe partial class CudaBackend : IBackend
             return;
         }
         _checks.OnDevice(source, nameof(CopyToHost), nameof(source));
-        if (source.ByteCount > 0)
-            CudaException.Check(CudaDriver.MemcpyDtoHAsync(destination.DataPointer, CudaChecks.Address(source), (nuint)source.ByteCount, _stream), "cuMemcpyDtoHAsync");
-        Synchronize();
+        _graphs.EndSegment();
+        // Through a pinned buffer: the DMA engine writes it directly, where pageable memory would be staged by the driver.
+        const long chunk = 16 << 20;
+        _download ??= SafePinnedHostMemory.Allocate(_context, chunk, mapped: false);
+        ulong address = CudaChecks.Address(source);
+        for (long done = 0; done < source.ByteCount; done += chunk)
+        {
+            long n = Math.Min(chunk, source.ByteCount - done);
+            CudaException.Check(CudaDriver.MemcpyDtoHAsync(_download.Pointer, address + (ulong)done, (nuint)n, _stream), "cuMemcpyDtoHAsync");
+            WaitForStream();
+            Buffer.MemoryCopy(_download.Pointer, destination.DataPointer + done, n, n);
+        }
+        WaitForStream();
+        _errors.ThrowIfSet();
     }
 
     public void Synchronize()
     {
         Enter();
-        CudaException.Check(CudaDriver.StreamSynchronize(_stream), "cuStreamSynchronize");
+        _graphs.EndSegment();
+        WaitForStream();
         _errors.ThrowIfSet();
+    }
+
+    private void WaitForStream()
+    {
+        CudaException.Check(CudaDriver.StreamSynchronize(_stream), "cuStreamSynchronize");
+        _pool.ReleaseQuarantine();
     }
 
     public void Dispose()
@@ -231,6 +269,8 @@ public sealed unsafe partial class CudaBackend : IBackend
         finally
         {
             _disposed = true;
+            _graphs.Dispose();
+            _download?.Dispose();
             _kernels.Dispose();
             _cublasHandle.Dispose();
             _errors.Dispose();

@@ -12,4 +12,8 @@ public sealed record CudaBackendOptions
     /// kernel (decode); larger ones go to cuBLAS in BF16 (or F32 for F32 weights) with F32 accumulation. The
     /// kernel handles at most 8.</summary>
     public int GemvMaxRows { get; init; } = 8;
+
+    /// <summary>Replay work that repeats between host waits (a decode step) as CUDA graphs: one launch instead of
+    /// hundreds (<see cref="SegmentGraphs"/>). Results are the same either way.</summary>
+    public bool CudaGraphs { get; init; } = true;
 }

@@ -11,11 +11,8 @@ internal sealed unsafe class CudaKernels : IDisposable
 {
     private readonly List<SafeCudaModuleHandle> _modules = [];
     private readonly Dictionary<string, IntPtr> _functions = new(StringComparer.Ordinal);
-    private readonly IntPtr _stream;
-
-    public CudaKernels(SafeCudaContextHandle context, IntPtr stream, KernelCompiler compiler, int major, int minor, ILogger logger)
+    public CudaKernels(SafeCudaContextHandle context, KernelCompiler compiler, int major, int minor, ILogger logger)
     {
-        _stream = stream;
         var watch = Stopwatch.StartNew();
         var names = KernelCompiler.SourceNames();
         var images = new byte[names.Count][];
@@ -43,14 +40,6 @@ internal sealed unsafe class CudaKernels : IDisposable
 
     public IntPtr this[string name] => _functions.TryGetValue(name, out var f) ? f
         : throw new InvalidOperationException($"Kernel '{name}' is not in the compiled modules.");
-
-    /// <summary>Queues a kernel on the backend's stream. <paramref name="arguments"/> points at one pointer per
-    /// kernel parameter, each to a value of exactly the parameter's type (int, long, float or a device address).</summary>
-    public void Launch(IntPtr function, uint gridX, uint gridY, uint block, uint sharedBytes, void** arguments, string name)
-    {
-        if (gridX == 0 || gridY == 0) return;
-        CudaException.Check(CudaDriver.LaunchKernel(function, gridX, gridY, 1, block, 1, 1, sharedBytes, _stream, arguments, null), name);
-    }
 
     /// <summary>Allows <paramref name="function"/> more than the default 48 KiB of dynamic shared memory.</summary>
     public static void AllowSharedMemory(IntPtr function, int bytes) =>

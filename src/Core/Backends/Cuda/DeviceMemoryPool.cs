@@ -15,6 +15,7 @@ internal sealed class DeviceMemoryPool : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<long, Stack<ulong>> _free = [];
     private readonly Dictionary<ulong, long> _live = [];
+    private readonly List<(ulong Pointer, long Size)> _quarantine = [];
     private long _cachedBytes;
     private bool _disposed;
 
@@ -60,28 +61,46 @@ internal sealed class DeviceMemoryPool : IDisposable
         return pointer;
     }
 
-    /// <summary>Takes a block back for reuse. Safe from a finalizer: it only touches the lists.</summary>
+    /// <summary>Takes a block back. It becomes reusable at the next <see cref="ReleaseQuarantine"/> (the backend's
+    /// next wait on the stream): until then work that <see cref="SegmentGraphs"/> holds back may still refer to it.
+    /// Safe from a finalizer: it only touches the lists.</summary>
     public void Return(ulong pointer)
     {
         lock (_gate)
         {
             if (_disposed || !_live.Remove(pointer, out long size)) return;
             LiveBytes -= size;
-            if (!_free.TryGetValue(size, out var stack)) _free.Add(size, stack = new Stack<ulong>());
-            stack.Push(pointer);
+            _quarantine.Add((pointer, size));
             _cachedBytes += size;
         }
     }
 
-    /// <summary>Frees every cached block (cuMemFree waits for the device). The context must be current.</summary>
+    /// <summary>Makes the blocks returned since the last call reusable.</summary>
+    public void ReleaseQuarantine()
+    {
+        lock (_gate)
+        {
+            foreach (var (pointer, size) in _quarantine)
+            {
+                if (!_free.TryGetValue(size, out var stack)) _free.Add(size, stack = new Stack<ulong>());
+                stack.Push(pointer);
+            }
+            _quarantine.Clear();
+        }
+    }
+
+    /// <summary>Frees every cached block that is out of quarantine (cuMemFree waits for the device). The context must be current.</summary>
     public void ReleaseCached()
     {
         lock (_gate)
         {
-            foreach (var stack in _free.Values)
-                while (stack.TryPop(out ulong pointer)) CudaDriver.MemFree(pointer);
+            foreach (var (size, stack) in _free)
+                while (stack.TryPop(out ulong pointer))
+                {
+                    CudaDriver.MemFree(pointer);
+                    _cachedBytes -= size;
+                }
             _free.Clear();
-            _cachedBytes = 0;
         }
     }
 
@@ -94,6 +113,8 @@ internal sealed class DeviceMemoryPool : IDisposable
             foreach (var stack in _free.Values)
                 while (stack.TryPop(out ulong pointer)) CudaDriver.MemFree(pointer);
             foreach (ulong pointer in _live.Keys) CudaDriver.MemFree(pointer);
+            foreach (var (pointer, _) in _quarantine) CudaDriver.MemFree(pointer);
+            _quarantine.Clear();
             _free.Clear();
             _live.Clear();
             _cachedBytes = 0;

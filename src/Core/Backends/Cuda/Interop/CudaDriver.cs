@@ -81,6 +81,10 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Lib, EntryPoint = "cuModuleGetFunction")]
     public static partial int ModuleGetFunction(IntPtr* function, IntPtr module, byte* name);
 
+    /// <summary>Offset and size of a kernel parameter (CUDA 12.4 and later); CUDA_ERROR_INVALID_VALUE past the last.</summary>
+    [LibraryImport(Lib, EntryPoint = "cuFuncGetParamInfo")]
+    public static partial int FuncGetParamInfo(IntPtr function, nuint index, nuint* offset, nuint* size);
+
     [LibraryImport(Lib, EntryPoint = "cuFuncSetAttribute")]
     public static partial int FuncSetAttribute(IntPtr function, int attribute, int value);
 
