@@ -83,6 +83,7 @@ public sealed class CudaBackendTests(GpuFixture gpu)
         var first = cuda.Upload(Parity.Host(Parity.Random(1, 4096), 4096));
         cuda.Synchronize();
         first.Storage.Dispose();
+        cuda.Synchronize(); // a released block is reusable after the next wait
         var second = cuda.Allocate(DType.F32, new Shape(4096));
         Assert.All(Parity.ToHost(cuda, second), v => Assert.Equal(0f, v));
     }
