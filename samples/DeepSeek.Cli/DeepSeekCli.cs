@@ -14,6 +14,7 @@ public static class DeepSeekCli
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(TokenizeCommand.Create(console));
+        root.Subcommands.Add(ReasonCommand.Create(console));
         return root;
     }
 

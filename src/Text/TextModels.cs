@@ -1,6 +1,7 @@
 using DeepSeek.Sdk.Backends;
 using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Generation;
+using DeepSeek.Sdk.Runtime;
 using DeepSeek.Sdk.Text.DeepSeek;
 using DeepSeek.Sdk.Text.Llama;
 using Microsoft.Extensions.Logging;
@@ -18,14 +19,19 @@ public static class TextModels
     /// <summary>Opens the checkpoint in <paramref name="directory"/> and builds its model on <paramref name="backend"/>.
     /// Throws <see cref="UnsupportedModelException"/> for an architecture this SDK does not run, and the
     /// checkpoint exceptions for missing, corrupt or mismatched weights.</summary>
-    public static ICausalLanguageModel Load(string directory, IBackend backend, ILogger? logger = null)
+    public static ICausalLanguageModel Load(string directory, IBackend backend, ILogger? logger = null) =>
+        Load(directory, backend, logger, progress: null);
+
+    /// <summary>Like <see cref="Load(string, IBackend, ILogger?)"/>, reporting each built layer to <paramref name="progress"/>
+    /// (models whose loader takes no progress report nothing).</summary>
+    public static ICausalLanguageModel Load(string directory, IBackend backend, ILogger? logger, IProgress<ModelLoadProgress>? progress)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(backend);
         var config = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName));
         return config switch
         {
-            DeepSeekV3Config => DeepSeekV3Model.Load(directory, backend, logger),
+            DeepSeekV3Config => DeepSeekV3Model.Load(directory, backend, logger, progress),
             Qwen2Config or LlamaConfig => LlamaModel.Load(directory, backend, logger),
             _ => throw new UnsupportedModelException(config.ModelType, config.SourcePath, SupportedModelTypes),
         };

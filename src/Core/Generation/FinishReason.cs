@@ -13,4 +13,7 @@ public enum FinishReason
     MaxTokens,
     /// <summary>The sequence filled the model's context window.</summary>
     ContextFull,
+    /// <summary>The generation's <see cref="IGenerationController"/> ended it (for example a reasoning
+    /// pipeline stopping where the thinking trace ends).</summary>
+    Stopped,
 }

@@ -7,4 +7,7 @@ public sealed record GenerationUpdate(int TokenId, string Text, FinishReason Fin
 {
     /// <summary>Token id of an update that carries only flushed text or the finish reason.</summary>
     public const int NoToken = -1;
+
+    /// <summary>True when an <see cref="IGenerationController"/> supplied the token instead of the sampler.</summary>
+    public bool IsForced { get; init; }
 }

@@ -3,15 +3,28 @@ using System.Runtime.CompilerServices;
 namespace DeepSeek.Sdk.Generation;
 
 /// <summary>The generation loop: prefill the prompt, then sample and feed back one token at a time
-/// through the model's cache until a stop token, a stop string, the token limit or the context window
-/// ends it. Model steps run on the thread pool so the caller's thread stays free while tokens stream.</summary>
+/// through the model's cache until a stop token, a stop string, the token limit, the context window or an
+/// <see cref="IGenerationController"/> ends it. Model steps run on the thread pool so the caller's thread
+/// stays free while tokens stream.</summary>
 public static class TokenGenerator
 {
+    public static IAsyncEnumerable<GenerationUpdate> GenerateAsync(
+        ICausalLanguageModel model,
+        IReadOnlyList<int> promptIds,
+        GenerationOptions options,
+        ITokenTextDecoder decoder,
+        CancellationToken cancellationToken = default) =>
+        GenerateAsync(model, promptIds, options, decoder, controller: null, cancellationToken);
+
+    /// <summary>Generates with a <paramref name="controller"/> that may force tokens into the sequence or end
+    /// it before each new token is chosen. Forced tokens are queued and go through the model together with the
+    /// last sampled token in one step, so closing a thinking trace costs one forward pass, not one per token.</summary>
     public static async IAsyncEnumerable<GenerationUpdate> GenerateAsync(
         ICausalLanguageModel model,
         IReadOnlyList<int> promptIds,
         GenerationOptions options,
         ITokenTextDecoder decoder,
+        IGenerationController? controller,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -32,42 +45,84 @@ public static class TokenGenerator
         var stops = new StopStringMatcher(options.StopStrings);
         var stopTokens = new HashSet<int>(options.StopTokenIds);
         var logits = new float[model.VocabularySize];
-        var step = new int[1];
         int capacity = (int)Math.Min(model.MaxContextLength, (long)prompt.Length + options.MaxNewTokens);
         using var cache = model.CreateCache(capacity);
+
+        // Tokens appended to the sequence but not yet run through the model: the last sampled token, and any
+        // forced tokens after it. They are fed in one step right before the next token is sampled.
+        var unfed = new int[16];
+        int unfedCount = 0;
+        ReadOnlyMemory<int> forced = default;
+        int forcedNext = 0;
 
         await Task.Run(() => model.Forward(prompt, cache, logits, cancellationToken), cancellationToken).ConfigureAwait(false);
         for (int generated = 1; ; generated++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int token = sampler.Sample(logits);
+            if (forcedNext == forced.Length && controller is not null)
+            {
+                var directive = controller.NextStep();
+                if (directive.Kind == GenerationDirectiveKind.Stop)
+                {
+                    string rest = stops.Append(decoder.Flush());
+                    yield return new GenerationUpdate(GenerationUpdate.NoToken, stops.Stopped ? rest : rest + stops.Flush(), stops.Stopped ? FinishReason.StopString : FinishReason.Stopped);
+                    yield break;
+                }
+                if (directive.Kind == GenerationDirectiveKind.Force)
+                {
+                    forced = directive.Tokens;
+                    forcedNext = 0;
+                    foreach (int id in forced.Span)
+                        if ((uint)id >= (uint)model.VocabularySize)
+                            throw new ArgumentOutOfRangeException(nameof(controller), id, $"Forced token id outside the vocabulary of {model.VocabularySize}.");
+                }
+            }
+
+            int token;
+            bool isForced = forcedNext < forced.Length;
+            if (isForced)
+            {
+                token = forced.Span[forcedNext++];
+            }
+            else
+            {
+                if (unfedCount > 0)
+                {
+                    int count = unfedCount;
+                    await Task.Run(() => model.Forward(unfed.AsSpan(0, count), cache, logits, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    unfedCount = 0;
+                }
+                token = sampler.Sample(logits);
+            }
             sampler.Accept(token);
+
             if (stopTokens.Contains(token))
             {
-                yield return new GenerationUpdate(token, stops.Append(decoder.Flush()) + stops.Flush(), FinishReason.StopToken);
+                yield return new GenerationUpdate(token, stops.Append(decoder.Flush()) + stops.Flush(), FinishReason.StopToken) { IsForced = isForced };
                 yield break;
             }
 
             string text = stops.Append(decoder.Push(token));
             if (stops.Stopped)
             {
-                yield return new GenerationUpdate(token, text, FinishReason.StopString);
+                yield return new GenerationUpdate(token, text, FinishReason.StopString) { IsForced = isForced };
                 yield break;
             }
 
+            // The sequence holds prompt + generated positions once this token is in; the last one is never fed.
             FinishReason finish = generated >= options.MaxNewTokens ? FinishReason.MaxTokens
-                : cache.Length + 1 >= model.MaxContextLength ? FinishReason.ContextFull
+                : prompt.Length + generated >= model.MaxContextLength ? FinishReason.ContextFull
                 : FinishReason.None;
             if (finish != FinishReason.None)
             {
                 text += stops.Append(decoder.Flush());
-                yield return new GenerationUpdate(token, stops.Stopped ? text : text + stops.Flush(), stops.Stopped ? FinishReason.StopString : finish);
+                yield return new GenerationUpdate(token, stops.Stopped ? text : text + stops.Flush(), stops.Stopped ? FinishReason.StopString : finish) { IsForced = isForced };
                 yield break;
             }
 
-            yield return new GenerationUpdate(token, text, FinishReason.None);
-            step[0] = token;
-            await Task.Run(() => model.Forward(step, cache, logits, cancellationToken), cancellationToken).ConfigureAwait(false);
+            yield return new GenerationUpdate(token, text, FinishReason.None) { IsForced = isForced };
+            if (unfedCount == unfed.Length) Array.Resize(ref unfed, unfed.Length * 2);
+            unfed[unfedCount++] = token;
         }
     }
 }

@@ -3,6 +3,7 @@ using DeepSeek.Sdk.Checkpoints;
 using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Generation;
 using DeepSeek.Sdk.Layers;
+using DeepSeek.Sdk.Runtime;
 using DeepSeek.Sdk.Tensors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -64,16 +65,17 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     /// <summary>Opens <paramref name="directory"/> (config.json and safetensors), checks every tensor's shape against
     /// the config (<see cref="CheckpointMismatchException"/> names the first that disagrees) and builds the model.
     /// The model owns and disposes the checkpoint.</summary>
-    public static DeepSeekV3Model Load(string directory, IBackend backend, ILogger? logger = null)
+    public static DeepSeekV3Model Load(string directory, IBackend backend, ILogger? logger = null, IProgress<ModelLoadProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
         var loaded = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName));
         if (loaded is not DeepSeekV3Config config)
             throw new UnsupportedModelException(loaded.ModelType, loaded.SourcePath, ["deepseek_v3", "deepseek_v2"]);
+        progress?.Report(new ModelLoadProgress("opening checkpoint", 0, 0, 0, 0));
         var checkpoint = Checkpoint.Open(directory);
         try
         {
-            return Create(config, checkpoint, backend, logger, ownsCheckpoint: true);
+            return Create(config, checkpoint, backend, logger, ownsCheckpoint: true, progress);
         }
         catch
         {
@@ -83,7 +85,8 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     }
 
     /// <summary>Builds the model from an open checkpoint, validating it against <paramref name="config"/> first.</summary>
-    public static DeepSeekV3Model Create(DeepSeekV3Config config, Checkpoint checkpoint, IBackend backend, ILogger? logger = null, bool ownsCheckpoint = false)
+    public static DeepSeekV3Model Create(DeepSeekV3Config config, Checkpoint checkpoint, IBackend backend, ILogger? logger = null, bool ownsCheckpoint = false,
+        IProgress<ModelLoadProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -92,6 +95,8 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         // The feed-forward kernels are SwiGLU (silu); every published DeepSeek-V2/V3 config says so.
         if (config.HiddenAct != "silu")
             throw new ConfigException($"hidden_act '{config.HiddenAct}' is not supported by DeepSeek-V3/V2 models (silu only)", config.SourcePath, "hidden_act");
+        var report = new CheckpointLoadProgress(progress, checkpoint, config.NumHiddenLayers, config.IsAllowedExtra);
+        report.Stage("validating");
         CheckpointValidator.Validate(config, checkpoint);
         string[] multiTokenPrediction = MultiTokenPredictionNames(config, checkpoint, logger);
 
@@ -106,12 +111,16 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         var workspace = new LayerWorkspace(backend);
         var layers = new DeepSeekV3DecoderLayer[config.NumHiddenLayers];
         for (int i = 0; i < layers.Length; i++)
+        {
             layers[i] = DeepSeekV3DecoderLayer.Load(workspace, checkpoint, config, i, cos, sin, scale);
+            report.LayerLoaded(i);
+        }
         var embedding = backend.Upload(checkpoint.GetTensor("model.embed_tokens.weight"));
         var finalNorm = RmsNorm.Load(backend, checkpoint, "model.norm", config.RmsNormEps);
         var lmHead = config.TieWordEmbeddings && !checkpoint.Contains("lm_head.weight")
             ? new Linear(embedding)
             : Linear.Load(backend, checkpoint, "lm_head", config.Quantization);
+        report.Completed();
         logger.LogInformation("Loaded {ModelType} from {Directory}: {Layers} layers, {Experts} routed experts, kv_lora_rank {Rank}.",
             config.ModelType, checkpoint.Directory, layers.Length, config.NRoutedExperts ?? 0, config.KvLoraRank);
         return new DeepSeekV3Model(backend, config, ownsCheckpoint ? checkpoint : null, embedding, layers, finalNorm, lmHead, multiTokenPrediction);

@@ -96,6 +96,29 @@ public sealed class LlamaBatchDecodeTests
     }
 
     [Fact]
+    public void A_batched_decode_step_after_warm_up_allocates_nothing_on_the_calling_thread()
+    {
+        var oracle = OracleCase.Load("qwen2_f32");
+        // One thread: every kernel runs on the caller, so its allocation counter sees the whole step.
+        using var backend = new CpuBackend(1);
+        using var model = LlamaModel.Load(oracle.Directory, backend);
+        using var batch = model.CreateCaches(3, 16);
+        var caches = batch.Sequences.ToArray();
+        var logits = new float[3 * oracle.Vocab];
+        int[] tokens = [5, 6, 7];
+        var ct = TestContext.Current.CancellationToken;
+        model.DecodeBatch(tokens, caches, logits, ct);
+        model.DecodeBatch(tokens, caches, logits, ct);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        model.DecodeBatch(tokens, caches, logits, ct);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.All(caches, cache => Assert.Equal(3, cache.Length));
+    }
+
+    [Fact]
     public void A_batch_of_caches_from_different_batches_or_with_a_repeated_cache_is_refused()
     {
         var oracle = OracleCase.Load("llama3_f32");

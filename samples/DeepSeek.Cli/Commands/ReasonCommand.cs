@@ -1,0 +1,181 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using DeepSeek.Sdk.Backends.Cpu;
+using DeepSeek.Sdk.Checkpoints;
+using DeepSeek.Sdk.Configs;
+using DeepSeek.Sdk.Generation;
+using DeepSeek.Sdk.Reasoning;
+using DeepSeek.Sdk.Runtime;
+using DeepSeek.Sdk.Text;
+using DeepSeek.Sdk.Tokenization;
+using DeepSeek.Sdk.Tokenization.Templates;
+using Spectre.Console;
+
+namespace DeepSeek.Cli.Commands;
+
+/// <summary><c>deepseek reason --model &lt;dir&gt; "question"</c>: runs a reasoning model (DeepSeek-R1 or a
+/// distill) and shows its thinking, dimmed, as it streams, then the answer; <c>--json</c> prints the result
+/// object instead.</summary>
+public static class ReasonCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var defaults = new ReasoningOptions();
+        var model = new Option<string>("--model") { Description = "Model folder: config.json, weights, tokenizer.json[.gz] and tokenizer_config.json.", Required = true };
+        var question = new Argument<string>("question") { Description = "What to ask." };
+        var budget = new Option<int?>("--max-thinking-tokens") { Description = "Thinking budget: after this many reasoning tokens the trace is closed and the model answers (0 skips thinking)." };
+        var stopAfterThinking = new Option<bool>("--stop-after-thinking") { Description = "Stop where the reasoning ends, without the answer." };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Most new tokens, reasoning and answer together.", DefaultValueFactory = _ => defaults.MaxNewTokens };
+        var temperature = new Option<float>("--temperature") { Description = "Sampling temperature (R1 recommends 0.5-0.7; 0 is greedy).", DefaultValueFactory = _ => defaults.Sampling.Temperature };
+        var topP = new Option<float>("--top-p") { Description = "Nucleus sampling mass.", DefaultValueFactory = _ => defaults.Sampling.TopP };
+        var topK = new Option<int>("--top-k") { Description = "Keep only the K most likely tokens (0: all)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the sampler, for a reproducible run." };
+        var threads = new Option<int>("--threads") { Description = "CPU threads (0: one per core)." };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON instead of streaming text." };
+        var command = new Command("reason", "Ask a reasoning model; shows its thinking (dimmed) and then its answer.")
+        {
+            model, question, budget, stopAfterThinking, maxTokens, temperature, topP, topK, seed, threads, json,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var options = defaults with
+            {
+                MaxThinkingTokens = parse.GetValue(budget),
+                StopAfterThinking = parse.GetValue(stopAfterThinking),
+                MaxNewTokens = parse.GetValue(maxTokens),
+                Sampling = defaults.Sampling with
+                {
+                    Temperature = parse.GetValue(temperature),
+                    TopP = parse.GetValue(topP),
+                    TopK = parse.GetValue(topK),
+                    Seed = parse.GetValue(seed),
+                },
+            };
+            return RunAsync(console, parse.GetValue(model)!, parse.GetValue(question)!, options, parse.GetValue(threads), parse.GetValue(json), ct);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(IAnsiConsole console, string modelDirectory, string question, ReasoningOptions options, int threads, bool json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 2;
+        }
+
+        using var backend = new CpuBackend(threads);
+        ModelHost<ICausalLanguageModel> host;
+        ReasoningPipeline pipeline;
+        try
+        {
+            var model = TextModels.Load(modelDirectory, backend);
+            host = new ModelHost<ICausalLanguageModel>(model, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))), ownsModel: true);
+            try
+            {
+                pipeline = ReasoningPipeline.FromDirectory(host, modelDirectory, options);
+            }
+            catch
+            {
+                host.Dispose();
+                throw;
+            }
+        }
+        catch (Exception e) when (e is ConfigException or CheckpointException or TokenizerFormatException or TemplateException
+            or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+
+        using (host)
+        using (pipeline)
+        {
+            try
+            {
+                if (json)
+                {
+                    var result = await pipeline.RunAsync(question, options, cancellationToken).ConfigureAwait(false);
+                    console.Profile.Out.Writer.WriteLine(ToJson(result));
+                    return 0;
+                }
+                await foreach (var update in pipeline.StreamAsync(question, options, cancellationToken).ConfigureAwait(false))
+                    Show(console, update);
+                return 0;
+            }
+            catch (ContextLengthExceededException e)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                return 1;
+            }
+        }
+    }
+
+    private static void Show(IAnsiConsole console, ReasoningUpdate update)
+    {
+        switch (update)
+        {
+            case ReasoningDelta reasoning:
+                console.Write(new Text(reasoning.Text, new Style(decoration: Decoration.Dim)));
+                break;
+            case ThinkingCompleted thinking:
+                console.WriteLine();
+                console.MarkupLineInterpolated($"[dim]— thought for {thinking.ThinkingTime.TotalSeconds:F1} s, {thinking.ReasoningTokens} tokens{(thinking.ClosedByBudget ? " (thinking budget reached)" : "")} —[/]");
+                console.WriteLine();
+                break;
+            case AnswerDelta answer:
+                console.Write(new Text(answer.Text));
+                break;
+            case ReasoningCompleted { Result: var result }:
+                console.WriteLine();
+                double seconds = result.Timings.Total.TotalSeconds;
+                int generated = result.ReasoningTokens + result.AnswerTokens + result.ForcedTokens;
+                console.MarkupLineInterpolated(
+                    $"[dim]{result.ReasoningTokens} reasoning + {result.AnswerTokens} answer tokens in {seconds:F1} s ({(seconds > 0 ? generated / seconds : 0):F1} tokens/s), first token after {result.Timings.TimeToFirstToken.TotalMilliseconds:F0} ms; finished: {Describe(result.FinishReason)}[/]");
+                break;
+        }
+    }
+
+    private static string Describe(ReasoningFinishReason reason) => reason switch
+    {
+        ReasoningFinishReason.StopToken => "end of answer",
+        ReasoningFinishReason.StopString => "stop string",
+        ReasoningFinishReason.MaxTokens => "token limit (--max-tokens)",
+        ReasoningFinishReason.ContextFull => "context window full",
+        ReasoningFinishReason.EndOfThinking => "end of thinking (--stop-after-thinking)",
+        _ => reason.ToString(),
+    };
+
+    /// <summary>The result object as JSON; times in milliseconds. Relaxed escaping keeps tags and non-ASCII
+    /// text readable (the output goes to a terminal or a file, never into HTML).</summary>
+    public static string ToJson(ReasoningResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("reasoning", result.Reasoning);
+            writer.WriteString("answer", result.Answer);
+            writer.WriteNumber("promptTokens", result.PromptTokens);
+            writer.WriteNumber("reasoningTokens", result.ReasoningTokens);
+            writer.WriteNumber("answerTokens", result.AnswerTokens);
+            writer.WriteNumber("forcedTokens", result.ForcedTokens);
+            writer.WriteBoolean("traceClosed", result.TraceClosed);
+            writer.WriteBoolean("closedByBudget", result.ClosedByBudget);
+            writer.WriteString("finishReason", JsonNamingPolicy.CamelCase.ConvertName(result.FinishReason.ToString()));
+            writer.WriteStartObject("timings");
+            writer.WriteNumber("timeToFirstTokenMs", Math.Round(result.Timings.TimeToFirstToken.TotalMilliseconds, 3));
+            writer.WriteNumber("thinkingMs", Math.Round(result.Timings.ThinkingTime.TotalMilliseconds, 3));
+            writer.WriteNumber("totalMs", Math.Round(result.Timings.Total.TotalMilliseconds, 3));
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}

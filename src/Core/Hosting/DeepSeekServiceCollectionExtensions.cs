@@ -1,0 +1,39 @@
+using DeepSeek.Sdk.Hosting;
+using DeepSeek.Sdk.Runtime;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+// In the DI namespace, as Microsoft.Extensions packages do, so AddDeepSeek shows up wherever services are configured.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary><c>services.AddDeepSeek(o => o with { ModelPath = "...", Device = DeviceSelection.Auto })</c> registers the
+/// runtime every DeepSeek.Sdk pipeline shares: <see cref="DeepSeekOptions"/>, the backend factories and the one
+/// <see cref="BackendProvider"/> (the backend is created on first use). Pipelines are added on the returned builder,
+/// e.g. <c>.AddTextGeneration()</c> from DeepSeek.Sdk.Text.</summary>
+public static class DeepSeekServiceCollectionExtensions
+{
+    public static IDeepSeekBuilder AddDeepSeek(this IServiceCollection services, Func<DeepSeekOptions, DeepSeekOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        ImmutableOptions.Configure(services, configure);
+
+        // The CPU backend is always there; the CUDA backend registers its own IBackendFactory beside it, and
+        // DeviceSelection.Auto prefers it when it reports itself available.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IBackendFactory, CpuBackendFactory>(
+            provider => new CpuBackendFactory(provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value.CpuThreads)));
+        services.TryAddSingleton(provider => new BackendProvider(
+            provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value.Device,
+            provider.GetServices<IBackendFactory>(),
+            provider.GetService<ILogger<BackendProvider>>()));
+        return new DeepSeekBuilder(services);
+    }
+
+    /// <summary>The same with options given whole.</summary>
+    public static IDeepSeekBuilder AddDeepSeek(this IServiceCollection services, DeepSeekOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return services.AddDeepSeek(_ => options);
+    }
+}

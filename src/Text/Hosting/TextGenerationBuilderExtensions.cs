@@ -1,0 +1,54 @@
+using DeepSeek.Sdk.Generation;
+using DeepSeek.Sdk.Hosting;
+using DeepSeek.Sdk.Runtime;
+using DeepSeek.Sdk.Text;
+using DeepSeek.Sdk.Text.ChatClient;
+using DeepSeek.Sdk.Text.Pipelines;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary><c>services.AddDeepSeek(...).AddTextGeneration()</c>: the text model of <see cref="DeepSeekOptions.ModelPath"/>
+/// behind a <see cref="ModelHost{TModel}"/> (loaded on first use, on the shared backend), a
+/// <see cref="TextGenerationPipeline"/> over it, and an <see cref="IChatClient"/> over the pipeline. All singletons:
+/// one model in memory however many requests run.</summary>
+public static class TextGenerationBuilderExtensions
+{
+    public static IDeepSeekBuilder AddTextGeneration(this IDeepSeekBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(provider =>
+        {
+            var options = ValidOptions(provider);
+            var loggers = provider.GetService<ILoggerFactory>();
+            string path = options.ModelPath!;
+            ILogger? modelLogger = loggers?.CreateLogger("DeepSeek.Sdk.Text.TextModels");
+            return new ModelHost<ICausalLanguageModel>(path, provider.GetRequiredService<BackendProvider>(),
+                (backend, progress, _) => TextModels.Load(path, backend, modelLogger, progress),
+                loggers?.CreateLogger<ModelHost<ICausalLanguageModel>>());
+        });
+        services.TryAddSingleton(provider =>
+        {
+            var options = ValidOptions(provider);
+            return TextGenerationPipeline.FromDirectory(provider.GetRequiredService<ModelHost<ICausalLanguageModel>>(), options.ModelPath!,
+                options.Generation, provider.GetService<ILogger<TextGenerationPipeline>>());
+        });
+        services.TryAddSingleton<IChatClient>(provider =>
+        {
+            var options = ValidOptions(provider);
+            return new DeepSeekChatClient(provider.GetRequiredService<TextGenerationPipeline>(), Path.GetFileName(Path.TrimEndingDirectorySeparator(options.ModelPath!)));
+        });
+        return builder;
+    }
+
+    private static DeepSeekOptions ValidOptions(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value;
+        options.Validate();
+        return options;
+    }
+}

@@ -1,0 +1,71 @@
+using DeepSeek.Sdk.Generation;
+using DeepSeek.Sdk.Runtime;
+using DeepSeek.Sdk.Text.Pipelines;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeepSeek.Sdk.Reasoning.Tests;
+
+public sealed class DependencyInjectionTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public DependencyInjectionTests()
+    {
+        string fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "oracle", "deepseek_v3_f32");
+        foreach (var name in new[] { "config.json", "model.safetensors" })
+            File.Copy(Path.Combine(fixture, name), _dir.File(name));
+        TinyR1Tokenizer.Write(_dir.Path);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task AddReasoning_serves_a_pipeline_over_the_configured_model_with_its_options()
+    {
+        var services = new ServiceCollection();
+        services.AddDeepSeek(o => o with { ModelPath = _dir.Path, Device = DeviceSelection.Cpu, CpuThreads = 2 })
+            .AddReasoning(o => o with { MaxThinkingTokens = 3, MaxNewTokens = 12, Sampling = SamplingOptions.Greedy });
+        await using var provider = services.BuildServiceProvider();
+
+        var pipeline = provider.GetRequiredService<ReasoningPipeline>();
+        Assert.False(pipeline.Host.IsLoaded); // loaded on first use
+        Assert.Equal(3, pipeline.Defaults.MaxThinkingTokens);
+        Assert.Contains(1, pipeline.EosTokenIds); // config.json's eos_token_id
+
+        var result = await pipeline.RunAsync("What is 2+2?", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(pipeline.Host.IsLoaded);
+        Assert.Equal(3, result.ReasoningTokens);
+        Assert.True(result.ClosedByBudget);
+        Assert.Same(pipeline, provider.GetRequiredService<ReasoningPipeline>());
+    }
+
+    [Fact]
+    public async Task Without_configuration_the_defaults_are_R1s_sampling()
+    {
+        var services = new ServiceCollection();
+        services.AddDeepSeek(o => o with { ModelPath = _dir.Path, Device = DeviceSelection.Cpu }).AddReasoning();
+        await using var provider = services.BuildServiceProvider();
+
+        var defaults = provider.GetRequiredService<ReasoningPipeline>().Defaults;
+        Assert.Equal(ReasoningOptions.R1Sampling, defaults.Sampling);
+        Assert.Null(defaults.MaxThinkingTokens);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Reasoning_and_text_generation_share_one_model(bool textFirst)
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddDeepSeek(o => o with { ModelPath = _dir.Path, Device = DeviceSelection.Cpu });
+        if (textFirst) builder.AddTextGeneration().AddReasoning();
+        else builder.AddReasoning().AddTextGeneration();
+        await using var provider = services.BuildServiceProvider();
+
+        var host = provider.GetRequiredService<ModelHost<ICausalLanguageModel>>();
+        Assert.Same(host, provider.GetRequiredService<ReasoningPipeline>().Host);
+        Assert.Same(host, provider.GetRequiredService<TextGenerationPipeline>().Host);
+        Assert.Single(services, d => d.ServiceType == typeof(ModelHost<ICausalLanguageModel>));
+    }
+}
