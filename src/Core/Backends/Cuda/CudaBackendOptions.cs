@@ -1,0 +1,19 @@
+namespace DeepSeek.Sdk.Backends.Cuda;
+
+/// <summary>Settings of a <see cref="CudaBackend"/>.</summary>
+public sealed record CudaBackendOptions
+{
+    /// <summary>Where compiled kernels are cached; null for the default (DEEPSEEK_SDK_KERNEL_CACHE, else
+    /// $XDG_CACHE_HOME/deepseek-sdk/cuda-kernels, else ~/.cache/deepseek-sdk/cuda-kernels); empty to compile on
+    /// every start without caching.</summary>
+    public string? KernelCacheDirectory { get; init; }
+
+    /// <summary>Products with at most this many rows of x stream the weight in its stored dtype through the GEMV
+    /// kernel (decode); larger ones go to cuBLAS in BF16 (or F32 for F32 weights) with F32 accumulation. The
+    /// kernel handles at most 8.</summary>
+    public int GemvMaxRows { get; init; } = 8;
+
+    /// <summary>Replay work that repeats between host waits (a decode step) as CUDA graphs: one launch instead of
+    /// hundreds (<see cref="SegmentGraphs"/>). Results are the same either way.</summary>
+    public bool CudaGraphs { get; init; } = true;
+}

@@ -1,0 +1,32 @@
+namespace DeepSeek.Sdk.Backends.Cuda;
+
+/// <summary>Function handles of every kernel, resolved once so that launches do no lookups.</summary>
+internal sealed class KernelTable(CudaKernels k)
+{
+    public readonly IntPtr Silu = k["silu_f32"];
+    public readonly IntPtr SwiGlu = k["swiglu_f32"];
+    public readonly IntPtr Gelu = k["gelu_f32"];
+    public readonly IntPtr Add = k["add_f32"];
+    public readonly IntPtr Mul = k["mul_f32"];
+    public readonly IntPtr Scale = k["scale_f32"];
+    public readonly IntPtr AddScaled = k["add_scaled_f32"];
+    public readonly IntPtr Convert = k["convert"];
+    public readonly IntPtr DequantizeFp8 = k["dequantize_fp8_f32"];
+    public readonly IntPtr RmsNorm = k["rmsnorm_f32"];
+    public readonly IntPtr LayerNorm = k["layernorm_f32"];
+    public readonly IntPtr Softmax = k["softmax_f32"];
+    public readonly IntPtr Rotary = k["rotary_f32"];
+    public readonly IntPtr Embedding = k["embedding_f32"];
+    public readonly IntPtr Argmax = k["argmax_f32"];
+    public readonly IntPtr TopK = k["topk_f32"];
+    public readonly IntPtr GemvF32 = k["gemv_f32"];
+    public readonly IntPtr GemvBF16 = k["gemv_bf16"];
+    public readonly IntPtr GemvF16 = k["gemv_f16"];
+    public readonly IntPtr GemvFp8 = k["gemv_fp8"];
+    public readonly IntPtr AttentionCombine = k["attn_combine"];
+    public readonly IntPtr MlaAbsorbQuery = k["mla_absorb_query"];
+    public readonly IntPtr MlaAttend = k["mla_attend"];
+    public readonly IntPtr MlaAbsorbValue = k["mla_absorb_value"];
+    public readonly IntPtr GqaStore = k["gqa_store"];
+    public readonly IntPtr GqaAttend = k["gqa_attend"];
+}

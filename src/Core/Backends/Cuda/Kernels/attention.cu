@@ -1,0 +1,220 @@
+// Attention for decode and prefill, reading the caches in place: split-K online softmax ("flash decoding").
+// A block takes one query item (a token's head) and one split of its visible keys; its 8 warps stride over the
+// keys, each keeping a running max, sum and weighted value row (Milakov & Gimelshein 2018, online softmax), then
+// the block merges its warps into one partial. attn_combine (or mla_combine_value) merges the splits.
+#include "common.cuh"
+
+#define ATTN_WARPS 8
+
+// Partial attention of one query over keys [begin, end): score_s = (qa . ka_s + qb . kb_s) * scale, values v_s.
+// shared: dimA + dimB + ATTN_WARPS * (dimV + 2) floats. Writes the merged max, sum and unnormalized values.
+__device__ void attend_split(const float* qaGlobal, int dimA, const float* qbGlobal, int dimB,
+    const float* ka, i64 strideA, const float* kb, i64 strideB, const float* v, i64 strideV, int dimV,
+    int begin, int end, float scale, float* outMax, float* outSum, float* outValues, float* shared)
+{
+    float* qa = shared;
+    float* qb = qa + dimA;
+    float* o = qb + dimB;
+    float* wm = o + ATTN_WARPS * dimV;
+    float* wl = wm + ATTN_WARPS;
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    for (int i = threadIdx.x; i < dimA; i += blockDim.x) qa[i] = qaGlobal[i];
+    for (int i = threadIdx.x; i < dimB; i += blockDim.x) qb[i] = qbGlobal[i];
+    float* ow = o + warp * dimV;
+    for (int c = lane; c < dimV; c += 32) ow[c] = 0.0f;
+    __syncthreads();
+
+    float m = NEG_INF, l = 0.0f;
+    for (int s = begin + warp; s < end; s += ATTN_WARPS)
+    {
+        const float* kas = ka + (i64)s * strideA;
+        float dot = 0.0f;
+        for (int c = lane; c < dimA; c += 32) dot += qa[c] * kas[c];
+        if (dimB > 0)
+        {
+            const float* kbs = kb + (i64)s * strideB;
+            for (int c = lane; c < dimB; c += 32) dot += qb[c] * kbs[c];
+        }
+        float score = warp_sum(dot) * scale;
+        float mNew = fmaxf(m, score);
+        float correction = expf(m - mNew);
+        float p = expf(score - mNew);
+        l = l * correction + p;
+        const float* vs = v + (i64)s * strideV;
+        for (int c = lane; c < dimV; c += 32) ow[c] = ow[c] * correction + p * vs[c];
+        m = mNew;
+    }
+    if (lane == 0)
+    {
+        wm[warp] = m;
+        wl[warp] = l;
+    }
+    __syncthreads();
+
+    float blockMax = NEG_INF;
+    for (int w = 0; w < ATTN_WARPS; w++) blockMax = fmaxf(blockMax, wm[w]);
+    float blockSum = 0.0f;
+    for (int w = 0; w < ATTN_WARPS; w++)
+        if (wm[w] != NEG_INF) blockSum += wl[w] * expf(wm[w] - blockMax);
+    for (int c = threadIdx.x; c < dimV; c += blockDim.x)
+    {
+        float acc = 0.0f;
+        for (int w = 0; w < ATTN_WARPS; w++)
+            if (wm[w] != NEG_INF) acc += o[w * dimV + c] * expf(wm[w] - blockMax);
+        outValues[c] = acc;
+    }
+    if (threadIdx.x == 0)
+    {
+        *outMax = blockMax;
+        *outSum = blockSum;
+    }
+}
+
+// The keys of split `split` out of `splits` over `visible` keys.
+__device__ __forceinline__ void split_range(int visible, int split, int splits, int* begin, int* end)
+{
+    int chunk = (visible + splits - 1) / splits;
+    int b = split * chunk;
+    int e = b + chunk;
+    *begin = b < visible ? b : visible;
+    *end = e < visible ? e : visible;
+}
+
+// Merges the splits of each item: out[item, :] = sum_s e^(m_s - M) o_s / sum_s e^(m_s - M) l_s. grid (items).
+extern "C" __global__ void attn_combine(const float* partialMax, const float* partialSum, const float* partialValues,
+    int splits, int dimV, float* output)
+{
+    __shared__ float weights[64];
+    int item = blockIdx.x;
+    const float* pm = partialMax + (i64)item * splits;
+    const float* ps = partialSum + (i64)item * splits;
+    const float* pv = partialValues + (i64)item * splits * dimV;
+    float blockMax = NEG_INF;
+    for (int s = 0; s < splits; s++) blockMax = fmaxf(blockMax, pm[s]);
+    float total = 0.0f;
+    for (int s = 0; s < splits; s++)
+    {
+        float w = pm[s] == NEG_INF ? 0.0f : expf(pm[s] - blockMax);
+        if (threadIdx.x == 0) weights[s] = w;
+        total += w * ps[s];
+    }
+    __syncthreads();
+    float inv = total > 0.0f ? 1.0f / total : 0.0f;
+    for (int c = threadIdx.x; c < dimV; c += blockDim.x)
+    {
+        float acc = 0.0f;
+        for (int s = 0; s < splits; s++) acc += weights[s] * pv[(i64)s * dimV + c];
+        output[(i64)item * dimV + c] = acc * inv;
+    }
+}
+
+// ---- Multi-head latent attention, absorbed form (DeepSeek-V2 2.1.2; inference/model.py attn_impl="absorb") ----
+// query [tokens, heads, nope + rope]; kvUp [rank, heads * (nope + valueDim)] is kv_b_proj's weight transposed.
+
+// qLatent[item, c] = sum_d q_nope[item, d] * kvUp[c, h (nope + valueDim) + d]: W_uk folded into the query.
+// grid (tokens * heads, ceil(rank / 8)), block 256: a warp per latent column, lanes over d (coalesced).
+extern "C" __global__ void mla_absorb_query(const float* query, int heads, int nope, int rope, const float* kvUp, int upStride,
+    int valueDim, int rank, float* qLatent)
+{
+    int item = blockIdx.x, h = item % heads;
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    int c = blockIdx.y * 8 + warp;
+    if (c >= rank) return;
+    const float* q = query + (i64)item * (nope + rope);
+    const float* w = kvUp + (i64)c * upStride + (i64)h * (nope + valueDim);
+    float dot = 0.0f;
+    for (int d = lane; d < nope; d += 32) dot += q[d] * w[d];
+    dot = warp_sum(dot);
+    if (lane == 0) qLatent[(i64)item * rank + c] = dot;
+}
+
+// Scores over the cached latents c_s (rank) and rotated shared keys k_s (rope), values the latents themselves.
+// Query token t is position keys - tokens + t and sees keys 0..that position. grid (tokens * heads, splits), block 256.
+extern "C" __global__ void mla_attend(const float* qLatent, const float* query, int tokens, int heads, int nope, int rope, int rank,
+    const float* latents, const float* ropeKeys, int keys, float scale, int splits,
+    float* partialMax, float* partialSum, float* partialValues)
+{
+    extern __shared__ float shared[];
+    int item = blockIdx.x, t = item / heads, split = blockIdx.y;
+    int visible = keys - tokens + t + 1;
+    int begin, end;
+    split_range(visible, split, splits, &begin, &end);
+    i64 p = (i64)item * splits + split;
+    attend_split(qLatent + (i64)item * rank, rank, query + (i64)item * (nope + rope) + nope, rope,
+        latents, rank, ropeKeys, rope, latents, rank, rank, begin, end, scale,
+        partialMax + p, partialSum + p, partialValues + p * rank, shared);
+}
+
+// out[item, v] = sum_c oLatent[item, c] * kvUp[c, h (nope + valueDim) + nope + v]: W_uv applied after attention.
+// grid (tokens * heads, ceil(valueDim / 32)), block 256: lanes over v (coalesced rows of kvUp), warps over c.
+extern "C" __global__ void mla_absorb_value(const float* oLatent, int heads, int rank, const float* kvUp, int upStride,
+    int nope, int valueDim, float* output)
+{
+    __shared__ float partial[8][32];
+    int item = blockIdx.x, h = item % heads;
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    int v = blockIdx.y * 32 + lane;
+    const float* o = oLatent + (i64)item * rank;
+    float acc = 0.0f;
+    if (v < valueDim)
+    {
+        const float* w = kvUp + (i64)h * (nope + valueDim) + nope + v;
+        for (int c = warp; c < rank; c += 8) acc += o[c] * w[(i64)c * upStride];
+    }
+    partial[warp][lane] = acc;
+    __syncthreads();
+    if (warp == 0 && v < valueDim)
+    {
+        float sum = 0.0f;
+        for (int i = 0; i < 8; i++) sum += partial[i][lane];
+        output[(i64)item * valueDim + v] = sum;
+    }
+}
+
+// ---- Grouped-query attention over a slot-based K/V cache (Llama, Qwen2) ----
+// cacheKeys [slots, kvHeads, capacity, headDim], cacheValues [slots, kvHeads, capacity, valueDim].
+
+// Stores row r's keys and values at position positions[r] of slot slots[r]. grid (rows, kvHeads).
+extern "C" __global__ void gqa_store(const float* keys, const float* values, int kvHeads, int headDim, int valueDim,
+    float* cacheKeys, float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions, int* errors)
+{
+    int r = blockIdx.x, kh = blockIdx.y;
+    int slot = slots[r], pos = positions[r];
+    if (slot < 0 || slot >= slotCount)
+    {
+        if (threadIdx.x == 0 && kh == 0) report_error(errors, ERR_CACHE_SLOT, slot, r);
+        return;
+    }
+    if (pos < 0 || pos >= capacity)
+    {
+        if (threadIdx.x == 0 && kh == 0) report_error(errors, ERR_CACHE_POSITION, pos, r);
+        return;
+    }
+    i64 row = ((i64)slot * kvHeads + kh) * capacity + pos;
+    const float* k = keys + ((i64)r * kvHeads + kh) * headDim;
+    const float* v = values + ((i64)r * kvHeads + kh) * valueDim;
+    for (int i = threadIdx.x; i < headDim; i += blockDim.x) cacheKeys[row * headDim + i] = k[i];
+    for (int i = threadIdx.x; i < valueDim; i += blockDim.x) cacheValues[row * valueDim + i] = v[i];
+}
+
+// Query head h of row r reads key/value head h / (heads / kvHeads) of its slot over positions 0..positions[r].
+// grid (rows * heads, splits), block 256.
+extern "C" __global__ void gqa_attend(const float* query, int heads, int kvHeads, int headDim, int valueDim,
+    const float* cacheKeys, const float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions,
+    float scale, int splits, float* partialMax, float* partialSum, float* partialValues)
+{
+    extern __shared__ float shared[];
+    int item = blockIdx.x, r = item / heads, h = item % heads, split = blockIdx.y;
+    int kh = h / (heads / kvHeads);
+    int slot = slots[r], pos = positions[r];
+    bool valid = slot >= 0 && slot < slotCount && pos >= 0 && pos < capacity;
+    int begin = 0, end = 0;
+    if (valid) split_range(pos + 1, split, splits, &begin, &end);
+    else slot = 0;
+    i64 p = (i64)item * splits + split;
+    i64 head = (i64)slot * kvHeads + kh;
+    attend_split(query + (i64)item * headDim, headDim, query, 0,
+        cacheKeys + head * capacity * headDim, headDim, cacheKeys, 0,
+        cacheValues + head * capacity * valueDim, valueDim, valueDim, begin, end, scale,
+        partialMax + p, partialSum + p, partialValues + p * valueDim, shared);
+}

@@ -1,0 +1,84 @@
+using DeepSeek.Sdk.Backends;
+using DeepSeek.Sdk.Tensors;
+
+namespace DeepSeek.Sdk.Gpu.Tests;
+
+/// <summary>The attention kernels against the CPU's: multi-head latent attention (absorbed, over the latent cache)
+/// and grouped-query attention (over a slot-based K/V cache), for prefill and for decode, where the GPU splits each
+/// query's keys across blocks and merges the splits.</summary>
+public sealed class AttentionParityTests(GpuFixture gpu)
+{
+    // Both sides are F32; the GPU's online softmax rescales partial sums where the CPU normalizes once, and sums in
+    // another order: a few F32 ulps per key, far below 1e-5 of the output's scale.
+    private const double Tolerance = 1e-5;
+
+    [Theory]
+    [InlineData(5, 5, 4, 16, 16, 8, 16)]      // a fixture-sized prompt
+    [InlineData(3, 40, 4, 64, 32, 16, 32)]    // a chunk appended to a cache
+    [InlineData(1, 300, 16, 512, 128, 64, 128)] // DeepSeek-V2-Lite decode
+    [InlineData(1, 2000, 2, 32, 16, 8, 16)]   // few heads, long cache: many splits
+    [InlineData(64, 64, 2, 16, 16, 8, 16)]    // longer prompt
+    public void Latent_attention_matches_the_cpu(int tokens, int keys, int heads, int rank, int nope, int rope, int valueDim)
+    {
+        var cuda = gpu.Require();
+        var query = Parity.Host(Parity.Random(1, tokens * heads * (nope + rope), 0.5f), tokens, heads, nope + rope);
+        var latents = Parity.Host(Parity.Random(2, keys * rank, 0.5f), keys, rank);
+        var ropeKeys = Parity.Host(Parity.Random(3, keys * rope, 0.5f), keys, rope);
+        var up = Parity.Host(Parity.Random(4, rank * heads * (nope + valueDim), 0.2f), rank, heads * (nope + valueDim));
+        float scale = 1f / MathF.Sqrt(nope + rope);
+        var expected = Tensor.Zeros(DType.F32, new Shape(tokens, heads, valueDim));
+        gpu.Cpu.LatentAttention(query, latents, ropeKeys, up, nope, scale, expected);
+
+        var output = cuda.Allocate(DType.F32, new Shape(tokens, heads, valueDim));
+        cuda.LatentAttention(cuda.Upload(query), cuda.Upload(latents), cuda.Upload(ropeKeys), cuda.Upload(up), nope, scale, output);
+        Parity.Close(expected.AsSpan<float>(), Parity.ToHost(cuda, output), Tolerance, $"mla tokens={tokens} keys={keys} heads={heads} rank={rank}");
+    }
+
+    private sealed class Side(IBackend backend, int slots, int kvHeads, int capacity, int headDim)
+    {
+        public IBackend Backend { get; } = backend;
+        public Tensor Keys { get; } = backend.Allocate(DType.F32, new Shape(slots, kvHeads, capacity, headDim));
+        public Tensor Values { get; } = backend.Allocate(DType.F32, new Shape(slots, kvHeads, capacity, headDim));
+
+        public float[] Attend(Tensor q, Tensor k, Tensor v, int[] slotIds, int[] positions, float scale)
+        {
+            var b = Backend;
+            int rows = q.Shape[0];
+            var output = b.Allocate(DType.F32, new Shape(rows, q.Shape[1], q.Shape[2]));
+            b.GroupedQueryAttention(b.Upload(q), b.Upload(k), b.Upload(v), Keys, Values,
+                b.Upload(Parity.Host(slotIds, rows)), b.Upload(Parity.Host(positions, rows)), scale, output);
+            return Parity.ToHost(b, output);
+        }
+    }
+
+    [Theory]
+    [InlineData(6, 2, 32, 40)]
+    [InlineData(12, 2, 128, 1300)] // R1-Distill-Qwen-1.5B heads; a long prompt, then decode over it
+    public void Grouped_query_attention_matches_the_cpu_for_prompts_and_a_decode_batch(int heads, int kvHeads, int headDim, int prompt)
+    {
+        var cuda = gpu.Require();
+        int capacity = prompt + 8;
+        var cpu = new Side(gpu.Cpu, 2, kvHeads, capacity, headDim);
+        var dev = new Side(cuda, 2, kvHeads, capacity, headDim);
+        float scale = 1f / MathF.Sqrt(headDim);
+        int seed = 10;
+
+        void Step(int[] slotIds, int[] positions, string what)
+        {
+            int rows = slotIds.Length;
+            var q = Parity.Host(Parity.Random(seed++, rows * heads * headDim), rows, heads, headDim);
+            var k = Parity.Host(Parity.Random(seed++, rows * kvHeads * headDim), rows, kvHeads, headDim);
+            var v = Parity.Host(Parity.Random(seed++, rows * kvHeads * headDim), rows, kvHeads, headDim);
+            Parity.Close(cpu.Attend(q, k, v, slotIds, positions, scale), dev.Attend(q, k, v, slotIds, positions, scale), Tolerance, what);
+        }
+
+        // A prompt in slot 0, a shorter one in slot 1, then two decode steps of both together.
+        Step(Enumerable.Repeat(0, prompt).ToArray(), Enumerable.Range(0, prompt).ToArray(), "prompt slot 0");
+        Step([1, 1, 1], [0, 1, 2], "prompt slot 1");
+        Step([0, 1], [prompt, 3], "decode batch 1");
+        Step([1, 0], [4, prompt + 1], "decode batch 2");
+
+        Parity.Close(Parity.ToHost(cpu.Backend, cpu.Keys), Parity.ToHost(cuda, dev.Keys), 0, "cached keys");
+        Parity.Close(Parity.ToHost(cpu.Backend, cpu.Values), Parity.ToHost(cuda, dev.Values), 0, "cached values");
+    }
+}
