@@ -90,7 +90,7 @@ public static class DescribeCommand
     internal static Option<int> ThreadsOption() =>
         new("--threads") { Description = "CPU threads (0: one per logical processor)." };
 
-    /// <summary>The CPU backend factory (a GPU factory is registered where the CUDA backend is built in).</summary>
+    /// <summary>The CPU and CUDA backends, resolved against --device (auto prefers a usable GPU).</summary>
     internal static BackendProvider? OpenBackends(string device, int threads, out string? error)
     {
         error = null;
@@ -104,7 +104,7 @@ public static class DescribeCommand
             error = $"--threads must be 0 (all processors) or positive, got {threads}.";
             return null;
         }
-        return new BackendProvider(selection, [new CpuBackendFactory(threads)]);
+        return BackendProvider.For(selection, threads);
     }
 
     internal static ModelHost<JanusModel> JanusHost(string directory, BackendProvider backends) =>

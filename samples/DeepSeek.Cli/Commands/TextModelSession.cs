@@ -25,8 +25,7 @@ internal sealed class TextModelSession : IDisposable
 
     public static async Task<TextModelSession> OpenAsync(IAnsiConsole console, string directory, DeviceSelection device, int threads, CancellationToken cancellationToken)
     {
-        // The CUDA backend registers its factory here once it exists; Auto then prefers it.
-        var backends = new BackendProvider(device, [new CpuBackendFactory(threads)]);
+        var backends = BackendProvider.For(device, threads);
         var host = new ModelHost<ICausalLanguageModel>(directory, backends, (backend, progress, _) => TextModels.Load(directory, backend, null, progress));
         try
         {

@@ -19,10 +19,12 @@ public static class DeepSeekServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         ImmutableOptions.Configure(services, configure);
 
-        // The CPU backend is always there; the CUDA backend registers its own IBackendFactory beside it, and
-        // DeviceSelection.Auto prefers it when it reports itself available.
+        // The CPU backend is always there; DeviceSelection.Auto prefers the CUDA backend when it reports itself
+        // available (a driver, a GPU, NVRTC and cuBLAS), and says why not in the log when it falls back.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBackendFactory, CpuBackendFactory>(
             provider => new CpuBackendFactory(provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value.CpuThreads)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IBackendFactory, CudaBackendFactory>(
+            provider => new CudaBackendFactory(logger: provider.GetService<ILoggerFactory>()?.CreateLogger<CudaBackendFactory>())));
         services.TryAddSingleton(provider => new BackendProvider(
             provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value.Device,
             provider.GetServices<IBackendFactory>(),

@@ -28,6 +28,12 @@ public sealed class BackendProvider : IDisposable
     /// <summary>A provider over the CPU backend alone (applications without dependency injection).</summary>
     public static BackendProvider ForCpu(int threadCount = 0) => new(DeviceSelection.Cpu, [new CpuBackendFactory(threadCount)]);
 
+    /// <summary>A provider over the CPU and CUDA backends (applications without dependency injection): what
+    /// <c>AddDeepSeek</c> registers.</summary>
+    public static BackendProvider For(DeviceSelection requested, int cpuThreads = 0, ILoggerFactory? loggers = null) =>
+        new(requested, [new CpuBackendFactory(cpuThreads), new CudaBackendFactory(logger: loggers?.CreateLogger<CudaBackendFactory>())],
+            loggers?.CreateLogger<BackendProvider>());
+
     public DeviceSelection Requested { get; }
 
     /// <summary>Whether the backend has been created.</summary>

@@ -301,7 +301,7 @@ public sealed unsafe class CpuBackend : IBackend
             (float*)cacheKeys.DataPointer, (float*)cacheValues.DataPointer, capacity, (int*)slots.DataPointer, (int*)positions.DataPointer, scale, (float*)output.DataPointer);
     }
 
-    // ---- Vision: convolution, group norm, upsampling, unmasked attention (added by the janus branch) ----
+    // ---- Encoders and the VQ decoder: convolution, group norm, upsampling, unmasked attention (EncoderShapes) ----
 
     public void Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride, int padding, Tensor y)
     {
@@ -309,43 +309,20 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Type(x, DType.F32, op, nameof(x));
         TensorChecks.Type(y, DType.F32, op, nameof(y));
         TensorChecks.Host(weight, op, nameof(weight));
-        if (x.Rank != 4 || y.Rank != 4 || weight.Rank != 4)
-            throw new ArgumentException($"{op}: expected x [batch, height, width, in], weight [out, in, kh, kw] and y [batch, outHeight, outWidth, out]; got x {x.Shape}, weight {weight.Shape}, y {y.Shape}.");
-        if (weight.DType is not (DType.F32 or DType.BF16 or DType.F16))
-            throw new ArgumentException($"{op}: weight must be F32, BF16 or F16, got {weight.DType}.", nameof(weight));
-        if (stride < 1) throw new ArgumentOutOfRangeException(nameof(stride), stride, $"{op}: stride must be at least 1.");
-        if (padding < 0) throw new ArgumentOutOfRangeException(nameof(padding), padding, $"{op}: padding must not be negative.");
-        int batch = x.Shape[0], height = x.Shape[1], width = x.Shape[2], inChannels = x.Shape[3];
-        int outChannels = weight.Shape[0], kernelH = weight.Shape[2], kernelW = weight.Shape[3];
-        if (weight.Shape[1] != inChannels)
-            throw new ArgumentException($"{op}: weight {weight.Shape} must take the {inChannels} channels of x {x.Shape}.", nameof(weight));
-        int outHeight = (height + 2 * padding - kernelH) / stride + 1, outWidth = (width + 2 * padding - kernelW) / stride + 1;
-        if (height + 2 * padding < kernelH || width + 2 * padding < kernelW || y.Shape != new Shape(batch, outHeight, outWidth, outChannels))
-            throw new ArgumentException($"{op}: y {y.Shape} must be [{batch}, {outHeight}, {outWidth}, {outChannels}] for x {x.Shape}, a {kernelH}x{kernelW} kernel, stride {stride} and padding {padding}.", nameof(y));
-        float* biasPtr = null;
-        if (bias is not null)
-        {
-            TensorChecks.Type(bias, DType.F32, op, nameof(bias));
-            if (bias.ElementCount != outChannels) throw new ArgumentException($"{op}: bias {bias.Shape} must have {outChannels} values.", nameof(bias));
-            biasPtr = (float*)bias.DataPointer;
-        }
-        var w = new WeightMatrix(weight.DataPointer, weight.DType, outChannels, checked(inChannels * kernelH * kernelW));
-        ConvolutionKernels.Conv2d(_pool, (float*)x.DataPointer, batch, height, width, inChannels, w, kernelH, kernelW, biasPtr, stride, padding,
-            (float*)y.DataPointer, outHeight, outWidth);
+        if (bias is not null) TensorChecks.Type(bias, DType.F32, op, nameof(bias));
+        var d = EncoderShapes.Conv2d(x, weight, bias, stride, padding, y);
+        var w = new WeightMatrix(weight.DataPointer, weight.DType, d.OutChannels, d.PatchSize);
+        ConvolutionKernels.Conv2d(_pool, (float*)x.DataPointer, d.Batch, d.Height, d.Width, d.InChannels, w, d.KernelH, d.KernelW,
+            bias is null ? null : (float*)bias.DataPointer, stride, padding, (float*)y.DataPointer, d.OutHeight, d.OutWidth);
     }
 
     public void GroupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, Tensor y)
     {
         const string op = nameof(GroupNorm);
         CheckUnary(x, y, op);
-        if (x.Rank != 3) throw new ArgumentException($"{op}: x {x.Shape} must be [batch, positions, channels].", nameof(x));
-        int channels = x.Shape[2];
-        if (groups < 1 || channels % groups != 0)
-            throw new ArgumentOutOfRangeException(nameof(groups), groups, $"{op}: the number of groups must divide the {channels} channels.");
         TensorChecks.Type(weight, DType.F32, op, nameof(weight));
         TensorChecks.Type(bias, DType.F32, op, nameof(bias));
-        if (weight.ElementCount != channels || bias.ElementCount != channels)
-            throw new ArgumentException($"{op}: weight {weight.Shape} and bias {bias.Shape} must have {channels} values.", nameof(weight));
+        int channels = EncoderShapes.GroupNorm(x, groups, weight, bias);
         GroupNormKernels.GroupNorm(_pool, (float*)x.DataPointer, x.Shape[0], x.Shape[1], channels, groups,
             (float*)weight.DataPointer, (float*)bias.DataPointer, eps, (float*)y.DataPointer);
     }
@@ -355,11 +332,8 @@ public sealed unsafe class CpuBackend : IBackend
         const string op = nameof(UpsampleNearest);
         TensorChecks.Type(x, DType.F32, op, nameof(x));
         TensorChecks.Type(y, DType.F32, op, nameof(y));
-        if (x.Rank != 4 || y.Rank != 4 || x.Shape[0] != y.Shape[0] || x.Shape[3] != y.Shape[3]
-            || x.Shape[1] == 0 || x.Shape[2] == 0 || y.Shape[1] % x.Shape[1] != 0 || y.Shape[2] % x.Shape[2] != 0 || y.Shape[1] < x.Shape[1] || y.Shape[2] < x.Shape[2])
-            throw new ArgumentException($"{op}: y {y.Shape} must be x {x.Shape} ([batch, height, width, channels]) with height and width multiplied by whole factors.", nameof(y));
-        UpsampleKernels.Nearest(_pool, (float*)x.DataPointer, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3],
-            y.Shape[1] / x.Shape[1], y.Shape[2] / x.Shape[2], (float*)y.DataPointer);
+        var (fy, fx) = EncoderShapes.UpsampleNearest(x, y);
+        UpsampleKernels.Nearest(_pool, (float*)x.DataPointer, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], fy, fx, (float*)y.DataPointer);
     }
 
     public void UnmaskedAttention(Tensor query, Tensor keys, Tensor values, float scale, Tensor output)
@@ -369,17 +343,8 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Type(keys, DType.F32, op, nameof(keys));
         TensorChecks.Type(values, DType.F32, op, nameof(values));
         TensorChecks.Type(output, DType.F32, op, nameof(output));
-        if (query.Rank != 4 || keys.Rank != 4 || values.Rank != 4 || output.Rank != 4)
-            throw new ArgumentException($"{op}: expected query/keys/values/output [batch, tokens, heads, dim].");
-        int batch = query.Shape[0], queries = query.Shape[1], heads = query.Shape[2], headDim = query.Shape[3];
-        int keyCount = keys.Shape[1], valueDim = values.Shape[3];
-        if (keys.Shape != new Shape(batch, keyCount, heads, headDim) || keyCount == 0)
-            throw new ArgumentException($"{op}: keys {keys.Shape} must be [{batch}, keys ≥ 1, {heads}, {headDim}].", nameof(keys));
-        if (values.Shape != new Shape(batch, keyCount, heads, valueDim))
-            throw new ArgumentException($"{op}: values {values.Shape} must be [{batch}, {keyCount}, {heads}, v].", nameof(values));
-        if (output.Shape != new Shape(batch, queries, heads, valueDim))
-            throw new ArgumentException($"{op}: output {output.Shape} must be [{batch}, {queries}, {heads}, {valueDim}].", nameof(output));
+        var d = EncoderShapes.UnmaskedAttention(query, keys, values, output);
         UnmaskedAttentionKernels.Attend(_pool, (float*)query.DataPointer, (float*)keys.DataPointer, (float*)values.DataPointer,
-            batch, queries, keyCount, heads, headDim, valueDim, scale, (float*)output.DataPointer);
+            d.Batch, d.Queries, d.Keys, d.Heads, d.HeadDim, d.ValueDim, scale, (float*)output.DataPointer);
     }
 }

@@ -58,6 +58,13 @@ public sealed unsafe partial class CudaBackend
         else Gemm(px, m, k, pw, weight.DType, scales, scaleStride, blockRows, blockCols, pb, py, n);
     }
 
+    // y[m, n] = x[m, k] . W[n, k]^T (+ bias) for an unscaled F32/BF16/F16 weight (convolutions).
+    private void Product(ulong x, int m, int k, ulong w, DType dtype, ulong bias, ulong y, int n)
+    {
+        if (m <= _options.GemvMaxRows) Gemv(x, m, k, w, dtype, 0, 0, 1, 1, bias, y, n);
+        else Gemm(x, m, k, w, dtype, 0, 0, 1, 1, bias, y, n);
+    }
+
     private void Gemv(ulong x, int m, int k, ulong w, DType dtype, ulong scales, long scaleStride, int blockRows, int blockCols, ulong bias, ulong y, int n)
     {
         var (function, name) = dtype switch

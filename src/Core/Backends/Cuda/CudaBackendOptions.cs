@@ -16,4 +16,8 @@ public sealed record CudaBackendOptions
     /// <summary>Replay work that repeats between host waits (a decode step) as CUDA graphs: one launch instead of
     /// hundreds (<see cref="SegmentGraphs"/>). Results are the same either way.</summary>
     public bool CudaGraphs { get; init; } = true;
+
+    /// <summary>Most bytes of the scratch copy a convolution builds of its input patches (im2col); larger images are
+    /// convolved in chunks of output pixels that fit.</summary>
+    public long ConvolutionScratchBytes { get; init; } = 256L << 20;
 }

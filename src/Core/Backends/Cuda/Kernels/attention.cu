@@ -218,3 +218,24 @@ extern "C" __global__ void gqa_attend(const float* query, int heads, int kvHeads
         cacheValues + head * capacity * valueDim, valueDim, valueDim, begin, end, scale,
         partialMax + p, partialSum + p, partialValues + p * valueDim, shared);
 }
+
+// ---- Attention without a mask (image encoders) ----
+
+// Query item (b, q, h) of query [batch, queries, heads, headDim] over every key of its batch item: keys
+// [batch, keys, heads, headDim], values [batch, keys, heads, valueDim]. grid (batch * queries * heads, splits),
+// block 256; attn_combine merges the splits.
+extern "C" __global__ void full_attend(const float* query, const float* keys, const float* values, int queries, int keyCount,
+    int heads, int headDim, int valueDim, float scale, int splits, float* partialMax, float* partialSum, float* partialValues)
+{
+    extern __shared__ float shared[];
+    int item = blockIdx.x, split = blockIdx.y;
+    int h = item % heads;
+    i64 b = item / heads / queries;
+    int begin, end;
+    split_range(keyCount, split, splits, &begin, &end);
+    i64 p = (i64)item * splits + split;
+    attend_split(query + (i64)item * headDim, headDim, query, 0,
+        keys + (b * keyCount * heads + h) * headDim, (i64)heads * headDim, keys, 0,
+        values + (b * keyCount * heads + h) * valueDim, (i64)heads * valueDim, valueDim, begin, end, scale,
+        partialMax + p, partialSum + p, partialValues + p * valueDim, shared);
+}

@@ -129,4 +129,7 @@ __device__ __forceinline__ void report_error(volatile int* record, int code, int
     record[0] = code;
 }
 
+// Grid-stride loop over flat element indices [0, n).
+#define GRID_STRIDE(i, n) for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (i64)blockDim.x * gridDim.x)
+
 #define NEG_INF (-__int_as_float(0x7F800000))

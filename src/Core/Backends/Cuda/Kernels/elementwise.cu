@@ -3,8 +3,6 @@
 // each element is read before it is written by the same thread.
 #include "common.cuh"
 
-#define GRID_STRIDE(i, n) for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (i64)blockDim.x * gridDim.x)
-
 extern "C" __global__ void silu_f32(const float* x, float* y, i64 n)
 {
     GRID_STRIDE(i, n)
