@@ -14,7 +14,10 @@ public static class DeepSeekCli
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(TokenizeCommand.Create(console));
+        root.Subcommands.Add(GenerateCommand.Create(console));
+        root.Subcommands.Add(ChatCommand.Create(console));
         root.Subcommands.Add(ReasonCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }
 

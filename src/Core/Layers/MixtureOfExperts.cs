@@ -12,6 +12,8 @@ public sealed class MixtureOfExperts : IFeedForward
     private readonly RowBuffer _gathered;
     private readonly RowBuffer _expertOutput;
     private Tensor? _hostLogits;
+    private Tensor? _hostLogitsView;
+    private int _hostLogitsViewRows = -1;
     private Tensor? _hostTokenIds;
     private int[] _chosen = [];
     private float[] _weights = [];
@@ -57,11 +59,17 @@ public sealed class MixtureOfExperts : IFeedForward
         // Router logits in F32 (the references compute the gate in float32 whatever the weights' dtype).
         var logits = _logits.Rows(rows);
         Gate.Forward(backend, x, logits);
-        var hostLogits = _hostLogits!.Slice(0, 0, rows);
+        var hostLogits = HostLogits(rows);
         backend.CopyToHost(logits, hostLogits);
         var logitSpan = hostLogits.AsSpan<float>();
         for (int r = 0; r < rows; r++)
             Router.Route(logitSpan.Slice(r * experts, experts), _chosen.AsSpan(r * k, k), _weights.AsSpan(r * k, k));
+
+        if (rows == 1)
+        {
+            ForwardOneToken(backend, x, y, k);
+            return;
+        }
 
         // Counting sort of (token, expert) pairs by expert.
         Array.Clear(_expertStart);
@@ -98,6 +106,39 @@ public sealed class MixtureOfExperts : IFeedForward
         }
     }
 
+    /// <summary>Decode: the single token is every chosen expert's only input, so there is nothing to gather or
+    /// scatter; experts run on x and add straight into y, in ascending expert order as the grouped path sums them.</summary>
+    private void ForwardOneToken(IBackend backend, Tensor x, Tensor y, int k)
+    {
+        var chosen = _chosen.AsSpan(0, k);
+        var weights = _weights.AsSpan(0, k);
+        for (int i = 1; i < k; i++)
+            for (int j = i; j > 0 && chosen[j] < chosen[j - 1]; j--)
+            {
+                (chosen[j], chosen[j - 1]) = (chosen[j - 1], chosen[j]);
+                (weights[j], weights[j - 1]) = (weights[j - 1], weights[j]);
+            }
+
+        if (SharedExperts is not null) SharedExperts.Forward(backend, x, y);
+        else backend.Scale(x, 0f, y);
+        var output = _expertOutput.Rows(1);
+        for (int i = 0; i < k; i++)
+        {
+            Experts[chosen[i]].Forward(backend, x, output);
+            backend.AddScaled(y, output, weights[i], y);
+        }
+    }
+
+    private Tensor HostLogits(int rows)
+    {
+        if (rows != _hostLogitsViewRows)
+        {
+            _hostLogitsView = _hostLogits!.Shape[0] == rows ? _hostLogits : _hostLogits.Slice(0, 0, rows);
+            _hostLogitsViewRows = rows;
+        }
+        return _hostLogitsView!;
+    }
+
     // Row views of the output, built once per output tensor (the caller's workspace is reused across steps).
     private Tensor TargetRow(Tensor y, int row)
     {
@@ -119,6 +160,7 @@ public sealed class MixtureOfExperts : IFeedForward
         _slotToken = new int[pairs];
         _slotWeight = new float[pairs];
         _hostLogits = Tensor.Zeros(DType.F32, new Shape(rows, Router.Experts));
+        _hostLogitsViewRows = -1;
         _hostTokenIds = Tensor.Zeros(DType.I32, new Shape(pairs));
     }
 }

@@ -87,6 +87,22 @@ public sealed class DeepSeekV3DecoderLayer
             cos, sin, softmaxScale);
     }
 
+    /// <summary>The gate's routing rule from the config (topk_method, scoring_func, groups, scaling), with noaux_tc's
+    /// e_score_correction_bias.</summary>
+    internal static ExpertRouter CreateRouter(DeepSeekV3Config config, float[] correctionBias)
+    {
+        var selection = config.TopkMethod switch
+        {
+            "noaux_tc" => RouterSelection.NoAuxTopKGroups,
+            "group_limited_greedy" => RouterSelection.GroupLimitedGreedy,
+            _ => RouterSelection.Greedy,
+        };
+        return new ExpertRouter(config.NRoutedExperts!.Value, config.NumExpertsPerTok,
+            config.ScoringFunc == "sigmoid" ? RouterScoring.Sigmoid : RouterScoring.Softmax, selection,
+            config.NGroup, config.TopkGroup, config.NormTopkProb, (float)config.RoutedScalingFactor,
+            selection == RouterSelection.NoAuxTopKGroups ? correctionBias : []);
+    }
+
     private static MixtureOfExperts LoadMixture(LayerWorkspace workspace, Checkpoint checkpoint, DeepSeekV3Config config, string prefix)
     {
         var backend = workspace.Backend;
@@ -95,18 +111,10 @@ public sealed class DeepSeekV3DecoderLayer
         var experts = new Mlp[count];
         for (int e = 0; e < count; e++) experts[e] = Mlp.Load(workspace, checkpoint, $"{prefix}experts.{e}.", quantization);
         Mlp? shared = config.NSharedExperts > 0 ? Mlp.Load(workspace, checkpoint, prefix + "shared_experts.", quantization) : null;
-        var selection = config.TopkMethod switch
-        {
-            "noaux_tc" => RouterSelection.NoAuxTopKGroups,
-            "group_limited_greedy" => RouterSelection.GroupLimitedGreedy,
-            _ => RouterSelection.Greedy,
-        };
-        float[] bias = selection == RouterSelection.NoAuxTopKGroups
+        float[] bias = config.TopkMethod == "noaux_tc"
             ? checkpoint.GetTensor(prefix + "gate.e_score_correction_bias").ToFloatArray()
             : [];
-        var router = new ExpertRouter(count, config.NumExpertsPerTok,
-            config.ScoringFunc == "sigmoid" ? RouterScoring.Sigmoid : RouterScoring.Softmax, selection,
-            config.NGroup, config.TopkGroup, config.NormTopkProb, (float)config.RoutedScalingFactor, bias);
+        var router = CreateRouter(config, bias);
         // The router stays unquantized in the FP8 release; no quantization config is needed to read it.
         var gate = Linear.Load(backend, checkpoint, prefix + "gate", quantization: null);
         return new MixtureOfExperts(workspace, gate, router, experts, shared);

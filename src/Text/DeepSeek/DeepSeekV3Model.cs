@@ -32,8 +32,13 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     private Tensor _hostPositions = Tensor.Zeros(DType.I32, new Shape(1));
     private Tensor _hostLogits = Tensor.Zeros(DType.F32, new Shape(1, 1));
     private int _hostRows;
+    private Tensor? _hostIdsView;
+    private Tensor? _hostPositionsView;
+    private int _hostViewRows = -1;
+    private Tensor? _hostLogitsView;
+    private int _hostLogitsViewRows = -1;
 
-    private DeepSeekV3Model(IBackend backend, DeepSeekV3Config config, Checkpoint? ownedCheckpoint, Tensor embedding,
+    internal DeepSeekV3Model(IBackend backend, DeepSeekV3Config config, Checkpoint? ownedCheckpoint, Tensor embedding,
         DeepSeekV3DecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead, string[] multiTokenPredictionTensors)
     {
         MultiTokenPredictionTensors = multiTokenPredictionTensors;
@@ -57,6 +62,14 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     public int MaxContextLength => Config.MaxPositionEmbeddings;
 
     public IReadOnlyList<DeepSeekV3DecoderLayer> Layers => _layers;
+
+    /// <summary>model.embed_tokens.weight [vocab, hidden] as stored.</summary>
+    public Tensor Embedding => _embedding;
+
+    public RmsNorm FinalNorm => _finalNorm;
+
+    /// <summary>lm_head (the embedding itself when the checkpoint ties them).</summary>
+    public Linear LmHead => _lmHead;
 
     /// <summary>Checkpoint names of the multi-token-prediction modules (layers num_hidden_layers ..), set aside
     /// unloaded for speculative decoding; empty when the checkpoint has none.</summary>
@@ -100,13 +113,7 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         CheckpointValidator.Validate(config, checkpoint);
         string[] multiTokenPrediction = MultiTokenPredictionNames(config, checkpoint, logger);
 
-        var rotary = new RotaryEmbedding(config.QkRopeHeadDim, config.RopeTheta, config.RopeScaling, config.MaxPositionEmbeddings);
-        var cos = backend.Upload(rotary.Cos);
-        var sin = backend.Upload(rotary.Sin);
-        // DeepseekV3Attention.softmax_scale: qk_head_dim^-0.5, times mscale(factor, mscale_all_dim)² under YaRN.
-        // DeepSeek's own V2 modeling code applies the same correction; transformers' V2 port omits it, which
-        // only matters for V2 configs with YaRN (the V2 fixture has none), and we follow the checkpoint's authors.
-        float scale = (float)(RotaryEmbedding.SoftmaxScaleMultiplier(config.RopeScaling) / Math.Sqrt(config.QkHeadDim));
+        var (cos, sin, scale) = RotaryTables(config, backend);
 
         var workspace = new LayerWorkspace(backend);
         var layers = new DeepSeekV3DecoderLayer[config.NumHiddenLayers];
@@ -124,6 +131,17 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         logger.LogInformation("Loaded {ModelType} from {Directory}: {Layers} layers, {Experts} routed experts, kv_lora_rank {Rank}.",
             config.ModelType, checkpoint.Directory, layers.Length, config.NRoutedExperts ?? 0, config.KvLoraRank);
         return new DeepSeekV3Model(backend, config, ownsCheckpoint ? checkpoint : null, embedding, layers, finalNorm, lmHead, multiTokenPrediction);
+    }
+
+    /// <summary>The rotary cos/sin tables of qk_rope_head_dim on the backend, and the attention softmax scale.</summary>
+    internal static (Tensor Cos, Tensor Sin, float SoftmaxScale) RotaryTables(DeepSeekV3Config config, IBackend backend)
+    {
+        var rotary = new RotaryEmbedding(config.QkRopeHeadDim, config.RopeTheta, config.RopeScaling, config.MaxPositionEmbeddings);
+        // DeepseekV3Attention.softmax_scale: qk_head_dim^-0.5, times mscale(factor, mscale_all_dim)² under YaRN.
+        // DeepSeek's own V2 modeling code applies the same correction; transformers' V2 port omits it, which
+        // only matters for V2 configs with YaRN (the V2 fixture has none), and we follow the checkpoint's authors.
+        float scale = (float)(RotaryEmbedding.SoftmaxScaleMultiplier(config.RopeScaling) / Math.Sqrt(config.QkHeadDim));
+        return (backend.Upload(rotary.Cos), backend.Upload(rotary.Sin), scale);
     }
 
     public IKvCache CreateCache(int capacity)
@@ -162,9 +180,7 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
             throw new ContextLengthExceededException(start + count, mla.Capacity);
         cancellationToken.ThrowIfCancellationRequested();
 
-        EnsureHostRows(count);
-        var ids = _hostIds.Slice(0, 0, count);
-        var positions = _hostPositions.Slice(0, 0, count);
+        var (ids, positions) = HostRows(count);
         var idSpan = ids.AsSpan<int>();
         var positionSpan = positions.AsSpan<int>();
         for (int i = 0; i < count; i++)
@@ -189,25 +205,51 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         // Every layer has written rows start.. of its cache; only now do they count.
         mla.Advance(count);
 
+        // A decode step (one token) uses the workspaces whole: no views to build.
         int rows = allPositions ? count : 1;
-        var last = allPositions ? hidden : hidden.Slice(0, count - 1, 1);
-        var lastNormed = allPositions ? normed : normed.Slice(0, 0, 1);
+        var last = allPositions || count == 1 ? hidden : hidden.Slice(0, count - 1, 1);
+        var lastNormed = allPositions || count == 1 ? normed : normed.Slice(0, 0, 1);
         _finalNorm.Forward(_backend, last, lastNormed);
         var deviceLogits = _logits.Rows(rows);
         _lmHead.Forward(_backend, lastNormed, deviceLogits);
-        if (_hostLogits.Shape[0] < rows || _hostLogits.Shape[1] != VocabularySize)
-            _hostLogits = Tensor.Zeros(DType.F32, new Shape(rows, VocabularySize));
-        var hostLogits = _hostLogits.Shape[0] == rows ? _hostLogits : _hostLogits.Slice(0, 0, rows);
+        var hostLogits = HostLogits(rows);
         _backend.CopyToHost(deviceLogits, hostLogits);
         hostLogits.AsSpan<float>().CopyTo(logits);
     }
 
-    private void EnsureHostRows(int count)
+    /// <summary>Host views of the first <paramref name="count"/> ids and positions, kept while the count repeats
+    /// (every decode step), so steady-state decoding builds no views.</summary>
+    private (Tensor Ids, Tensor Positions) HostRows(int count)
     {
-        if (count <= _hostRows) return;
-        _hostIds = Tensor.Zeros(DType.I32, new Shape(count));
-        _hostPositions = Tensor.Zeros(DType.I32, new Shape(count));
-        _hostRows = count;
+        if (count > _hostRows)
+        {
+            _hostIds = Tensor.Zeros(DType.I32, new Shape(count));
+            _hostPositions = Tensor.Zeros(DType.I32, new Shape(count));
+            _hostRows = count;
+            _hostViewRows = -1;
+        }
+        if (count != _hostViewRows)
+        {
+            _hostIdsView = count == _hostRows ? _hostIds : _hostIds.Slice(0, 0, count);
+            _hostPositionsView = count == _hostRows ? _hostPositions : _hostPositions.Slice(0, 0, count);
+            _hostViewRows = count;
+        }
+        return (_hostIdsView!, _hostPositionsView!);
+    }
+
+    private Tensor HostLogits(int rows)
+    {
+        if (_hostLogits.Shape[0] < rows || _hostLogits.Shape[1] != VocabularySize)
+        {
+            _hostLogits = Tensor.Zeros(DType.F32, new Shape(rows, VocabularySize));
+            _hostLogitsViewRows = -1;
+        }
+        if (rows != _hostLogitsViewRows)
+        {
+            _hostLogitsView = _hostLogits.Shape[0] == rows ? _hostLogits : _hostLogits.Slice(0, 0, rows);
+            _hostLogitsViewRows = rows;
+        }
+        return _hostLogitsView!;
     }
 
     // DeepSeek-V3 ships one MTP module as model.layers.61 (num_nextn_predict_layers: 1); inference ignores it.

@@ -57,7 +57,12 @@ public sealed unsafe class CpuBackend : IBackend
         WeightMatrix w;
         if (weight.Scales is { } scales)
         {
-            scales.Validate(weight.Shape, "weight");
+            // BlockScales.Validate builds the expected Shape (an allocation per call); check the arithmetic first
+            // and let it produce the message only when something is wrong.
+            var s = scales.Scales.Shape;
+            if (scales.Scales.DType != DType.F32 || s.Rank != 2
+                || s[0] != (n + scales.BlockRows - 1) / scales.BlockRows || s[1] != (k + scales.BlockCols - 1) / scales.BlockCols)
+                scales.Validate(weight.Shape, "weight");
             TensorChecks.Host(scales.Scales, op, "weight.Scales");
             w = new WeightMatrix(weight.DataPointer, weight.DType, n, k, (float*)scales.Scales.DataPointer, scales.BlockRows, scales.BlockCols);
         }

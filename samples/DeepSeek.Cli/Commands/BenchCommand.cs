@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using DeepSeek.Sdk.Backends.Cpu;
+using DeepSeek.Sdk.Tensors;
+using DeepSeek.Sdk.Text.DeepSeek;
+using Spectre.Console;
+
+namespace DeepSeek.Cli.Commands;
+
+/// <summary><c>deepseek bench</c>: builds a DeepSeek-V3-architecture model with random weights of a preset's real
+/// shapes in memory, measures the machine's read bandwidth, prefills a prompt and decodes tokens, and reports decode
+/// speed against the roofline: a decode step must stream every active weight once, so it can take no less than
+/// active bytes / read bandwidth.</summary>
+public static class BenchCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var preset = new Option<string>("--preset") { Description = $"Model shape: {string.Join(", ", BenchPresets.All.Keys)}.", DefaultValueFactory = _ => "moe-100m" };
+        var dtype = new Option<string>("--dtype") { Description = "Weight type: bf16, f16 or f32.", DefaultValueFactory = _ => "bf16" };
+        var prompt = new Option<int>("--prompt-tokens") { Description = "Prompt length for the prefill.", DefaultValueFactory = _ => 64 };
+        var tokens = new Option<int>("--tokens") { Description = "Decode steps to time.", DefaultValueFactory = _ => 64 };
+        var warmup = new Option<int>("--warmup") { Description = "Decode steps run before timing.", DefaultValueFactory = _ => 8 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads (0: one per logical processor).", DefaultValueFactory = _ => 0 };
+        var bandwidthMib = new Option<int>("--bandwidth-mib") { Description = "Buffer size for the read-bandwidth measurement.", DefaultValueFactory = _ => 1024 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random weights and prompt.", DefaultValueFactory = _ => 1 };
+        var command = new Command("bench", "Decode speed of a random-weight DeepSeek-V3-architecture model against this machine's memory-bandwidth roofline.")
+        {
+            preset, dtype, prompt, tokens, warmup, threads, bandwidthMib, seed,
+        };
+        command.SetAction((parse, ct) => Task.FromResult(Run(console, new Settings(parse.GetValue(preset)!, parse.GetValue(dtype)!, parse.GetValue(prompt),
+            parse.GetValue(tokens), parse.GetValue(warmup), parse.GetValue(threads), parse.GetValue(bandwidthMib), parse.GetValue(seed)), ct)));
+        return command;
+    }
+
+    public sealed record Settings(string Preset, string DType, int PromptTokens, int Tokens, int Warmup, int Threads, int BandwidthMib, int Seed);
+
+    public static int Run(IAnsiConsole console, Settings settings, CancellationToken cancellationToken)
+    {
+        DType weightType;
+        Sdk.Configs.DeepSeekV3Config config;
+        try
+        {
+            weightType = settings.DType.ToLowerInvariant() switch
+            {
+                "bf16" => DType.BF16,
+                "f16" => DType.F16,
+                "f32" => DType.F32,
+                _ => throw new ArgumentException($"--dtype must be bf16, f16 or f32, not '{settings.DType}'."),
+            };
+            config = BenchPresets.Load(settings.Preset);
+            if (settings.PromptTokens < 1 || settings.Tokens < 1 || settings.Warmup < 0 || settings.Threads < 0 || settings.BandwidthMib < 1)
+                throw new ArgumentException("--prompt-tokens and --tokens must be at least 1; --warmup, --threads at least 0; --bandwidth-mib at least 1.");
+            if (settings.PromptTokens + settings.Warmup + settings.Tokens > config.MaxPositionEmbeddings)
+                throw new ArgumentException($"prompt + warm-up + timed tokens exceed the preset's {config.MaxPositionEmbeddings} positions.");
+        }
+        catch (ArgumentException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 2;
+        }
+
+        using var backend = new CpuBackend(settings.Threads);
+        int threadCount = backend.ThreadCount;
+        console.MarkupLineInterpolated($"[grey]measuring read bandwidth ({settings.BandwidthMib} MiB, {threadCount} threads)...[/]");
+        double bandwidth = ReadBandwidth.MeasureBytesPerSecond(threadCount, (long)settings.BandwidthMib << 20);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        console.MarkupLineInterpolated($"[grey]building preset {settings.Preset} with random {weightType} weights...[/]");
+        var buildWatch = System.Diagnostics.Stopwatch.StartNew();
+        using var model = DeepSeekV3RandomWeights.Create(config, backend, weightType, settings.Seed);
+        var weights = ActiveWeights.Of(model);
+        console.MarkupLineInterpolated($"[grey]built in {buildWatch.ElapsedMilliseconds} ms; running {settings.PromptTokens}-token prefill, {settings.Warmup} warm-up and {settings.Tokens} timed decode steps...[/]");
+
+        var r = DecodeBenchmark.Run(model, settings.PromptTokens, settings.Warmup, settings.Tokens, settings.Seed, cancellationToken);
+        long bytesPerToken = weights.ActiveBytes + r.CacheBytesReadPerStep;
+        double rooflineMs = bytesPerToken / bandwidth * 1e3;
+        double fraction = rooflineMs / r.MeanStepMs;
+
+        var table = new Table().AddColumns("measure", "value");
+        void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        Row("preset", $"{settings.Preset}: {BenchPresets.All[settings.Preset].Summary}");
+        Row("weights", $"{weightType}, {Format.Count(weights.TotalParameters)} parameters ({Format.Bytes(weights.TotalBytes)}), {threadCount} threads");
+        Row("active per token", $"{Format.Count(weights.ActiveParameters)} parameters, {Format.Bytes(weights.ActiveBytes)} of weights + {Format.Bytes(r.CacheBytesReadPerStep)} of cache");
+        Row("read bandwidth", $"{bandwidth / 1e9:F1} GB/s");
+        Row("prefill", $"{r.PromptTokens} tokens in {r.Prefill.TotalMilliseconds:F1} ms ({r.PrefillTokensPerSecond:F1} tokens/s)");
+        Row("decode", $"{r.DecodeTokensPerSecond:F1} tokens/s");
+        Row("ms/token", $"mean {r.MeanStepMs:F2}, median {r.MedianStepMs:F2}, p90 {r.P90StepMs:F2}");
+        Row("roofline", $"{rooflineMs:F2} ms/token ({1e3 / rooflineMs:F1} tokens/s)");
+        Row("fraction of roofline", $"{fraction * 100:F0}%");
+        Row("effective bandwidth", $"{bytesPerToken / (r.MeanStepMs * 1e-3) / 1e9:F1} GB/s");
+        Row("allocated per decode step", $"{r.AllocatedBytesPerStep.ToString(CultureInfo.InvariantCulture)} B");
+        console.Write(table);
+        return 0;
+    }
+}

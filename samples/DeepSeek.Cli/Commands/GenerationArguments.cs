@@ -1,0 +1,50 @@
+using System.CommandLine;
+using DeepSeek.Sdk.Generation;
+using DeepSeek.Sdk.Runtime;
+
+namespace DeepSeek.Cli.Commands;
+
+/// <summary>The options <c>generate</c> and <c>chat</c> share: the model, its device, and the sampling settings that
+/// override the model's generation_config.json defaults one by one.</summary>
+internal sealed class GenerationArguments
+{
+    public Option<string> Model { get; } = new("--model") { Description = "Model folder: config.json, safetensors, tokenizer.json, tokenizer_config.json.", Required = true };
+    public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, cuda or cuda:N (auto picks the best available backend).", DefaultValueFactory = _ => "auto" };
+    public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0: one per logical processor).", DefaultValueFactory = _ => 0 };
+    public Option<int?> MaxTokens { get; } = new("--max-tokens") { Description = "Most tokens to generate (default: generation_config.json, else 256)." };
+    public Option<float?> Temperature { get; } = new("--temperature") { Description = "Sampling temperature; 0 is greedy." };
+    public Option<float?> TopP { get; } = new("--top-p") { Description = "Nucleus sampling: keep the most likely tokens up to this probability mass." };
+    public Option<int?> TopK { get; } = new("--top-k") { Description = "Keep only the K most likely tokens (0 disables)." };
+    public Option<float?> RepetitionPenalty { get; } = new("--repetition-penalty") { Description = "Penalty on tokens already present (1 disables)." };
+    public Option<int?> Seed { get; } = new("--seed") { Description = "Seed of the sampler, for reproducible output." };
+    public Option<string[]> Stop { get; } = new("--stop") { Description = "Stop when this string appears (repeatable).", AllowMultipleArgumentsPerToken = false };
+    public Option<string?> System { get; } = new("--system") { Description = "System prompt (chat template only)." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Model, Device, Threads, MaxTokens, Temperature, TopP, TopK, RepetitionPenalty, Seed, Stop, System })
+            command.Options.Add(option);
+    }
+
+    public DeviceSelection ParseDevice(ParseResult parse) => DeviceSelection.Parse(parse.GetValue(Device)!);
+
+    /// <summary>The pipeline's defaults with every option the user gave replacing its field.</summary>
+    public GenerationOptions Apply(ParseResult parse, GenerationOptions defaults)
+    {
+        var sampling = defaults.Sampling;
+        if (parse.GetValue(Temperature) is { } t) sampling = sampling with { Temperature = t };
+        if (parse.GetValue(TopP) is { } p) sampling = sampling with { TopP = p };
+        if (parse.GetValue(TopK) is { } k) sampling = sampling with { TopK = k };
+        if (parse.GetValue(RepetitionPenalty) is { } r) sampling = sampling with { RepetitionPenalty = r };
+        if (parse.GetValue(Seed) is { } s) sampling = sampling with { Seed = s };
+        sampling.Validate();
+        var options = defaults with { Sampling = sampling };
+        if (parse.GetValue(MaxTokens) is { } max)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max, "--max-tokens");
+            options = options with { MaxNewTokens = max };
+        }
+        if (parse.GetValue(Stop) is { Length: > 0 } stops) options = options with { StopStrings = [.. options.StopStrings, .. stops] };
+        return options;
+    }
+}
