@@ -17,6 +17,7 @@ public static class DeepSeekCli
         root.Subcommands.Add(GenerateCommand.Create(console));
         root.Subcommands.Add(ChatCommand.Create(console));
         root.Subcommands.Add(ReasonCommand.Create(console));
+        root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }
