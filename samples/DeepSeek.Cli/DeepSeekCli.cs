@@ -16,10 +16,11 @@ public static class DeepSeekCli
         root.Subcommands.Add(TokenizeCommand.Create(console));
         root.Subcommands.Add(GenerateCommand.Create(console));
         root.Subcommands.Add(ChatCommand.Create(console));
-        root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(ReasonCommand.Create(console));
+        root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(DescribeCommand.Create(console));
         root.Subcommands.Add(ImagineCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }
 

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace DeepSeek.Cli.Commands;
 
-/// <summary><c>deepseek chat --model &lt;dir&gt;</c>: an interactive conversation. Each line the user types becomes a
+/// <summary><c>deepseek chat [--model &lt;dir&gt;]</c>: an interactive conversation. Each line the user types becomes a
 /// user turn; the whole history goes through the chat template every turn, so the model sees the conversation.
 /// <c>/reset</c> forgets the history, <c>/exit</c> (or end of input) leaves.</summary>
 public static class ChatCommand
@@ -26,7 +26,7 @@ public static class ChatCommand
         try
         {
             var device = arguments.ParseDevice(parse);
-            using var session = await TextModelSession.OpenAsync(console, parse.GetValue(arguments.Model)!, device, parse.GetValue(arguments.Threads), cancellationToken);
+            using var session = await TextModelSession.OpenAsync(console, arguments.ModelDirectory(parse), device, parse.GetValue(arguments.Threads), cancellationToken);
             var pipeline = session.Pipeline;
             if (pipeline.ChatFormatter is null)
             {

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace DeepSeek.Cli.Commands;
 
-/// <summary><c>deepseek generate --model &lt;dir&gt; "prompt"</c>: loads the model (with a progress bar), streams the
+/// <summary><c>deepseek generate [--model &lt;dir&gt;] "prompt"</c>: loads the model (with a progress bar), streams the
 /// continuation as it is generated, and ends with the token counts, time to first token and decode speed.
 /// <c>--chat</c> wraps the prompt in the model's chat template as one user turn.</summary>
 public static class GenerateCommand
@@ -25,7 +25,7 @@ public static class GenerateCommand
         try
         {
             var device = arguments.ParseDevice(parse);
-            using var session = await TextModelSession.OpenAsync(console, parse.GetValue(arguments.Model)!, device, parse.GetValue(arguments.Threads), cancellationToken);
+            using var session = await TextModelSession.OpenAsync(console, arguments.ModelDirectory(parse), device, parse.GetValue(arguments.Threads), cancellationToken);
             var pipeline = session.Pipeline;
             var options = arguments.Apply(parse, pipeline.Options.Defaults);
             string? system = parse.GetValue(arguments.System);

@@ -8,7 +8,7 @@ namespace DeepSeek.Cli.Commands;
 /// override the model's generation_config.json defaults one by one.</summary>
 internal sealed class GenerationArguments
 {
-    public Option<string> Model { get; } = new("--model") { Description = "Model folder: config.json, safetensors, tokenizer.json, tokenizer_config.json.", Required = true };
+    public Option<string?> Model { get; } = ModelFolder.CreateOption();
     public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, cuda or cuda:N (auto picks the best available backend).", DefaultValueFactory = _ => "auto" };
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0: one per logical processor).", DefaultValueFactory = _ => 0 };
     public Option<int?> MaxTokens { get; } = new("--max-tokens") { Description = "Most tokens to generate (default: generation_config.json, else 256)." };
@@ -25,6 +25,9 @@ internal sealed class GenerationArguments
         foreach (var option in new Option[] { Model, Device, Threads, MaxTokens, Temperature, TopP, TopK, RepetitionPenalty, Seed, Stop, System })
             command.Options.Add(option);
     }
+
+    /// <summary>The --model folder, else the shipped default model's (<see cref="ModelFolder"/>).</summary>
+    public string ModelDirectory(ParseResult parse) => ModelFolder.Resolve(parse.GetValue(Model));
 
     public DeviceSelection ParseDevice(ParseResult parse) => DeviceSelection.Parse(parse.GetValue(Device)!);
 

@@ -14,15 +14,15 @@ using Spectre.Console;
 
 namespace DeepSeek.Cli.Commands;
 
-/// <summary><c>deepseek reason --model &lt;dir&gt; "question"</c>: runs a reasoning model (DeepSeek-R1 or a
-/// distill) and shows its thinking, dimmed, as it streams, then the answer; <c>--json</c> prints the result
-/// object instead.</summary>
+/// <summary><c>deepseek reason [--model &lt;dir&gt;] "question"</c>: runs a reasoning model (DeepSeek-R1 or a
+/// distill; the shipped deepseek-r1-tiny without <c>--model</c>) and shows its thinking, dimmed, as it streams, then
+/// the answer; <c>--json</c> prints the result object instead.</summary>
 public static class ReasonCommand
 {
     public static Command Create(IAnsiConsole console)
     {
         var defaults = new ReasoningOptions();
-        var model = new Option<string>("--model") { Description = "Model folder: config.json, weights, tokenizer.json[.gz] and tokenizer_config.json.", Required = true };
+        var model = ModelFolder.CreateOption();
         var question = new Argument<string>("question") { Description = "What to ask." };
         var budget = new Option<int?>("--max-thinking-tokens") { Description = "Thinking budget: after this many reasoning tokens the trace is closed and the model answers (0 skips thinking)." };
         var stopAfterThinking = new Option<bool>("--stop-after-thinking") { Description = "Stop where the reasoning ends, without the answer." };
@@ -52,12 +52,13 @@ public static class ReasonCommand
                     Seed = parse.GetValue(seed),
                 },
             };
-            return RunAsync(console, parse.GetValue(model)!, parse.GetValue(question)!, options, parse.GetValue(threads), parse.GetValue(json), ct);
+            return RunAsync(console, parse.GetValue(model), parse.GetValue(question)!, options, parse.GetValue(threads), parse.GetValue(json), ct);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(IAnsiConsole console, string modelDirectory, string question, ReasoningOptions options, int threads, bool json, CancellationToken cancellationToken)
+    /// <param name="modelDirectory">The model folder; the shipped default model when null.</param>
+    public static async Task<int> RunAsync(IAnsiConsole console, string? modelDirectory, string question, ReasoningOptions options, int threads, bool json, CancellationToken cancellationToken)
     {
         try
         {
@@ -74,6 +75,7 @@ public static class ReasonCommand
         ReasoningPipeline pipeline;
         try
         {
+            modelDirectory = ModelFolder.Resolve(modelDirectory);
             var model = TextModels.Load(modelDirectory, backend);
             host = new ModelHost<ICausalLanguageModel>(model, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))), ownsModel: true);
             try

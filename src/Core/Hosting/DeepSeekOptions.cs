@@ -7,8 +7,14 @@ namespace DeepSeek.Sdk.Hosting;
 /// on, and generation defaults shared by every pipeline registered on the builder.</summary>
 public sealed record DeepSeekOptions
 {
-    /// <summary>The model folder (config.json, safetensors, tokenizer.json, optional generation_config.json).</summary>
+    /// <summary>The model folder (config.json, safetensors, tokenizer.json, optional generation_config.json). When null,
+    /// the shipped model <see cref="DefaultModel"/> is served: <c>AddDeepSeek</c> fills this in with the folder
+    /// <see cref="DefaultModels"/> finds, after every configuration has run.</summary>
     public string? ModelPath { get; init; }
+
+    /// <summary>The shipped model served when <see cref="ModelPath"/> is not set (a name <see cref="DefaultModels"/>
+    /// resolves); deepseek-r1-tiny unless changed.</summary>
+    public string DefaultModel { get; init; } = DefaultModels.Default;
 
     /// <summary>Where the model runs; <see cref="DeviceSelection.Auto"/> takes the best available backend and logs why.</summary>
     public DeviceSelection Device { get; init; } = DeviceSelection.Auto;
@@ -21,11 +27,13 @@ public sealed record DeepSeekOptions
     /// <see cref="GenerationOptions"/> defaults.</summary>
     public GenerationOptions? Generation { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the option that is missing or out of range.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming the option that is out of range, or
+    /// <see cref="ModelNotFoundException"/> when no model path is set and the default model was not found.</summary>
     public void Validate()
     {
+        // AddDeepSeek resolves the default model into ModelPath; still unset means it was in none of the folders searched.
         if (string.IsNullOrWhiteSpace(ModelPath))
-            throw new ArgumentException("DeepSeekOptions.ModelPath is not set: give the folder of the model to serve.", nameof(ModelPath));
+            throw new ModelNotFoundException(DefaultModel, DefaultModels.SearchDirectories(), "set DeepSeekOptions.ModelPath to a model folder");
         if (CpuThreads < 0)
             throw new ArgumentOutOfRangeException(nameof(CpuThreads), CpuThreads, "DeepSeekOptions.CpuThreads must be 0 (all processors) or positive.");
         if (Generation is { } generation)

@@ -18,14 +18,18 @@ public static class ImmutableOptions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddSingleton(new Transform<T>(configure));
-        services.TryAddSingleton<IOptions<T>>(provider =>
-        {
-            var value = new T();
-            foreach (var transform in provider.GetServices<Transform<T>>())
-                value = transform.Apply(value) ?? throw new InvalidOperationException($"A configuration of {typeof(T).Name} returned null.");
-            return Options.Create(value);
-        });
+        services.TryAddSingleton<IOptions<T>>(provider => Options.Create(Apply<T>(provider)));
         return services;
+    }
+
+    /// <summary>Every registered configuration of <typeparamref name="T"/>, applied in registration order to <c>new T()</c>.</summary>
+    internal static T Apply<T>(IServiceProvider provider)
+        where T : class, new()
+    {
+        var value = new T();
+        foreach (var transform in provider.GetServices<Transform<T>>())
+            value = transform.Apply(value) ?? throw new InvalidOperationException($"A configuration of {typeof(T).Name} returned null.");
+        return value;
     }
 
     /// <summary>One registered step of an options record's configuration.</summary>

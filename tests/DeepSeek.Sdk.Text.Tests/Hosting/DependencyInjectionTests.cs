@@ -90,11 +90,13 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task A_missing_model_path_fails_on_first_use_naming_the_option()
     {
+        // Without ModelPath the default model is served; one that is nowhere to be found fails naming the option.
         var services = new ServiceCollection();
-        services.AddDeepSeek(o => o with { Device = DeviceSelection.Cpu }).AddTextGeneration();
+        services.AddDeepSeek(o => o with { Device = DeviceSelection.Cpu, DefaultModel = "no-such-model" }).AddTextGeneration();
         await using var provider = services.BuildServiceProvider();
-        var e = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<IChatClient>());
+        var e = Assert.Throws<ModelNotFoundException>(() => provider.GetRequiredService<IChatClient>());
         Assert.Contains("DeepSeekOptions.ModelPath", e.Message);
+        Assert.Equal("no-such-model", e.ModelName);
     }
 
     [Fact]
