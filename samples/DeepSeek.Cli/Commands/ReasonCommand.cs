@@ -31,11 +31,12 @@ public static class ReasonCommand
         var topP = new Option<float>("--top-p") { Description = "Nucleus sampling mass.", DefaultValueFactory = _ => defaults.Sampling.TopP };
         var topK = new Option<int>("--top-k") { Description = "Keep only the K most likely tokens (0: all)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the sampler, for a reproducible run." };
-        var threads = new Option<int>("--threads") { Description = "CPU threads (0: one per core)." };
+        var device = DescribeCommand.DeviceOption();
+        var threads = DescribeCommand.ThreadsOption();
         var json = new Option<bool>("--json") { Description = "Print the result as JSON instead of streaming text." };
         var command = new Command("reason", "Ask a reasoning model; shows its thinking (dimmed) and then its answer.")
         {
-            model, question, budget, stopAfterThinking, maxTokens, temperature, topP, topK, seed, threads, json,
+            model, question, budget, stopAfterThinking, maxTokens, temperature, topP, topK, seed, device, threads, json,
         };
         command.SetAction((parse, ct) =>
         {
@@ -52,13 +53,13 @@ public static class ReasonCommand
                     Seed = parse.GetValue(seed),
                 },
             };
-            return RunAsync(console, parse.GetValue(model), parse.GetValue(question)!, options, parse.GetValue(threads), parse.GetValue(json), ct);
+            return RunAsync(console, parse.GetValue(model), parse.GetValue(question)!, options, parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(json), ct);
         });
         return command;
     }
 
     /// <param name="modelDirectory">The model folder; the shipped default model when null.</param>
-    public static async Task<int> RunAsync(IAnsiConsole console, string? modelDirectory, string question, ReasoningOptions options, int threads, bool json, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IAnsiConsole console, string? modelDirectory, string question, ReasoningOptions options, string device, int threads, bool json, CancellationToken cancellationToken)
     {
         try
         {
@@ -70,13 +71,18 @@ public static class ReasonCommand
             return 2;
         }
 
-        using var backend = new CpuBackend(threads);
+        using var backends = DescribeCommand.OpenBackends(device, threads, out string? deviceError);
+        if (backends is null)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {deviceError}");
+            return 2;
+        }
         ModelHost<ICausalLanguageModel> host;
         ReasoningPipeline pipeline;
         try
         {
             modelDirectory = ModelFolder.Resolve(modelDirectory);
-            var model = TextModels.Load(modelDirectory, backend);
+            var model = TextModels.Load(modelDirectory, backends.Backend);
             host = new ModelHost<ICausalLanguageModel>(model, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))), ownsModel: true);
             try
             {

@@ -17,11 +17,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// one model in memory however many requests run.</summary>
 public static class TextGenerationBuilderExtensions
 {
-    public static IDeepSeekBuilder AddTextGeneration(this IDeepSeekBuilder builder)
+    /// <summary>Only the text model of <see cref="DeepSeekOptions.ModelPath"/>: a <see cref="ModelHost{TModel}"/> of
+    /// <see cref="ICausalLanguageModel"/> on the shared backend, loaded on first use. Every pipeline over a text model
+    /// (text generation, reasoning) registers it through here; the first registration wins, so they share one model.</summary>
+    public static IDeepSeekBuilder AddTextModel(this IDeepSeekBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        services.TryAddSingleton(provider =>
+        builder.Services.TryAddSingleton(provider =>
         {
             var options = ValidOptions(provider);
             var loggers = provider.GetService<ILoggerFactory>();
@@ -31,6 +33,13 @@ public static class TextGenerationBuilderExtensions
                 (backend, progress, _) => TextModels.Load(path, backend, modelLogger, progress),
                 loggers?.CreateLogger<ModelHost<ICausalLanguageModel>>());
         });
+        return builder;
+    }
+
+    public static IDeepSeekBuilder AddTextGeneration(this IDeepSeekBuilder builder)
+    {
+        builder.AddTextModel();
+        var services = builder.Services;
         services.TryAddSingleton(provider =>
         {
             var options = ValidOptions(provider);
