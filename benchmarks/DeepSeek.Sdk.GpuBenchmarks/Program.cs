@@ -11,11 +11,11 @@ using DeepSeek.Sdk.Text;
 using DeepSeek.Sdk.Text.Llama;
 
 // Usage: DeepSeek.Sdk.GpuBenchmarks [--models qwen1.5b,v2-lite,PATH/config.json] [--device cuda|cpu] [--work DIR]
-//        [--out DIR] [--steps N] [--prompt N]
+//        [--out DIR] [--steps N] [--prompt N] [--janus DIR [--janus-parallel N]]
 // Writes a random checkpoint of each model's real shape (or of a given config.json) under --work, loads it on
 // cuda:0 (or the CPU) and measures prefill and decode; prints a Markdown table and writes it under --out.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-string models = Option("--models", "qwen1.5b,v2-lite");
+string models = Option("--models", "qwen1.5b,v2-lite"); // "none" with --janus times only Janus
 string work = Option("--work", Path.Combine(Path.GetTempPath(), "deepseek-gpu-bench"));
 string? output = Option("--out", "") is { Length: > 0 } o ? o : null;
 int steps = int.Parse(Option("--steps", "64"), CultureInfo.InvariantCulture);
@@ -51,9 +51,13 @@ using (backend)
 {
     if (micro && backend is CudaBackend gpu)
         foreach (string line in MicroBenchmarks.Run(gpu)) Say(line);
+    // --janus DIR: a Janus checkpoint folder (tools/gpu/make_random_janus.py writes one of Janus-Pro-1B's shape).
+    if (Option("--janus", "") is { Length: > 0 } janus)
+        foreach (string line in JanusBenchmark.Run(backend, janus, int.Parse(Option("--janus-parallel", "16"), CultureInfo.InvariantCulture))) Say(line);
     var rows = new List<string>();
     foreach (string name in models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
     {
+        if (name == "none") continue;
         string configJson = name switch
         {
             "qwen1.5b" => ModelShapes.R1DistillQwen15B,

@@ -28,6 +28,9 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task The_chat_client_loads_the_model_on_first_use_on_the_auto_device_and_logs_load_and_request()
     {
+        // This test is about the CPU fallback; the GPU tests cover Auto choosing a GPU.
+        string? noGpu = new CudaBackendFactory().CheckAvailability(0);
+        Assert.SkipWhen(noGpu is null, "A GPU is usable here, so Auto does not fall back to the CPU.");
         using var dir = new TempDirectory();
         TinyTokenizer.CopyFixtureWithTokenizer("deepseek_v3_bf16", dir.Path);
         var (provider, logs) = Build(dir.Path);
@@ -42,8 +45,8 @@ public sealed class DependencyInjectionTests
 
             Assert.True(host.IsLoaded);
             Assert.Equal(5, response.Usage!.OutputTokenCount);
-            // Auto resolves to the CPU (no GPU backend in this build) and says so.
-            Assert.True(logs.Contains("Backend for device 'auto': cpu (auto: no GPU backend is registered"), string.Join("\n", logs.Entries));
+            // Auto falls back to the CPU where no GPU can be used, and says why.
+            Assert.True(logs.Contains($"Backend for device 'auto': cpu (auto: falling back to the CPU because cuda: {noGpu}"), string.Join("\n", logs.Entries));
             // Load: time, tensors, bytes, device.
             var load = Assert.Single(logs.Entries, e => e.Message.StartsWith("Loaded " + dir.Path + " on cpu in ", StringComparison.Ordinal));
             Assert.Matches(@"in \d+ ms: \d+ tensors, \d+ bytes of weights", load.Message);

@@ -1,3 +1,4 @@
+using DeepSeek.Sdk.Hosting;
 using DeepSeek.Sdk.Runtime;
 using DeepSeek.Sdk.Vision.Janus;
 using DeepSeek.Sdk.Vision.Pipelines;
@@ -38,7 +39,8 @@ public sealed class VisionDependencyInjectionTests
         var services = new ServiceCollection();
         services.AddDeepSeek(o => o).AddVision();
         using var provider = services.BuildServiceProvider();
-        var e = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<ImageGenerationPipeline>());
+        // No ModelPath: the default model is looked up, and this test's output folder ships none.
+        var e = Assert.Throws<ModelNotFoundException>(() => provider.GetRequiredService<ImageGenerationPipeline>());
         Assert.Contains("ModelPath", e.Message);
     }
 }
