@@ -76,6 +76,7 @@ public sealed class VisionKernelTests : IDisposable
     [InlineData(1, 9, 32, 32)]   // one channel per group (the fixture's 32-channel maps)
     [InlineData(2, 300, 64, 32)] // two channels per group, positions spread over threads
     [InlineData(1, 5, 12, 3)]
+    [InlineData(1, 1, 12, 12)]   // one value per group: zero variance, so weight / sqrt(eps) is 1000x the weight
     public void GroupNorm_normalizes_each_group_over_positions_and_channels_with_the_biased_variance(int batch, int positions, int channels, int groups)
     {
         var rng = new Random(positions + channels);

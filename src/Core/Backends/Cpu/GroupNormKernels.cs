@@ -23,12 +23,12 @@ public static unsafe class GroupNormKernels
         int chunkSize = (positions + chunks - 1) / chunks;
         chunks = (positions + chunkSize - 1) / chunkSize;
         double[] partials = ArrayPool<double>.Shared.Rent(chunks * channels);
-        float[] scaleShift = ArrayPool<float>.Shared.Rent(2 * channels);
+        float[] rows = ArrayPool<float>.Shared.Rent(3 * channels);
         double[] groupMean = new double[groups];
         try
         {
             fixed (double* partial = partials)
-            fixed (float* affine = scaleShift)
+            fixed (float* center = rows)
             {
                 int perGroup = channels / groups;
                 for (int b = 0; b < batch; b++)
@@ -38,7 +38,7 @@ public static unsafe class GroupNormKernels
                     var work = new Work
                     {
                         X = xb, Y = yb, Positions = positions, Channels = channels, ChunkSize = chunkSize, Partials = partial,
-                        Center = affine, Affine = affine,
+                        Center = center, Scale = center + channels, Bias = bias,
                     };
 
                     // Pass 1: per-channel sums, then group means.
@@ -48,23 +48,19 @@ public static unsafe class GroupNormKernels
                         groupMean[g] = SumGroup(partial, chunks, channels, g * perGroup, perGroup) / ((double)positions * perGroup);
 
                     // Pass 2: per-channel squared deviations from the group mean (the mean goes in as a per-channel row).
-                    for (int c = 0; c < channels; c++) affine[c] = (float)groupMean[c / perGroup];
+                    for (int c = 0; c < channels; c++) center[c] = (float)groupMean[c / perGroup];
                     work.Pass = Pass.SquaredDeviation;
                     pool.Run(ref work, chunks, 1);
 
-                    // y = x · scale[c] + shift[c] with scale = w / sqrt(var + eps), shift = b − mean · scale.
-                    float* scale = affine;
-                    float* shift = affine + channels;
+                    // y = (x − mean) · scale[c] + bias[c] with scale = w / sqrt(var + eps). Folding the mean into a shift
+                    // (x · scale + (b − mean · scale)) would cancel catastrophically when the variance is tiny next to
+                    // the mean: scale is then huge and x · scale and the shift nearly opposite.
+                    float* scale = center + channels;
                     for (int g = 0; g < groups; g++)
                     {
                         double variance = SumGroup(partial, chunks, channels, g * perGroup, perGroup) / ((double)positions * perGroup);
                         double inv = 1.0 / Math.Sqrt(variance + eps);
-                        for (int c = g * perGroup; c < (g + 1) * perGroup; c++)
-                        {
-                            double s = weight[c] * inv;
-                            scale[c] = (float)s;
-                            shift[c] = (float)(bias[c] - groupMean[g] * s);
-                        }
+                        for (int c = g * perGroup; c < (g + 1) * perGroup; c++) scale[c] = (float)(weight[c] * inv);
                     }
                     work.Pass = Pass.Normalize;
                     pool.Run(ref work, chunks, 1);
@@ -74,7 +70,7 @@ public static unsafe class GroupNormKernels
         finally
         {
             ArrayPool<double>.Shared.Return(partials);
-            ArrayPool<float>.Shared.Return(scaleShift);
+            ArrayPool<float>.Shared.Return(rows);
         }
     }
 
@@ -98,8 +94,9 @@ public static unsafe class GroupNormKernels
         public float* X, Y;
         public int Positions, Channels, ChunkSize;
         public double* Partials;
-        public float* Center;   // per-channel group mean (SquaredDeviation)
-        public float* Affine;   // scale [channels] then shift [channels] (Normalize)
+        public float* Center;   // per-channel group mean (SquaredDeviation, Normalize)
+        public float* Scale;    // per-channel weight / sqrt(var + eps) (Normalize)
+        public float* Bias;     // per-channel bias (Normalize)
         public Pass Pass;
 
         public readonly void Execute(int start, int end)
@@ -123,22 +120,22 @@ public static unsafe class GroupNormKernels
             int first = chunk * ChunkSize;
             int last = Math.Min(Positions, first + ChunkSize);
             int n = Channels;
+            var block = new Span<float>(scratch, n);
+            var deviation = new Span<float>(scratch + n, n);
+            var center = new ReadOnlySpan<float>(Center, n);
             if (Pass == Pass.Normalize)
             {
-                var scale = new ReadOnlySpan<float>(Affine, n);
-                var shift = new ReadOnlySpan<float>(Affine + n, n);
+                var scale = new ReadOnlySpan<float>(Scale, n);
+                var bias = new ReadOnlySpan<float>(Bias, n);
                 for (int p = first; p < last; p++)
                 {
-                    var row = new ReadOnlySpan<float>(X + (long)p * n, n);
-                    TensorPrimitives.MultiplyAdd(row, scale, shift, new Span<float>(Y + (long)p * n, n));
+                    TensorPrimitives.Subtract(new ReadOnlySpan<float>(X + (long)p * n, n), center, deviation);
+                    TensorPrimitives.MultiplyAdd(deviation, scale, bias, new Span<float>(Y + (long)p * n, n));
                 }
                 return;
             }
             var total = new Span<double>(Partials + (long)chunk * n, n);
             total.Clear();
-            var block = new Span<float>(scratch, n);
-            var deviation = new Span<float>(scratch + n, n);
-            var center = new ReadOnlySpan<float>(Center, n);
             for (int p0 = first; p0 < last; p0 += Block)
             {
                 block.Clear();
