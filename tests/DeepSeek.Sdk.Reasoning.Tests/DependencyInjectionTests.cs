@@ -1,3 +1,6 @@
+using DeepSeek.Sdk.Text.ChatClient;
+using DeepSeek.Sdk.Reasoning.ChatClient;
+using Microsoft.Extensions.AI;
 using DeepSeek.Sdk.Generation;
 using DeepSeek.Sdk.Runtime;
 using DeepSeek.Sdk.Text.Pipelines;
@@ -67,5 +70,8 @@ public sealed class DependencyInjectionTests : IDisposable
         Assert.Same(host, provider.GetRequiredService<ReasoningPipeline>().Host);
         Assert.Same(host, provider.GetRequiredService<TextGenerationPipeline>().Host);
         Assert.Single(services, d => d.ServiceType == typeof(ModelHost<ICausalLanguageModel>));
+        // The IChatClient is the first registered pipeline's.
+        var client = provider.GetRequiredService<IChatClient>();
+        Assert.IsType(textFirst ? typeof(DeepSeekChatClient) : typeof(ReasoningChatClient), client);
     }
 }

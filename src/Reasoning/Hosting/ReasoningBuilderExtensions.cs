@@ -1,6 +1,8 @@
 using DeepSeek.Sdk.Generation;
 using DeepSeek.Sdk.Hosting;
 using DeepSeek.Sdk.Reasoning;
+using DeepSeek.Sdk.Reasoning.ChatClient;
+using IChatClient = Microsoft.Extensions.AI.IChatClient;
 using DeepSeek.Sdk.Runtime;
 using DeepSeek.Sdk.Text;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +16,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <see cref="ReasoningOptions"/> as its request defaults. The model sits behind the same
 /// <see cref="ModelHost{TModel}"/> as <c>AddTextGeneration()</c> (both register it through <c>AddTextModel()</c>), so
 /// both pipelines share one model in memory. <see cref="DeepSeekOptions.Generation"/> does not apply: reasoning keeps R1's sampling
-/// unless <paramref name="configure"/> changes it.</summary>
+/// unless <paramref name="configure"/> changes it. It also registers a <see cref="ReasoningChatClient"/> as the
+/// <see cref="IChatClient"/> (reasoning apart from the answer) unless one is registered already: call AddReasoning
+/// before AddTextGeneration to get it when both are added.</summary>
 public static class ReasoningBuilderExtensions
 {
     public static IDeepSeekBuilder AddReasoning(this IDeepSeekBuilder builder, Func<ReasoningOptions, ReasoningOptions>? configure = null)
@@ -30,6 +34,8 @@ public static class ReasoningBuilderExtensions
             return ReasoningPipeline.FromDirectory(provider.GetRequiredService<ModelHost<ICausalLanguageModel>>(), ValidOptions(provider).ModelPath!,
                 reasoning, provider.GetService<ILogger<ReasoningPipeline>>());
         });
+        services.TryAddSingleton<IChatClient>(provider => new ReasoningChatClient(provider.GetRequiredService<ReasoningPipeline>(),
+            Path.GetFileName(Path.TrimEndingDirectorySeparator(ValidOptions(provider).ModelPath!))));
         return builder;
     }
 

@@ -16,9 +16,22 @@ public static class ChatOptionsMapping
     {
         ArgumentNullException.ThrowIfNull(defaults);
         if (options is null) return defaults;
+        var result = defaults with { Sampling = ToSampling(options, defaults.Sampling) };
+        if (MaxOutputTokens(options) is { } max) result = result with { MaxNewTokens = max };
+        if (options.StopSequences is { Count: > 0 } stops)
+            result = result with { StopStrings = [.. defaults.StopStrings, .. stops] };
+        return result;
+    }
+
+    /// <summary>The sampling fields of <paramref name="options"/> over <paramref name="defaults"/> (see
+    /// <see cref="ToGenerationOptions"/>); refuses tools, which no DeepSeek.Sdk client runs yet.</summary>
+    public static SamplingOptions ToSampling(ChatOptions options, SamplingOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(defaults);
         if (options.Tools is { Count: > 0 })
-            throw new NotSupportedException("DeepSeekChatClient does not run tool calls yet; remove ChatOptions.Tools.");
-        var sampling = defaults.Sampling;
+            throw new NotSupportedException("DeepSeek.Sdk chat clients do not run tool calls yet; remove ChatOptions.Tools.");
+        var sampling = defaults;
         if (options.Temperature is { } temperature) sampling = sampling with { Temperature = temperature };
         if (options.TopP is { } topP) sampling = sampling with { TopP = topP };
         if (options.TopK is { } topK) sampling = sampling with { TopK = topK };
@@ -26,16 +39,16 @@ public static class ChatOptionsMapping
         if (options.PresencePenalty is { } presence) sampling = sampling with { PresencePenalty = presence };
         if (options.Seed is { } seed) sampling = sampling with { Seed = unchecked((int)seed ^ (int)(seed >> 32)) };
         sampling.Validate();
+        return sampling;
+    }
 
-        var result = defaults with { Sampling = sampling };
-        if (options.MaxOutputTokens is { } max)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max, "ChatOptions.MaxOutputTokens");
-            result = result with { MaxNewTokens = max };
-        }
-        if (options.StopSequences is { Count: > 0 } stops)
-            result = result with { StopStrings = [.. defaults.StopStrings, .. stops] };
-        return result;
+    /// <summary><see cref="ChatOptions.MaxOutputTokens"/>, checked to be positive.</summary>
+    public static int? MaxOutputTokens(ChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxOutputTokens is not { } max) return null;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max, "ChatOptions.MaxOutputTokens");
+        return max;
     }
 
     /// <summary>The conversation as chat-template turns, with <see cref="ChatOptions.Instructions"/> as a leading
@@ -60,7 +73,7 @@ public static class ChatOptionsMapping
                     case UsageContent or TextReasoningContent:
                         break;
                     default:
-                        throw new NotSupportedException($"DeepSeekChatClient handles text messages only; a {message.Role} message holds {content.GetType().Name}.");
+                        throw new NotSupportedException($"DeepSeek.Sdk chat clients handle text messages only; a {message.Role} message holds {content.GetType().Name}.");
                 }
             }
             turns.Add(new ChatTurn(message.Role.Value, text.ToString()));
