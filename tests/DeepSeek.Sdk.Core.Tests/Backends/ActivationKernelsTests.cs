@@ -22,8 +22,8 @@ public sealed class ActivationKernelsTests : IDisposable
     public void Silu_and_SwiGlu_match_the_definition(int count)
     {
         var rng = new Random(count);
-        var g = Reference.Random(rng, count, 8f);
-        var u = Reference.Random(rng, count, 2f);
+        var g = KernelReference.Random(rng, count, 8f);
+        var u = KernelReference.Random(rng, count, 2f);
         var silu = new double[count];
         var swiglu = new double[count];
         for (int i = 0; i < count; i++)
@@ -32,18 +32,18 @@ public sealed class ActivationKernelsTests : IDisposable
             swiglu[i] = silu[i] * u[i];
         }
         var y = Tensor.Zeros(DType.F32, new Shape(count));
-        _backend.Silu(Reference.F32(g, count), y);
-        Reference.Close(silu, y.AsSpan<float>(), Tolerance, 1e-7);
-        _backend.SwiGlu(Reference.F32(g, count), Reference.F32(u, count), y);
-        Reference.Close(swiglu, y.AsSpan<float>(), Tolerance, 1e-7);
+        _backend.Silu(KernelReference.F32(g, count), y);
+        KernelReference.Close(silu, y.AsSpan<float>(), Tolerance, 1e-7);
+        _backend.SwiGlu(KernelReference.F32(g, count), KernelReference.F32(u, count), y);
+        KernelReference.Close(swiglu, y.AsSpan<float>(), Tolerance, 1e-7);
     }
 
     [Fact]
     public void Silu_may_write_over_its_input()
     {
-        var x = Reference.F32([-2f, 0f, 3f], 3);
+        var x = KernelReference.F32([-2f, 0f, 3f], 3);
         _backend.Silu(x, x);
-        Reference.Close([-2 / (1 + Math.Exp(2)), 0, 3 / (1 + Math.Exp(-3))], x.AsSpan<float>(), Tolerance, 1e-7);
+        KernelReference.Close([-2 / (1 + Math.Exp(2)), 0, 3 / (1 + Math.Exp(-3))], x.AsSpan<float>(), Tolerance, 1e-7);
     }
 
     [Theory]
@@ -62,9 +62,9 @@ public sealed class ActivationKernelsTests : IDisposable
                 : 0.5 * v * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
         }
         var y = Tensor.Zeros(DType.F32, new Shape(x.Length));
-        _backend.Gelu(Reference.F32(x, x.Length), y, approximation);
+        _backend.Gelu(KernelReference.F32(x, x.Length), y, approximation);
         // Exact: the erfc fit errs by < 1.2e-7 of 1 + erf, i.e. 1.2e-7·|x| absolute. Tanh: F32 tanh ulps.
-        Reference.Close(expected, y.AsSpan<float>(), Tolerance, 1.2e-7 * 8 + 1e-7);
+        KernelReference.Close(expected, y.AsSpan<float>(), Tolerance, 1.2e-7 * 8 + 1e-7);
     }
 
     // Independent erf: Maclaurin series for |x| < 2.5 (largest term ~ e^(x²) ≈ 500, so cancellation costs

@@ -17,7 +17,7 @@ public sealed class EmbeddingAndElementwiseKernelsTests : IDisposable
     {
         var rng = new Random(3);
         int vocab = 11, cols = 37;
-        var f32 = Tensor.FromSpan<float>(Reference.Random(rng, vocab * cols), new Shape(vocab, cols), DType.F32);
+        var f32 = Tensor.FromSpan<float>(KernelReference.Random(rng, vocab * cols), new Shape(vocab, cols), DType.F32);
         var table = tableType == DType.F32 ? f32 : Tensor.Zeros(tableType, f32.Shape);
         if (tableType != DType.F32) _backend.Convert(f32, table);
         int[] ids = [4, 0, 10, 4];
@@ -40,8 +40,8 @@ public sealed class EmbeddingAndElementwiseKernelsTests : IDisposable
     [Fact]
     public void Add_and_Mul_broadcast_one_row_and_AddScaled_fuses_the_multiply()
     {
-        var a = Reference.F32([1, 2, 3, 4, 5, 6], 2, 3);
-        var row = Reference.F32([10, 20, 30], 3);
+        var a = KernelReference.F32([1, 2, 3, 4, 5, 6], 2, 3);
+        var row = KernelReference.F32([10, 20, 30], 3);
         var y = Tensor.Zeros(DType.F32, new Shape(2, 3));
         _backend.Add(a, row, y);
         Assert.Equal([11f, 22, 33, 14, 25, 36], y.AsSpan<float>().ToArray());
@@ -51,7 +51,7 @@ public sealed class EmbeddingAndElementwiseKernelsTests : IDisposable
         Assert.Equal([1.5f, 3, 4.5f, 6, 7.5f, 9], y.AsSpan<float>().ToArray());
         _backend.Scale(a, -2f, y);
         Assert.Equal([-2f, -4, -6, -8, -10, -12], y.AsSpan<float>().ToArray());
-        Assert.Throws<ArgumentException>(() => _backend.Add(a, Reference.F32([1, 2], 2), y));
+        Assert.Throws<ArgumentException>(() => _backend.Add(a, KernelReference.F32([1, 2], 2), y));
     }
 
     [Theory]
@@ -61,9 +61,9 @@ public sealed class EmbeddingAndElementwiseKernelsTests : IDisposable
     {
         var rng = new Random(5);
         int n = 257;
-        var values = Reference.Random(rng, n, 100f);
+        var values = KernelReference.Random(rng, n, 100f);
         var bits = Tensor.Zeros(half, new Shape(n));
-        _backend.Convert(Reference.F32(values, n), bits);
+        _backend.Convert(KernelReference.F32(values, n), bits);
         var back = Tensor.Zeros(DType.F32, new Shape(n));
         _backend.Convert(bits, back);
         for (int i = 0; i < n; i++)

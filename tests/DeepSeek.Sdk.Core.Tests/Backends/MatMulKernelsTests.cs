@@ -33,14 +33,14 @@ public sealed class MatMulKernelsTests : IDisposable
     public void Matches_a_double_precision_reference_for_every_weight_dtype(DType dtype, int m, int n, int k)
     {
         var rng = new Random(m * 1000 + n * 10 + k);
-        var x = Reference.Random(rng, m * k);
-        var bias = Reference.Random(rng, n);
+        var x = KernelReference.Random(rng, m * k);
+        var bias = KernelReference.Random(rng, n);
         var weight = RandomWeight(rng, dtype, n, k);
         var (expected, magnitude) = Naive(x, weight.ToFloatArray(), bias, m, n, k);
 
         var y = Tensor.Zeros(DType.F32, new Shape(m, n));
-        _multi.MatMul(Reference.F32(x, m, k), weight, Reference.F32(bias, n), y);
-        Reference.Close(expected, y.AsSpan<float>(), Tolerance, 1e-7, magnitude);
+        _multi.MatMul(KernelReference.F32(x, m, k), weight, KernelReference.F32(bias, n), y);
+        KernelReference.Close(expected, y.AsSpan<float>(), Tolerance, 1e-7, magnitude);
     }
 
     [Theory]
@@ -53,7 +53,7 @@ public sealed class MatMulKernelsTests : IDisposable
         // Each output element is computed by one thread in a fixed order, so the split cannot change it.
         var rng = new Random(7);
         int n = 517, k = 300;
-        var x = Reference.F32(Reference.Random(rng, m * k), m, k);
+        var x = KernelReference.F32(KernelReference.Random(rng, m * k), m, k);
         var w = RandomWeight(rng, dtype, n, k);
         var a = Tensor.Zeros(DType.F32, new Shape(m, n));
         var b = Tensor.Zeros(DType.F32, new Shape(m, n));
@@ -71,7 +71,7 @@ public sealed class MatMulKernelsTests : IDisposable
     {
         var rng = new Random(11);
         int n = 9, k = 200;
-        var x = Reference.Random(rng, m * k);
+        var x = KernelReference.Random(rng, m * k);
         var w = RandomWeight(rng, dtype, n, k);
         var (expected, magnitude) = Naive(x, w.ToFloatArray(), null, m, n, k);
         var y = Tensor.Zeros(DType.F32, new Shape(m, n));
@@ -79,13 +79,13 @@ public sealed class MatMulKernelsTests : IDisposable
         try
         {
             DotKernels.UseVector512 = true;
-            _single.MatMul(Reference.F32(x, m, k), w, null, y);
+            _single.MatMul(KernelReference.F32(x, m, k), w, null, y);
         }
         finally
         {
             DotKernels.UseVector512 = saved;
         }
-        Reference.Close(expected, y.AsSpan<float>(), Tolerance, 1e-7, magnitude);
+        KernelReference.Close(expected, y.AsSpan<float>(), Tolerance, 1e-7, magnitude);
     }
 
     [Fact]
@@ -97,11 +97,11 @@ public sealed class MatMulKernelsTests : IDisposable
         for (int i = 0, c = 0; c < 256; c++)
             if ((c & 0x7F) != 0x7F) codes[i++] = (byte)c;
         var w = Tensor.FromSpan<byte>(codes, new Shape(1, k), DType.F8E4M3)
-            .WithScales(new BlockScales(Reference.F32([1f], 1, 1), 128, 256), "w");
+            .WithScales(new BlockScales(KernelReference.F32([1f], 1, 1), 128, 256), "w");
         var x = new float[k * k];
         for (int i = 0; i < k; i++) x[i * k + i] = 1f;
         var y = Tensor.Zeros(DType.F32, new Shape(k, 1));
-        _single.MatMul(Reference.F32(x, k, k), w, null, y);
+        _single.MatMul(KernelReference.F32(x, k, k), w, null, y);
         for (int i = 0; i < k; i++) Assert.Equal(ScalarConversions.F8E4M3ToF32(codes[i]), y.AsSpan<float>()[i]);
     }
 
@@ -121,11 +121,11 @@ public sealed class MatMulKernelsTests : IDisposable
 
     internal static Tensor RandomWeight(Random rng, DType dtype, int n, int k)
     {
-        var values = Reference.Random(rng, n * k);
+        var values = KernelReference.Random(rng, n * k);
         switch (dtype)
         {
             case DType.F32:
-                return Reference.F32(values, n, k);
+                return KernelReference.F32(values, n, k);
             case DType.BF16:
             case DType.F16:
                 var half = new ushort[values.Length];
@@ -141,7 +141,7 @@ public sealed class MatMulKernelsTests : IDisposable
                 var scales = new float[tr * tc];
                 for (int i = 0; i < scales.Length; i++) scales[i] = (float)(0.5 + rng.NextDouble()) / 448f;
                 return Tensor.FromSpan<byte>(codes, new Shape(n, k), DType.F8E4M3)
-                    .WithScales(new BlockScales(Reference.F32(scales, tr, tc), 128, 128), "w");
+                    .WithScales(new BlockScales(KernelReference.F32(scales, tr, tc), 128, 128), "w");
         }
     }
 

@@ -20,9 +20,9 @@ public sealed class NormKernelsTests : IDisposable
     public void RmsNorm_normalizes_in_f32_then_multiplies_the_weight(int rows, int cols, bool bf16Weight)
     {
         var rng = new Random(rows * 31 + cols);
-        var x = Reference.Random(rng, rows * cols, 3f);
-        var w = Reference.Random(rng, cols);
-        Tensor weight = Reference.F32(w, cols);
+        var x = KernelReference.Random(rng, rows * cols, 3f);
+        var w = KernelReference.Random(rng, cols);
+        Tensor weight = KernelReference.F32(w, cols);
         if (bf16Weight)
         {
             var bits = new ushort[cols];
@@ -40,8 +40,8 @@ public sealed class NormKernelsTests : IDisposable
             for (int i = 0; i < cols; i++) expected[r * cols + i] = x[r * cols + i] * inv * w[i];
         }
         var y = Tensor.Zeros(DType.F32, new Shape(rows, cols));
-        _backend.RmsNorm(Reference.F32(x, rows, cols), weight, eps, y);
-        Reference.Close(expected, y.AsSpan<float>(), Tolerance, 1e-7);
+        _backend.RmsNorm(KernelReference.F32(x, rows, cols), weight, eps, y);
+        KernelReference.Close(expected, y.AsSpan<float>(), Tolerance, 1e-7);
     }
 
     [Theory]
@@ -51,10 +51,10 @@ public sealed class NormKernelsTests : IDisposable
     public void LayerNorm_uses_the_biased_variance_like_torch(int rows, int cols)
     {
         var rng = new Random(rows + cols);
-        var x = Reference.Random(rng, rows * cols, 2f);
+        var x = KernelReference.Random(rng, rows * cols, 2f);
         for (int i = 0; i < x.Length; i++) x[i] += 10f; // a large mean is where a one-pass variance would fail
-        var w = Reference.Random(rng, cols);
-        var b = Reference.Random(rng, cols);
+        var w = KernelReference.Random(rng, cols);
+        var b = KernelReference.Random(rng, cols);
         const float eps = 1e-5f;
         var expected = new double[rows * cols];
         for (int r = 0; r < rows; r++)
@@ -67,9 +67,9 @@ public sealed class NormKernelsTests : IDisposable
             for (int i = 0; i < cols; i++) expected[r * cols + i] = (x[r * cols + i] - mean) * inv * w[i] + b[i];
         }
         var y = Tensor.Zeros(DType.F32, new Shape(rows, cols));
-        _backend.LayerNorm(Reference.F32(x, rows, cols), Reference.F32(w, cols), Reference.F32(b, cols), eps, y);
+        _backend.LayerNorm(KernelReference.F32(x, rows, cols), KernelReference.F32(w, cols), KernelReference.F32(b, cols), eps, y);
         // x - mean loses the low bits of x (|x| ~ 10, values ~1): error ~ 10·6e-8 per element before normalization.
-        Reference.Close(expected, y.AsSpan<float>(), 1e-5, 1e-5);
+        KernelReference.Close(expected, y.AsSpan<float>(), 1e-5, 1e-5);
     }
 
     [Fact]

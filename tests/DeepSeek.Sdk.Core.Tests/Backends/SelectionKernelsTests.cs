@@ -12,7 +12,7 @@ public sealed class SelectionKernelsTests : IDisposable
     [Fact]
     public void Argmax_breaks_ties_toward_the_lower_index()
     {
-        var x = Reference.F32([1f, 5f, 5f, 2f, -1f, -1f, -3f, -1f], 2, 4);
+        var x = KernelReference.F32([1f, 5f, 5f, 2f, -1f, -1f, -3f, -1f], 2, 4);
         var indices = Tensor.Zeros(DType.I32, new Shape(2));
         _backend.Argmax(x, indices);
         Assert.Equal([1, 0], indices.AsSpan<int>().ToArray());
@@ -30,7 +30,7 @@ public sealed class SelectionKernelsTests : IDisposable
         for (int i = 0; i < x.Length; i++) x[i] = rng.Next(-5, 6); // few distinct values: many ties
         var values = Tensor.Zeros(DType.F32, new Shape(rows, k));
         var indices = Tensor.Zeros(DType.I32, new Shape(rows, k));
-        _backend.TopK(Reference.F32(x, rows, cols), values, indices);
+        _backend.TopK(KernelReference.F32(x, rows, cols), values, indices);
         for (int r = 0; r < rows; r++)
         {
             var order = new int[cols];

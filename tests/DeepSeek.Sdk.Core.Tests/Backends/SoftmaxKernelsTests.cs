@@ -20,7 +20,7 @@ public sealed class SoftmaxKernelsTests : IDisposable
     public void Softmax_with_scale_and_causal_lengths_matches_the_definition(int rows, int cols)
     {
         var rng = new Random(rows * cols);
-        var x = Reference.Random(rng, rows * cols, 20f);
+        var x = KernelReference.Random(rng, rows * cols, 20f);
         const float scale = 0.125f;
         var lengths = new int[rows];
         for (int r = 0; r < rows; r++) lengths[r] = Math.Min(cols, 1 + r * Math.Max(1, cols / rows)); // causal-like
@@ -33,8 +33,8 @@ public sealed class SoftmaxKernelsTests : IDisposable
             for (int i = 0; i < lengths[r]; i++) expected[r * cols + i] = Math.Exp(x[r * cols + i] * (double)scale - max) / sum;
         }
         var y = Tensor.Zeros(DType.F32, new Shape(rows, cols));
-        _backend.Softmax(Reference.F32(x, rows, cols), y, scale, Tensor.FromArray(lengths, rows));
-        Reference.Close(expected, y.AsSpan<float>(), Tolerance, 1e-8);
+        _backend.Softmax(KernelReference.F32(x, rows, cols), y, scale, Tensor.FromArray(lengths, rows));
+        KernelReference.Close(expected, y.AsSpan<float>(), Tolerance, 1e-8);
         for (int r = 0; r < rows; r++)
             for (int i = lengths[r]; i < cols; i++) Assert.Equal(0f, y.AsSpan<float>()[r * cols + i]);
     }

@@ -70,7 +70,7 @@ public sealed class TextGenerationPipelineTests
     public async Task The_eos_id_from_generation_config_ends_the_generation_and_is_not_in_the_text()
     {
         // The fourth greedy token becomes an end-of-sequence id through generation_config.json only.
-        var oracle = DeepSeek.OracleCase.Load("deepseek_v3_bf16");
+        var oracle = OracleCase.Load("deepseek_v3_bf16");
         int stop = oracle.GreedyNewIds[3];
         using var f = new FixtureModel(prepare: dir => File.WriteAllText(Path.Combine(dir, "generation_config.json"), $$"""{"eos_token_id": [1, {{stop}}]}"""));
         Assert.Contains(stop, f.Pipeline.EosTokenIds);

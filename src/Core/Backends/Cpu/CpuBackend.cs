@@ -27,7 +27,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         TensorChecks.Host(source, nameof(CopyToHost), nameof(source));
         TensorChecks.Type(destination, source.DType, nameof(CopyToHost), nameof(destination));
-        TensorChecks.SameShape(source, destination, nameof(CopyToHost), nameof(source), nameof(destination));
+        OperationShapes.SameShape(source, destination, nameof(CopyToHost), nameof(source), nameof(destination));
         Buffer.MemoryCopy(source.DataPointer, destination.DataPointer, destination.ByteCount, source.ByteCount);
     }
 
@@ -43,10 +43,10 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Host(weight, op, nameof(weight));
         if (weight.Rank != 2) throw new ArgumentException($"{op}: weight {weight.Shape} must be 2-D [out, in].", nameof(weight));
         int n = weight.Shape[0], k = weight.Shape[1];
-        TensorChecks.Features(x, k, op, nameof(x));
-        TensorChecks.Features(y, n, op, nameof(y));
-        int m = TensorChecks.Rows(x);
-        if (TensorChecks.Rows(y) != m) throw new ArgumentException($"{op}: y {y.Shape} must have the {m} rows of x {x.Shape}.", nameof(y));
+        OperationShapes.Features(x, k, op, nameof(x));
+        OperationShapes.Features(y, n, op, nameof(y));
+        int m = OperationShapes.Rows(x);
+        if (OperationShapes.Rows(y) != m) throw new ArgumentException($"{op}: y {y.Shape} must have the {m} rows of x {x.Shape}.", nameof(y));
         float* biasPtr = null;
         if (bias is not null)
         {
@@ -81,7 +81,7 @@ public sealed unsafe class CpuBackend : IBackend
         if (weight.DType is not (DType.F32 or DType.BF16)) throw new ArgumentException($"{op}: weight must be F32 or BF16, got {weight.DType}.", nameof(weight));
         int cols = x.Shape[-1];
         if (weight.ElementCount != cols) throw new ArgumentException($"{op}: weight {weight.Shape} must have {cols} values.", nameof(weight));
-        NormKernels.RmsNorm((float*)x.DataPointer, TensorChecks.Rows(x), cols, weight.DataPointer, weight.DType == DType.BF16, eps, (float*)y.DataPointer);
+        NormKernels.RmsNorm((float*)x.DataPointer, OperationShapes.Rows(x), cols, weight.DataPointer, weight.DType == DType.BF16, eps, (float*)y.DataPointer);
     }
 
     public void LayerNorm(Tensor x, Tensor weight, Tensor? bias, float eps, Tensor y)
@@ -98,7 +98,7 @@ public sealed unsafe class CpuBackend : IBackend
             if (bias.ElementCount != cols) throw new ArgumentException($"{op}: bias {bias.Shape} must have {cols} values.", nameof(bias));
             biasPtr = (float*)bias.DataPointer;
         }
-        NormKernels.LayerNorm((float*)x.DataPointer, TensorChecks.Rows(x), cols, (float*)weight.DataPointer, biasPtr, eps, (float*)y.DataPointer);
+        NormKernels.LayerNorm((float*)x.DataPointer, OperationShapes.Rows(x), cols, (float*)weight.DataPointer, biasPtr, eps, (float*)y.DataPointer);
     }
 
     public void Silu(Tensor x, Tensor y)
@@ -111,7 +111,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         CheckUnary(gate, y, nameof(SwiGlu));
         TensorChecks.Type(up, DType.F32, nameof(SwiGlu), nameof(up));
-        TensorChecks.SameShape(gate, up, nameof(SwiGlu), nameof(gate), nameof(up));
+        OperationShapes.SameShape(gate, up, nameof(SwiGlu), nameof(gate), nameof(up));
         ActivationKernels.SwiGlu((float*)gate.DataPointer, (float*)up.DataPointer, (float*)y.DataPointer, y.ElementCount);
     }
 
@@ -125,7 +125,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         const string op = nameof(Softmax);
         CheckUnary(x, y, op);
-        int rows = TensorChecks.Rows(x);
+        int rows = OperationShapes.Rows(x);
         int* lengths = null;
         if (validLengths is not null)
         {
@@ -145,7 +145,7 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Type(sin, DType.F32, op, nameof(sin));
         if (x.Rank != 3) throw new ArgumentException($"{op}: x {x.Shape} must be [tokens, heads, headDim].", nameof(x));
         if (cos.Rank != 2) throw new ArgumentException($"{op}: cos {cos.Shape} must be [maxPositions, rotaryDim / 2].", nameof(cos));
-        TensorChecks.SameShape(cos, sin, op, nameof(cos), nameof(sin));
+        OperationShapes.SameShape(cos, sin, op, nameof(cos), nameof(sin));
         int rotaryDim = 2 * cos.Shape[1], headDim = x.Shape[2];
         if (rotaryOffset < 0 || rotaryOffset + rotaryDim > headDim)
             throw new ArgumentException($"{op}: rotary features [{rotaryOffset}, {rotaryOffset + rotaryDim}) do not fit a head of {headDim}.", nameof(rotaryOffset));
@@ -163,8 +163,8 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Host(table, op, nameof(table));
         if (table.Rank != 2) throw new ArgumentException($"{op}: table {table.Shape} must be [vocab, hidden].", nameof(table));
         TensorChecks.Type(y, DType.F32, op, nameof(y));
-        TensorChecks.Features(y, table.Shape[1], op, nameof(y));
-        if (TensorChecks.Rows(y) != ids.ElementCount) throw new ArgumentException($"{op}: y {y.Shape} must have one row per id ({ids.ElementCount}).", nameof(y));
+        OperationShapes.Features(y, table.Shape[1], op, nameof(y));
+        if (OperationShapes.Rows(y) != ids.ElementCount) throw new ArgumentException($"{op}: y {y.Shape} must have one row per id ({ids.ElementCount}).", nameof(y));
         EmbeddingKernels.Gather(ids.DataPointer, ids.DType == DType.I64, (int)ids.ElementCount, table.DataPointer, table.DType, table.Shape[0], table.Shape[1], (float*)y.DataPointer);
     }
 
@@ -172,7 +172,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         TensorChecks.Type(x, DType.F32, nameof(Argmax), nameof(x));
         TensorChecks.Type(indices, DType.I32, nameof(Argmax), nameof(indices));
-        int rows = TensorChecks.Rows(x);
+        int rows = OperationShapes.Rows(x);
         if (indices.ElementCount != rows || x.Shape[-1] == 0) throw new ArgumentException($"{nameof(Argmax)}: indices {indices.Shape} must have one value per non-empty row of x {x.Shape}.", nameof(indices));
         SelectionKernels.Argmax((float*)x.DataPointer, rows, x.Shape[-1], (int*)indices.DataPointer);
     }
@@ -183,9 +183,9 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Type(x, DType.F32, op, nameof(x));
         TensorChecks.Type(values, DType.F32, op, nameof(values));
         TensorChecks.Type(indices, DType.I32, op, nameof(indices));
-        TensorChecks.SameShape(values, indices, op, nameof(values), nameof(indices));
-        int rows = TensorChecks.Rows(x), k = values.Shape[-1];
-        if (k < 1 || k > x.Shape[-1] || TensorChecks.Rows(values) != rows)
+        OperationShapes.SameShape(values, indices, op, nameof(values), nameof(indices));
+        int rows = OperationShapes.Rows(x), k = values.Shape[-1];
+        if (k < 1 || k > x.Shape[-1] || OperationShapes.Rows(values) != rows)
             throw new ArgumentException($"{op}: values {values.Shape} must be [rows of x, k] with 1 <= k <= {x.Shape[-1]}.", nameof(values));
         SelectionKernels.TopK((float*)x.DataPointer, rows, x.Shape[-1], k, (float*)values.DataPointer, (int*)indices.DataPointer);
     }
@@ -204,7 +204,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         CheckUnary(a, y, nameof(AddScaled));
         TensorChecks.Type(b, DType.F32, nameof(AddScaled), nameof(b));
-        TensorChecks.SameShape(a, b, nameof(AddScaled), nameof(a), nameof(b));
+        OperationShapes.SameShape(a, b, nameof(AddScaled), nameof(a), nameof(b));
         ElementwiseKernels.AddScaled((float*)a.DataPointer, (float*)b.DataPointer, scale, (float*)y.DataPointer, a.ElementCount);
     }
 
@@ -212,7 +212,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         TensorChecks.Host(source, nameof(Convert), nameof(source));
         TensorChecks.Host(destination, nameof(Convert), nameof(destination));
-        TensorChecks.SameShape(source, destination, nameof(Convert), nameof(source), nameof(destination));
+        OperationShapes.SameShape(source, destination, nameof(Convert), nameof(source), nameof(destination));
         if (source.Scales is not null) throw new ArgumentException($"{nameof(Convert)}: block-scaled sources need MatMul or a dequantizing load, not a plain conversion.", nameof(source));
         ElementwiseKernels.Convert(source.DataPointer, source.DType, destination.DataPointer, destination.DType, source.ElementCount);
     }
@@ -223,7 +223,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         TensorChecks.Type(x, DType.F32, op, nameof(x));
         TensorChecks.Type(y, DType.F32, op, nameof(y));
-        TensorChecks.SameShape(x, y, op, nameof(x), nameof(y));
+        OperationShapes.SameShape(x, y, op, nameof(x), nameof(y));
     }
 
     private static void Binary(Tensor a, Tensor b, Tensor y, string op, bool multiply)
@@ -236,7 +236,7 @@ public sealed unsafe class CpuBackend : IBackend
         else ElementwiseKernels.Add((float*)a.DataPointer, (float*)b.DataPointer, b.ElementCount, (float*)y.DataPointer, a.ElementCount);
     }
 
-    // ---- Multi-head latent attention (added by the model branch) ----
+    // ---- Multi-head latent attention ----
 
     public void LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor kvUpTransposed, int nopeDim, float scale, Tensor output)
     {
@@ -246,23 +246,12 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Type(ropeKeys, DType.F32, op, nameof(ropeKeys));
         TensorChecks.Type(kvUpTransposed, DType.F32, op, nameof(kvUpTransposed));
         TensorChecks.Type(output, DType.F32, op, nameof(output));
-        if (query.Rank != 3 || output.Rank != 3 || latents.Rank != 2 || ropeKeys.Rank != 2 || kvUpTransposed.Rank != 2)
-            throw new ArgumentException($"{op}: expected query/output [tokens, heads, dim], latents/ropeKeys [keys, dim], kvUpTransposed [rank, n].");
-        int tokens = query.Shape[0], heads = query.Shape[1], ropeDim = query.Shape[2] - nopeDim;
-        int keys = latents.Shape[0], rank = latents.Shape[1], valueDim = output.Shape[2];
-        if (nopeDim <= 0 || ropeDim != ropeKeys.Shape[1])
-            throw new ArgumentException($"{op}: query {query.Shape} with nopeDim {nopeDim} does not match ropeKeys {ropeKeys.Shape}.", nameof(query));
-        if (ropeKeys.Shape[0] != keys || tokens > keys)
-            throw new ArgumentException($"{op}: {tokens} queries need at most latents {latents.Shape} rows and matching ropeKeys {ropeKeys.Shape}.", nameof(latents));
-        if (output.Shape[0] != tokens || output.Shape[1] != heads)
-            throw new ArgumentException($"{op}: output {output.Shape} must be [{tokens}, {heads}, v].", nameof(output));
-        if (kvUpTransposed.Shape[0] != rank || kvUpTransposed.Shape[1] != heads * (nopeDim + valueDim))
-            throw new ArgumentException($"{op}: kvUpTransposed {kvUpTransposed.Shape} must be [{rank}, {heads * (nopeDim + valueDim)}].", nameof(kvUpTransposed));
-        AttentionKernels.LatentAttention(_pool, (float*)query.DataPointer, tokens, heads, nopeDim, ropeDim,
-            (float*)latents.DataPointer, (float*)ropeKeys.DataPointer, keys, rank, (float*)kvUpTransposed.DataPointer, valueDim, scale, (float*)output.DataPointer);
+        var d = OperationShapes.LatentAttention(query, latents, ropeKeys, kvUpTransposed, nopeDim, output);
+        AttentionKernels.LatentAttention(_pool, (float*)query.DataPointer, d.Tokens, d.Heads, nopeDim, d.RopeDim,
+            (float*)latents.DataPointer, (float*)ropeKeys.DataPointer, d.Keys, d.Rank, (float*)kvUpTransposed.DataPointer, d.ValueDim, scale, (float*)output.DataPointer);
     }
 
-    // ---- Grouped-query attention over a standard K/V cache (added by the distill branch) ----
+    // ---- Grouped-query attention over a slot-based K/V cache ----
 
     public void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output)
     {
@@ -275,33 +264,14 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Type(slots, DType.I32, op, nameof(slots));
         TensorChecks.Type(positions, DType.I32, op, nameof(positions));
         TensorChecks.Type(output, DType.F32, op, nameof(output));
-        if (query.Rank != 3 || keys.Rank != 3 || values.Rank != 3 || output.Rank != 3 || cacheKeys.Rank != 4 || cacheValues.Rank != 4)
-            throw new ArgumentException($"{op}: expected query/keys/values/output [rows, heads, dim] and caches [slots, kvHeads, capacity, dim].");
-        int rows = query.Shape[0], heads = query.Shape[1], headDim = query.Shape[2];
-        int kvHeads = keys.Shape[1], valueDim = values.Shape[2];
-        int slotCount = cacheKeys.Shape[0], capacity = cacheKeys.Shape[2];
-        if (kvHeads == 0 || heads % kvHeads != 0)
-            throw new ArgumentException($"{op}: keys {keys.Shape} must have a number of heads dividing the {heads} query heads.", nameof(keys));
-        // Dimension by dimension: a Shape to compare against would allocate on every decode step.
-        if (keys.Shape[0] != rows || keys.Shape[2] != headDim)
-            throw new ArgumentException($"{op}: keys {keys.Shape} must be [{rows}, {kvHeads}, {headDim}].", nameof(keys));
-        if (values.Shape[0] != rows || values.Shape[1] != kvHeads)
-            throw new ArgumentException($"{op}: values {values.Shape} must be [{rows}, {kvHeads}, v].", nameof(values));
-        if (cacheKeys.Shape[1] != kvHeads || cacheKeys.Shape[3] != headDim)
-            throw new ArgumentException($"{op}: cacheKeys {cacheKeys.Shape} must be [slots, {kvHeads}, capacity, {headDim}].", nameof(cacheKeys));
-        if (cacheValues.Shape[0] != slotCount || cacheValues.Shape[1] != kvHeads || cacheValues.Shape[2] != capacity || cacheValues.Shape[3] != valueDim)
-            throw new ArgumentException($"{op}: cacheValues {cacheValues.Shape} must be [{slotCount}, {kvHeads}, {capacity}, {valueDim}].", nameof(cacheValues));
-        if (output.Shape[0] != rows || output.Shape[1] != heads || output.Shape[2] != valueDim)
-            throw new ArgumentException($"{op}: output {output.Shape} must be [{rows}, {heads}, {valueDim}].", nameof(output));
-        if (slots.ElementCount != rows || positions.ElementCount != rows)
-            throw new ArgumentException($"{op}: slots {slots.Shape} and positions {positions.Shape} must have one value per row ({rows}).", nameof(slots));
-        GroupedQueryAttentionKernels.Store((float*)keys.DataPointer, (float*)values.DataPointer, rows, kvHeads, headDim, valueDim,
-            (float*)cacheKeys.DataPointer, (float*)cacheValues.DataPointer, slotCount, capacity, (int*)slots.DataPointer, (int*)positions.DataPointer);
-        GroupedQueryAttentionKernels.Attend(_pool, (float*)query.DataPointer, rows, heads, kvHeads, headDim, valueDim,
-            (float*)cacheKeys.DataPointer, (float*)cacheValues.DataPointer, capacity, (int*)slots.DataPointer, (int*)positions.DataPointer, scale, (float*)output.DataPointer);
+        var d = OperationShapes.GroupedQueryAttention(query, keys, values, cacheKeys, cacheValues, slots, positions, output);
+        GroupedQueryAttentionKernels.Store((float*)keys.DataPointer, (float*)values.DataPointer, d.Rows, d.KvHeads, d.HeadDim, d.ValueDim,
+            (float*)cacheKeys.DataPointer, (float*)cacheValues.DataPointer, d.SlotCount, d.Capacity, (int*)slots.DataPointer, (int*)positions.DataPointer);
+        GroupedQueryAttentionKernels.Attend(_pool, (float*)query.DataPointer, d.Rows, d.Heads, d.KvHeads, d.HeadDim, d.ValueDim,
+            (float*)cacheKeys.DataPointer, (float*)cacheValues.DataPointer, d.Capacity, (int*)slots.DataPointer, (int*)positions.DataPointer, scale, (float*)output.DataPointer);
     }
 
-    // ---- Encoders and the VQ decoder: convolution, group norm, upsampling, unmasked attention (EncoderShapes) ----
+    // ---- Encoders and the VQ decoder: convolution, group norm, upsampling, unmasked attention (OperationShapes) ----
 
     public void Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride, int padding, Tensor y)
     {
@@ -310,7 +280,7 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Type(y, DType.F32, op, nameof(y));
         TensorChecks.Host(weight, op, nameof(weight));
         if (bias is not null) TensorChecks.Type(bias, DType.F32, op, nameof(bias));
-        var d = EncoderShapes.Conv2d(x, weight, bias, stride, padding, y);
+        var d = OperationShapes.Conv2d(x, weight, bias, stride, padding, y);
         var w = new WeightMatrix(weight.DataPointer, weight.DType, d.OutChannels, d.PatchSize);
         ConvolutionKernels.Conv2d(_pool, (float*)x.DataPointer, d.Batch, d.Height, d.Width, d.InChannels, w, d.KernelH, d.KernelW,
             bias is null ? null : (float*)bias.DataPointer, stride, padding, (float*)y.DataPointer, d.OutHeight, d.OutWidth);
@@ -322,7 +292,7 @@ public sealed unsafe class CpuBackend : IBackend
         CheckUnary(x, y, op);
         TensorChecks.Type(weight, DType.F32, op, nameof(weight));
         TensorChecks.Type(bias, DType.F32, op, nameof(bias));
-        int channels = EncoderShapes.GroupNorm(x, groups, weight, bias);
+        int channels = OperationShapes.GroupNorm(x, groups, weight, bias);
         GroupNormKernels.GroupNorm(_pool, (float*)x.DataPointer, x.Shape[0], x.Shape[1], channels, groups,
             (float*)weight.DataPointer, (float*)bias.DataPointer, eps, (float*)y.DataPointer);
     }
@@ -332,7 +302,7 @@ public sealed unsafe class CpuBackend : IBackend
         const string op = nameof(UpsampleNearest);
         TensorChecks.Type(x, DType.F32, op, nameof(x));
         TensorChecks.Type(y, DType.F32, op, nameof(y));
-        var (fy, fx) = EncoderShapes.UpsampleNearest(x, y);
+        var (fy, fx) = OperationShapes.UpsampleNearest(x, y);
         UpsampleKernels.Nearest(_pool, (float*)x.DataPointer, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], fy, fx, (float*)y.DataPointer);
     }
 
@@ -343,7 +313,7 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Type(keys, DType.F32, op, nameof(keys));
         TensorChecks.Type(values, DType.F32, op, nameof(values));
         TensorChecks.Type(output, DType.F32, op, nameof(output));
-        var d = EncoderShapes.UnmaskedAttention(query, keys, values, output);
+        var d = OperationShapes.UnmaskedAttention(query, keys, values, output);
         UnmaskedAttentionKernels.Attend(_pool, (float*)query.DataPointer, (float*)keys.DataPointer, (float*)values.DataPointer,
             d.Batch, d.Queries, d.Keys, d.Heads, d.HeadDim, d.ValueDim, scale, (float*)output.DataPointer);
     }

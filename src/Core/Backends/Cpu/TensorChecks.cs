@@ -21,18 +21,4 @@ internal static class TensorChecks
         if (t.DType != expected)
             throw new ArgumentException($"{op}: '{name}' must be {expected}, got {t.DType}.", name);
     }
-
-    public static void SameShape(Tensor a, Tensor b, string op, string nameA, string nameB)
-    {
-        if (a.Shape != b.Shape)
-            throw new ArgumentException($"{op}: '{nameB}' {b.Shape} must have the shape of '{nameA}' {a.Shape}.", nameB);
-    }
-
-    public static int Rows(Tensor t) => checked((int)(t.ElementCount / Math.Max(1, t.Shape[-1])));
-
-    public static void Features(Tensor t, int expected, string op, string name)
-    {
-        if (t.Shape[-1] != expected)
-            throw new ArgumentException($"{op}: '{name}' {t.Shape} must have {expected} features in its last axis.", name);
-    }
 }

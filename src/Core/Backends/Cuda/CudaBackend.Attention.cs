@@ -22,18 +22,8 @@ public sealed unsafe partial class CudaBackend
         _checks.Type(ropeKeys, DType.F32, op, nameof(ropeKeys));
         _checks.Type(kvUpTransposed, DType.F32, op, nameof(kvUpTransposed));
         _checks.Type(output, DType.F32, op, nameof(output));
-        if (query.Rank != 3 || output.Rank != 3 || latents.Rank != 2 || ropeKeys.Rank != 2 || kvUpTransposed.Rank != 2)
-            throw new ArgumentException($"{op}: expected query/output [tokens, heads, dim], latents/ropeKeys [keys, dim], kvUpTransposed [rank, n].");
-        int tokens = query.Shape[0], heads = query.Shape[1], ropeDim = query.Shape[2] - nopeDim;
-        int keys = latents.Shape[0], rank = latents.Shape[1], valueDim = output.Shape[2];
-        if (nopeDim <= 0 || ropeDim != ropeKeys.Shape[1])
-            throw new ArgumentException($"{op}: query {query.Shape} with nopeDim {nopeDim} does not match ropeKeys {ropeKeys.Shape}.", nameof(query));
-        if (ropeKeys.Shape[0] != keys || tokens > keys)
-            throw new ArgumentException($"{op}: {tokens} queries need at most latents {latents.Shape} rows and matching ropeKeys {ropeKeys.Shape}.", nameof(latents));
-        if (output.Shape[0] != tokens || output.Shape[1] != heads)
-            throw new ArgumentException($"{op}: output {output.Shape} must be [{tokens}, {heads}, v].", nameof(output));
-        if (kvUpTransposed.Shape[0] != rank || kvUpTransposed.Shape[1] != heads * (nopeDim + valueDim))
-            throw new ArgumentException($"{op}: kvUpTransposed {kvUpTransposed.Shape} must be [{rank}, {heads * (nopeDim + valueDim)}].", nameof(kvUpTransposed));
+        var d = OperationShapes.LatentAttention(query, latents, ropeKeys, kvUpTransposed, nopeDim, output);
+        int tokens = d.Tokens, heads = d.Heads, ropeDim = d.RopeDim, keys = d.Keys, rank = d.Rank, valueDim = d.ValueDim;
         if (tokens == 0) return;
 
         int items = tokens * heads, upStride = heads * (nopeDim + valueDim);
@@ -71,25 +61,8 @@ public sealed unsafe partial class CudaBackend
         _checks.Type(slots, DType.I32, op, nameof(slots));
         _checks.Type(positions, DType.I32, op, nameof(positions));
         _checks.Type(output, DType.F32, op, nameof(output));
-        if (query.Rank != 3 || keys.Rank != 3 || values.Rank != 3 || output.Rank != 3 || cacheKeys.Rank != 4 || cacheValues.Rank != 4)
-            throw new ArgumentException($"{op}: expected query/keys/values/output [rows, heads, dim] and caches [slots, kvHeads, capacity, dim].");
-        int rows = query.Shape[0], heads = query.Shape[1], headDim = query.Shape[2];
-        int kvHeads = keys.Shape[1], valueDim = values.Shape[2];
-        int slotCount = cacheKeys.Shape[0], capacity = cacheKeys.Shape[2];
-        if (kvHeads == 0 || heads % kvHeads != 0)
-            throw new ArgumentException($"{op}: keys {keys.Shape} must have a number of heads dividing the {heads} query heads.", nameof(keys));
-        if (keys.Shape != new Shape(rows, kvHeads, headDim))
-            throw new ArgumentException($"{op}: keys {keys.Shape} must be [{rows}, {kvHeads}, {headDim}].", nameof(keys));
-        if (values.Shape[0] != rows || values.Shape[1] != kvHeads)
-            throw new ArgumentException($"{op}: values {values.Shape} must be [{rows}, {kvHeads}, v].", nameof(values));
-        if (cacheKeys.Shape != new Shape(slotCount, kvHeads, capacity, headDim))
-            throw new ArgumentException($"{op}: cacheKeys {cacheKeys.Shape} must be [slots, {kvHeads}, capacity, {headDim}].", nameof(cacheKeys));
-        if (cacheValues.Shape != new Shape(slotCount, kvHeads, capacity, valueDim))
-            throw new ArgumentException($"{op}: cacheValues {cacheValues.Shape} must be [{slotCount}, {kvHeads}, {capacity}, {valueDim}].", nameof(cacheValues));
-        if (output.Shape != new Shape(rows, heads, valueDim))
-            throw new ArgumentException($"{op}: output {output.Shape} must be [{rows}, {heads}, {valueDim}].", nameof(output));
-        if (slots.ElementCount != rows || positions.ElementCount != rows)
-            throw new ArgumentException($"{op}: slots {slots.Shape} and positions {positions.Shape} must have one value per row ({rows}).", nameof(slots));
+        var d = OperationShapes.GroupedQueryAttention(query, keys, values, cacheKeys, cacheValues, slots, positions, output);
+        int rows = d.Rows, heads = d.Heads, kvHeads = d.KvHeads, headDim = d.HeadDim, valueDim = d.ValueDim, slotCount = d.SlotCount, capacity = d.Capacity;
         if (rows == 0) return;
 
         ulong pq = CudaChecks.Address(query), pk = CudaChecks.Address(keys), pv = CudaChecks.Address(values);

@@ -20,7 +20,7 @@ public sealed unsafe partial class CudaBackend
         ulong px = CudaChecks.Address(x), pw = CudaChecks.Address(weight), py = CudaChecks.Address(y);
         int isBF16 = weight.DType == DType.BF16 ? 1 : 0;
         void** args = stackalloc void*[] { &px, &pw, &isBF16, &eps, &py, &cols };
-        _graphs.Kernel(_functions.RmsNorm, (uint)CudaChecks.Rows(x), 1, RowBlock(cols), 0, args, "rmsnorm_f32");
+        _graphs.Kernel(_functions.RmsNorm, (uint)OperationShapes.Rows(x), 1, RowBlock(cols), 0, args, "rmsnorm_f32");
     }
 
     public void LayerNorm(Tensor x, Tensor weight, Tensor? bias, float eps, Tensor y)
@@ -40,7 +40,7 @@ public sealed unsafe partial class CudaBackend
         }
         ulong px = CudaChecks.Address(x), pw = CudaChecks.Address(weight), py = CudaChecks.Address(y);
         void** args = stackalloc void*[] { &px, &pw, &pb, &eps, &py, &cols };
-        _graphs.Kernel(_functions.LayerNorm, (uint)CudaChecks.Rows(x), 1, RowBlock(cols), 0, args, "layernorm_f32");
+        _graphs.Kernel(_functions.LayerNorm, (uint)OperationShapes.Rows(x), 1, RowBlock(cols), 0, args, "layernorm_f32");
     }
 
     public void Silu(Tensor x, Tensor y)
@@ -58,7 +58,7 @@ public sealed unsafe partial class CudaBackend
         Enter();
         CheckUnary(gate, y, nameof(SwiGlu));
         _checks.Type(up, DType.F32, nameof(SwiGlu), nameof(up));
-        CudaChecks.SameShape(gate, up, nameof(SwiGlu), nameof(gate), nameof(up));
+        OperationShapes.SameShape(gate, up, nameof(SwiGlu), nameof(gate), nameof(up));
         ulong pg = CudaChecks.Address(gate), pu = CudaChecks.Address(up), py = CudaChecks.Address(y);
         long n = y.ElementCount;
         void** args = stackalloc void*[] { &pg, &pu, &py, &n };
@@ -81,7 +81,7 @@ public sealed unsafe partial class CudaBackend
         const string op = nameof(Softmax);
         Enter();
         CheckUnary(x, y, op);
-        int rows = CudaChecks.Rows(x), cols = x.Shape[-1];
+        int rows = OperationShapes.Rows(x), cols = x.Shape[-1];
         ulong lengths = 0;
         if (validLengths is not null)
         {
@@ -104,7 +104,7 @@ public sealed unsafe partial class CudaBackend
         _checks.Type(sin, DType.F32, op, nameof(sin));
         if (x.Rank != 3) throw new ArgumentException($"{op}: x {x.Shape} must be [tokens, heads, headDim].", nameof(x));
         if (cos.Rank != 2) throw new ArgumentException($"{op}: cos {cos.Shape} must be [maxPositions, rotaryDim / 2].", nameof(cos));
-        CudaChecks.SameShape(cos, sin, op, nameof(cos), nameof(sin));
+        OperationShapes.SameShape(cos, sin, op, nameof(cos), nameof(sin));
         int half = cos.Shape[1], headDim = x.Shape[2], heads = x.Shape[1], tokens = x.Shape[0], maxPositions = cos.Shape[0];
         if (rotaryOffset < 0 || rotaryOffset + 2 * half > headDim)
             throw new ArgumentException($"{op}: rotary features [{rotaryOffset}, {rotaryOffset + 2 * half}) do not fit a head of {headDim}.", nameof(rotaryOffset));
@@ -126,8 +126,8 @@ public sealed unsafe partial class CudaBackend
         if (table.Rank != 2) throw new ArgumentException($"{op}: table {table.Shape} must be [vocab, hidden].", nameof(table));
         if (table.DType is not (DType.F32 or DType.BF16 or DType.F16)) throw new NotSupportedException($"Embedding tables must be F32, BF16 or F16, got {table.DType}.");
         _checks.Type(y, DType.F32, op, nameof(y));
-        CudaChecks.Features(y, table.Shape[1], op, nameof(y));
-        if (CudaChecks.Rows(y) != ids.ElementCount) throw new ArgumentException($"{op}: y {y.Shape} must have one row per id ({ids.ElementCount}).", nameof(y));
+        OperationShapes.Features(y, table.Shape[1], op, nameof(y));
+        if (OperationShapes.Rows(y) != ids.ElementCount) throw new ArgumentException($"{op}: y {y.Shape} must have one row per id ({ids.ElementCount}).", nameof(y));
         ulong pi = CudaChecks.Address(ids), pt = CudaChecks.Address(table), py = CudaChecks.Address(y), errors = _errors.DevicePointer;
         int isI64 = ids.DType == DType.I64 ? 1 : 0, tableType = (int)table.DType, vocab = table.Shape[0], cols = table.Shape[1];
         void** args = stackalloc void*[] { &pi, &isI64, &pt, &tableType, &vocab, &cols, &py, &errors };
@@ -139,7 +139,7 @@ public sealed unsafe partial class CudaBackend
         Enter();
         _checks.Type(x, DType.F32, nameof(Argmax), nameof(x));
         _checks.Type(indices, DType.I32, nameof(Argmax), nameof(indices));
-        int rows = CudaChecks.Rows(x), cols = x.Shape[-1];
+        int rows = OperationShapes.Rows(x), cols = x.Shape[-1];
         if (indices.ElementCount != rows || cols == 0) throw new ArgumentException($"{nameof(Argmax)}: indices {indices.Shape} must have one value per non-empty row of x {x.Shape}.", nameof(indices));
         ulong px = CudaChecks.Address(x), pi = CudaChecks.Address(indices);
         void** args = stackalloc void*[] { &px, &cols, &pi };
@@ -153,9 +153,9 @@ public sealed unsafe partial class CudaBackend
         _checks.Type(x, DType.F32, op, nameof(x));
         _checks.Type(values, DType.F32, op, nameof(values));
         _checks.Type(indices, DType.I32, op, nameof(indices));
-        CudaChecks.SameShape(values, indices, op, nameof(values), nameof(indices));
-        int rows = CudaChecks.Rows(x), cols = x.Shape[-1], k = values.Shape[-1];
-        if (k < 1 || k > cols || CudaChecks.Rows(values) != rows)
+        OperationShapes.SameShape(values, indices, op, nameof(values), nameof(indices));
+        int rows = OperationShapes.Rows(x), cols = x.Shape[-1], k = values.Shape[-1];
+        if (k < 1 || k > cols || OperationShapes.Rows(values) != rows)
             throw new ArgumentException($"{op}: values {values.Shape} must be [rows of x, k] with 1 <= k <= {cols}.", nameof(values));
         ulong px = CudaChecks.Address(x), pv = CudaChecks.Address(values), pi = CudaChecks.Address(indices);
         void** args = stackalloc void*[] { &px, &cols, &k, &pv, &pi };
@@ -181,7 +181,7 @@ public sealed unsafe partial class CudaBackend
         Enter();
         CheckUnary(a, y, nameof(AddScaled));
         _checks.Type(b, DType.F32, nameof(AddScaled), nameof(b));
-        CudaChecks.SameShape(a, b, nameof(AddScaled), nameof(a), nameof(b));
+        OperationShapes.SameShape(a, b, nameof(AddScaled), nameof(a), nameof(b));
         ulong pa = CudaChecks.Address(a), pb = CudaChecks.Address(b), py = CudaChecks.Address(y);
         long n = a.ElementCount;
         void** args = stackalloc void*[] { &pa, &pb, &scale, &py, &n };
@@ -194,7 +194,7 @@ public sealed unsafe partial class CudaBackend
         Enter();
         _checks.OnDevice(source, op, nameof(source));
         _checks.OnDevice(destination, op, nameof(destination));
-        CudaChecks.SameShape(source, destination, op, nameof(source), nameof(destination));
+        OperationShapes.SameShape(source, destination, op, nameof(source), nameof(destination));
         if (source.Scales is not null) throw new ArgumentException($"{op}: block-scaled sources need MatMul or a dequantizing load, not a plain conversion.", nameof(source));
         DType from = source.DType, to = destination.DType;
         long n = source.ElementCount;
@@ -236,7 +236,7 @@ public sealed unsafe partial class CudaBackend
     {
         _checks.Type(x, DType.F32, op, nameof(x));
         _checks.Type(y, DType.F32, op, nameof(y));
-        CudaChecks.SameShape(x, y, op, nameof(x), nameof(y));
+        OperationShapes.SameShape(x, y, op, nameof(x), nameof(y));
     }
 
     // Grid-stride kernels: enough blocks to fill the GPU, no more.

@@ -17,7 +17,7 @@ public sealed unsafe partial class CudaBackend
         _checks.Type(y, DType.F32, op, nameof(y));
         _checks.OnDevice(weight, op, nameof(weight));
         if (bias is not null) _checks.Type(bias, DType.F32, op, nameof(bias));
-        var d = EncoderShapes.Conv2d(x, weight, bias, stride, padding, y);
+        var d = OperationShapes.Conv2d(x, weight, bias, stride, padding, y);
         long pixels = (long)d.Batch * d.OutHeight * d.OutWidth;
         if (pixels == 0 || d.OutChannels == 0) return;
         ulong px = CudaChecks.Address(x), pw = CudaChecks.Address(weight), py = CudaChecks.Address(y);
@@ -48,7 +48,7 @@ public sealed unsafe partial class CudaBackend
         CheckUnary(x, y, op);
         _checks.Type(weight, DType.F32, op, nameof(weight));
         _checks.Type(bias, DType.F32, op, nameof(bias));
-        int channels = EncoderShapes.GroupNorm(x, groups, weight, bias);
+        int channels = OperationShapes.GroupNorm(x, groups, weight, bias);
         int positions = x.Shape[1];
         if (x.ElementCount == 0) return;
         ulong px = CudaChecks.Address(x), pw = CudaChecks.Address(weight), pb = CudaChecks.Address(bias), py = CudaChecks.Address(y);
@@ -62,7 +62,7 @@ public sealed unsafe partial class CudaBackend
         Enter();
         _checks.Type(x, DType.F32, op, nameof(x));
         _checks.Type(y, DType.F32, op, nameof(y));
-        var (fy, fx) = EncoderShapes.UpsampleNearest(x, y);
+        var (fy, fx) = OperationShapes.UpsampleNearest(x, y);
         long n = y.ElementCount;
         if (n == 0) return;
         int height = x.Shape[1], width = x.Shape[2], channels = x.Shape[3];
@@ -79,7 +79,7 @@ public sealed unsafe partial class CudaBackend
         _checks.Type(keys, DType.F32, op, nameof(keys));
         _checks.Type(values, DType.F32, op, nameof(values));
         _checks.Type(output, DType.F32, op, nameof(output));
-        var d = EncoderShapes.UnmaskedAttention(query, keys, values, output);
+        var d = OperationShapes.UnmaskedAttention(query, keys, values, output);
         int items = checked(d.Batch * d.Queries * d.Heads);
         if (items == 0) return;
         int splits = Splits(items, d.Keys);

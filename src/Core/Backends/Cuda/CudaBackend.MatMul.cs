@@ -26,10 +26,10 @@ public sealed unsafe partial class CudaBackend
         if (weight.DType is not (DType.F32 or DType.BF16 or DType.F16 or DType.F8E4M3))
             throw new NotSupportedException($"MatMul weights must be F32, BF16, F16 or F8E4M3, got {weight.DType}.");
         int n = weight.Shape[0], k = weight.Shape[1];
-        CudaChecks.Features(x, k, op, nameof(x));
-        CudaChecks.Features(y, n, op, nameof(y));
-        int m = CudaChecks.Rows(x);
-        if (CudaChecks.Rows(y) != m) throw new ArgumentException($"{op}: y {y.Shape} must have the {m} rows of x {x.Shape}.", nameof(y));
+        OperationShapes.Features(x, k, op, nameof(x));
+        OperationShapes.Features(y, n, op, nameof(y));
+        int m = OperationShapes.Rows(x);
+        if (OperationShapes.Rows(y) != m) throw new ArgumentException($"{op}: y {y.Shape} must have the {m} rows of x {x.Shape}.", nameof(y));
         ulong pb = 0;
         if (bias is not null)
         {

@@ -218,7 +218,7 @@ public sealed unsafe partial class CudaBackend : IBackend
             throw new ArgumentException($"{nameof(CopyToHost)}: 'destination' must be a contiguous host tensor.", nameof(destination));
         if (destination.DType != source.DType)
             throw new ArgumentException($"{nameof(CopyToHost)}: 'destination' must be {source.DType}, got {destination.DType}.", nameof(destination));
-        CudaChecks.SameShape(source, destination, nameof(CopyToHost), nameof(source), nameof(destination));
+        OperationShapes.SameShape(source, destination, nameof(CopyToHost), nameof(source), nameof(destination));
         Enter();
         if (source.Storage is HostStorage)
         {

@@ -1,10 +1,11 @@
+// Shared by every test project (compiled into each through tests/Directory.Build.props).
 using System.Text.Json;
 using DeepSeek.Sdk.Checkpoints;
 
-namespace DeepSeek.Sdk.Gpu.Tests;
+namespace DeepSeek.Sdk.Tests;
 
-/// <summary>One reference fixture of tests/Fixtures/oracle (docs/fixtures.md): a random checkpoint, its prompt,
-/// greedy continuation, and the logits transformers computed in float64.</summary>
+/// <summary>One reference fixture of tests/Fixtures/oracle (docs/fixtures.md): a random
+/// checkpoint, its prompt, greedy continuation, and the logits transformers computed for them in float64.</summary>
 internal sealed class OracleCase
 {
     private OracleCase(string directory, int[] promptIds, int[] greedyNewIds, int[] sequenceIds, float[] prefillLogits, float[] sequenceLogits, int vocab)
@@ -39,9 +40,11 @@ internal sealed class OracleCase
     /// cuBLAS for prompts.</summary>
     public static bool ComputesInF32(string name) => name.EndsWith("_f32", StringComparison.Ordinal);
 
+    public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "oracle", name);
+
     public static OracleCase Load(string name)
     {
-        string directory = Path.Combine(AppContext.BaseDirectory, "Fixtures", "oracle", name);
+        string directory = PathOf(name);
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(directory, "case.json")));
         var root = json.RootElement;
         using var expected = SafetensorsFile.Open(Path.Combine(directory, "expected.safetensors"));
@@ -51,14 +54,6 @@ internal sealed class OracleCase
             prefill.ToFloatArray(), sequence.ToFloatArray(), prefill.Shape[1]);
     }
 
-    public static int Argmax(ReadOnlySpan<float> row)
-    {
-        int best = 0;
-        for (int i = 1; i < row.Length; i++)
-            if (row[i] > row[best]) best = i;
-        return best;
-    }
-
     private static int[] Ints(JsonElement root, string property)
     {
         var array = root.GetProperty(property);
@@ -66,5 +61,13 @@ internal sealed class OracleCase
         int i = 0;
         foreach (var item in array.EnumerateArray()) result[i++] = item.GetInt32();
         return result;
+    }
+
+    public static int Argmax(ReadOnlySpan<float> row)
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++)
+            if (row[i] > row[best]) best = i;
+        return best;
     }
 }

@@ -1,8 +1,9 @@
+// Shared by every test project (compiled into each through tests/Directory.Build.props).
 using DeepSeek.Sdk.Tensors;
 
-namespace DeepSeek.Sdk.Vision.Tests.Backends;
+namespace DeepSeek.Sdk.Tests;
 
-/// <summary>Random inputs and element-wise comparisons against double-precision reference results.</summary>
+/// <summary>Random inputs and double-precision comparisons shared by the kernel tests.</summary>
 internal static class KernelReference
 {
     public static float[] Random(Random rng, int count, float range = 1f)
@@ -14,8 +15,8 @@ internal static class KernelReference
 
     public static Tensor F32(float[] data, params int[] shape) => Tensor.FromSpan<float>(data, new Shape(shape), DType.F32);
 
-    /// <summary>Asserts |actual − expected| ≤ relative · scale[i] + absolute, scale being <paramref name="magnitudes"/>[i]
-    /// (e.g. Σ|x·w| of a dot product) or |expected[i]|.</summary>
+    /// <summary>Asserts |actual - expected| <= relative · scale + absolute for every element, where scale is
+    /// <paramref name="magnitudes"/>[i] when given (e.g. Σ|x·w| for a dot product) or |expected[i]|.</summary>
     public static void Close(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double relative, double absolute = 0, ReadOnlySpan<double> magnitudes = default)
     {
         Assert.Equal(expected.Length, actual.Length);
