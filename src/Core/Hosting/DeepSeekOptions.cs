@@ -8,12 +8,11 @@ namespace DeepSeek.Sdk.Hosting;
 public sealed record DeepSeekOptions
 {
     /// <summary>The model folder (config.json, safetensors, tokenizer.json, optional generation_config.json). When null,
-    /// the shipped model <see cref="DefaultModel"/> is served: <c>AddDeepSeek</c> fills this in with the folder
-    /// <see cref="DefaultModels"/> finds, after every configuration has run.</summary>
+    /// each pipeline serves its shipped default model (<see cref="ResolveModelPath"/>).</summary>
     public string? ModelPath { get; init; }
 
-    /// <summary>The shipped model served when <see cref="ModelPath"/> is not set (a name <see cref="DefaultModels"/>
-    /// resolves); deepseek-r1-tiny unless changed.</summary>
+    /// <summary>The shipped text model served when <see cref="ModelPath"/> is not set (a name <see cref="DefaultModels"/>
+    /// resolves); deepseek-r1-tiny unless changed. Vision names its own (<c>VisionOptions.DefaultModel</c>).</summary>
     public string DefaultModel { get; init; } = DefaultModels.Default;
 
     /// <summary>Where the model runs; <see cref="DeviceSelection.Auto"/> takes the best available backend and logs why.</summary>
@@ -27,13 +26,9 @@ public sealed record DeepSeekOptions
     /// <see cref="GenerationOptions"/> defaults.</summary>
     public GenerationOptions? Generation { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the option that is out of range, or
-    /// <see cref="ModelNotFoundException"/> when no model path is set and the default model was not found.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming the option that is out of range.</summary>
     public void Validate()
     {
-        // AddDeepSeek resolves the default model into ModelPath; still unset means it was in none of the folders searched.
-        if (string.IsNullOrWhiteSpace(ModelPath))
-            throw new ModelNotFoundException(DefaultModel, DefaultModels.SearchDirectories(), "set DeepSeekOptions.ModelPath to a model folder");
         if (CpuThreads < 0)
             throw new ArgumentOutOfRangeException(nameof(CpuThreads), CpuThreads, "DeepSeekOptions.CpuThreads must be 0 (all processors) or positive.");
         if (Generation is { } generation)
@@ -41,5 +36,18 @@ public sealed record DeepSeekOptions
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(generation.MaxNewTokens, "DeepSeekOptions.Generation.MaxNewTokens");
             generation.Sampling.Validate();
         }
+    }
+
+    /// <summary>The validated options' model folder: <see cref="ModelPath"/> when set, else the shipped model
+    /// <paramref name="defaultModel"/> (<see cref="DefaultModel"/> when null) from <see cref="DefaultModels"/>.
+    /// Throws <see cref="ModelNotFoundException"/>, naming the folders searched, when that model is in none.</summary>
+    public string ResolveModelPath(string? defaultModel = null)
+    {
+        Validate();
+        if (!string.IsNullOrWhiteSpace(ModelPath)) return ModelPath;
+        string name = defaultModel ?? DefaultModel;
+        var searched = DefaultModels.SearchDirectories();
+        return DefaultModels.TryResolve(name, searched)
+            ?? throw new ModelNotFoundException(name, searched, "set DeepSeekOptions.ModelPath to a model folder");
     }
 }

@@ -11,8 +11,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// runtime every DeepSeek.Sdk pipeline shares: <see cref="DeepSeekOptions"/>, the backend factories and the one
 /// <see cref="BackendProvider"/> (the backend is created on first use). Pipelines are added on the returned builder,
 /// e.g. <c>.AddTextGeneration()</c> from DeepSeek.Sdk.Text. Without a <see cref="DeepSeekOptions.ModelPath"/>
-/// (<c>services.AddDeepSeek()</c>), the shipped model <see cref="DeepSeekOptions.DefaultModel"/> is served, found by
-/// <see cref="DefaultModels"/>.</summary>
+/// (<c>services.AddDeepSeek()</c>), each pipeline serves its shipped default model, found by <see cref="DefaultModels"/>
+/// when the pipeline is first resolved (<see cref="DeepSeekOptions.ResolveModelPath"/>).</summary>
 public static class DeepSeekServiceCollectionExtensions
 {
     /// <summary>The runtime with default options: the shipped deepseek-r1-tiny on the best available device.</summary>
@@ -23,18 +23,6 @@ public static class DeepSeekServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         ImmutableOptions.Configure(services, configure);
-        // The default model is looked up once every configuration has run (a later one may still set ModelPath), when
-        // the options are first resolved. Not finding it leaves ModelPath null: the backend stays usable, and the
-        // pipelines' DeepSeekOptions.Validate() throws the ModelNotFoundException naming the folders searched.
-        services.Replace(ServiceDescriptor.Singleton<IOptions<DeepSeekOptions>>(provider =>
-        {
-            var options = ImmutableOptions.Apply<DeepSeekOptions>(provider);
-            if (string.IsNullOrWhiteSpace(options.ModelPath)
-                && DefaultModels.TryResolve(options.DefaultModel, DefaultModels.SearchDirectories()) is { } folder)
-                options = options with { ModelPath = folder };
-            return Microsoft.Extensions.Options.Options.Create(options);
-        }));
-
         // The CPU backend is always there; DeviceSelection.Auto prefers the CUDA backend when it reports itself
         // available (a driver, a GPU, NVRTC and cuBLAS), and says why not in the log when it falls back.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBackendFactory, CpuBackendFactory>(

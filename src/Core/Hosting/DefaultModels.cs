@@ -20,6 +20,10 @@ public static class DefaultModels
     /// R1-style (a <c>&lt;think&gt;</c> trace, then the answer). docs/models.md describes it.</summary>
     public const string R1Tiny = "deepseek-r1-tiny";
 
+    /// <summary>janus-pro-tiny: the Janus architecture at small size, trained by the project on generated images of
+    /// coloured shapes (answers questions about them and draws them); the default of <c>AddVision()</c>.</summary>
+    public const string JanusTiny = "janus-pro-tiny";
+
     /// <summary>The model served when none is named.</summary>
     public const string Default = R1Tiny;
 

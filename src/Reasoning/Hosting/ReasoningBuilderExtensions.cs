@@ -31,18 +31,11 @@ public static class ReasoningBuilderExtensions
         {
             var reasoning = provider.GetRequiredService<IOptions<ReasoningOptions>>().Value;
             reasoning.Validate();
-            return ReasoningPipeline.FromDirectory(provider.GetRequiredService<ModelHost<ICausalLanguageModel>>(), ValidOptions(provider).ModelPath!,
+            return ReasoningPipeline.FromDirectory(provider.GetRequiredService<ModelHost<ICausalLanguageModel>>(), TextGenerationBuilderExtensions.ModelPath(provider),
                 reasoning, provider.GetService<ILogger<ReasoningPipeline>>());
         });
         services.TryAddSingleton<IChatClient>(provider => new ReasoningChatClient(provider.GetRequiredService<ReasoningPipeline>(),
-            Path.GetFileName(Path.TrimEndingDirectorySeparator(ValidOptions(provider).ModelPath!))));
+            Path.GetFileName(Path.TrimEndingDirectorySeparator(TextGenerationBuilderExtensions.ModelPath(provider)))));
         return builder;
-    }
-
-    private static DeepSeekOptions ValidOptions(IServiceProvider provider)
-    {
-        var options = provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value;
-        options.Validate();
-        return options;
     }
 }

@@ -25,9 +25,8 @@ public static class TextGenerationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton(provider =>
         {
-            var options = ValidOptions(provider);
+            string path = ModelPath(provider);
             var loggers = provider.GetService<ILoggerFactory>();
-            string path = options.ModelPath!;
             ILogger? modelLogger = loggers?.CreateLogger("DeepSeek.Sdk.Text.TextModels");
             return new ModelHost<ICausalLanguageModel>(path, provider.GetRequiredService<BackendProvider>(),
                 (backend, progress, _) => TextModels.Load(path, backend, modelLogger, progress),
@@ -42,22 +41,21 @@ public static class TextGenerationBuilderExtensions
         var services = builder.Services;
         services.TryAddSingleton(provider =>
         {
-            var options = ValidOptions(provider);
-            return TextGenerationPipeline.FromDirectory(provider.GetRequiredService<ModelHost<ICausalLanguageModel>>(), options.ModelPath!,
+            var options = provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value;
+            return TextGenerationPipeline.FromDirectory(provider.GetRequiredService<ModelHost<ICausalLanguageModel>>(), ModelPath(provider),
                 options.Generation, provider.GetService<ILogger<TextGenerationPipeline>>());
         });
         services.TryAddSingleton<IChatClient>(provider =>
         {
-            var options = ValidOptions(provider);
-            return new DeepSeekChatClient(provider.GetRequiredService<TextGenerationPipeline>(), Path.GetFileName(Path.TrimEndingDirectorySeparator(options.ModelPath!)));
+            return new DeepSeekChatClient(provider.GetRequiredService<TextGenerationPipeline>(), Path.GetFileName(Path.TrimEndingDirectorySeparator(ModelPath(provider))));
         });
         return builder;
     }
 
-    private static DeepSeekOptions ValidOptions(IServiceProvider provider)
+    /// <summary>The text model's folder: DeepSeekOptions.ModelPath, or the shipped default text model.</summary>
+    public static string ModelPath(IServiceProvider provider)
     {
-        var options = provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value;
-        options.Validate();
-        return options;
+        ArgumentNullException.ThrowIfNull(provider);
+        return provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value.ResolveModelPath();
     }
 }

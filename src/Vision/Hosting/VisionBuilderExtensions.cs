@@ -11,8 +11,9 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary><c>services.AddDeepSeek(o => o with { ModelPath = "Janus-Pro-7B" }).AddVision()</c>: the Janus model of
-/// <see cref="DeepSeekOptions.ModelPath"/> behind one <see cref="ModelHost{TModel}"/> (loaded on first use, on the
+/// <summary><c>services.AddDeepSeek(o => o with { ModelPath = "Janus-Pro-7B" }).AddVision()</c>: the Janus model
+/// (<see cref="VisionOptions.ModelPath"/>, else <see cref="DeepSeekOptions.ModelPath"/>, else the shipped
+/// <see cref="VisionOptions.DefaultModel"/>) behind one <see cref="ModelHost{TModel}"/> (loaded on first use, on the
 /// shared backend), the <see cref="ImageUnderstandingPipeline"/> and <see cref="ImageGenerationPipeline"/> over it, and an
 /// <see cref="IImageGenerator"/> over the generation pipeline. All singletons: one model in memory for both pathways.</summary>
 public static class VisionBuilderExtensions
@@ -42,8 +43,8 @@ public static class VisionBuilderExtensions
 
     private static string ModelPath(IServiceProvider provider)
     {
-        var options = provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value;
-        options.Validate();
-        return options.ModelPath!;
+        var vision = provider.GetRequiredService<IOptions<VisionOptions>>().Value;
+        return !string.IsNullOrWhiteSpace(vision.ModelPath) ? vision.ModelPath
+            : provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value.ResolveModelPath(vision.DefaultModel);
     }
 }

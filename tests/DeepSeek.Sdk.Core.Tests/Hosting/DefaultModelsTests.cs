@@ -86,12 +86,17 @@ public sealed class DefaultModelsTests
     }
 
     [Fact]
-    public void Options_without_a_model_path_and_without_the_default_model_fail_validation_naming_the_option()
+    public void Options_without_a_model_path_and_without_the_default_model_fail_resolution_naming_the_option()
     {
         var options = new DeepSeekOptions { DefaultModel = "no-such-model-" + Guid.NewGuid().ToString("N") };
-        var e = Assert.Throws<ModelNotFoundException>(options.Validate);
+        options.Validate(); // nothing out of range: only resolving the model fails
+        var e = Assert.Throws<ModelNotFoundException>(() => options.ResolveModelPath());
         Assert.Equal(options.DefaultModel, e.ModelName);
         Assert.Contains("DeepSeekOptions.ModelPath", e.Message);
         Assert.Equal(DefaultModels.R1Tiny, new DeepSeekOptions().DefaultModel);
+        // A pipeline's own default is looked up instead when it names one; an explicit ModelPath wins over both.
+        var other = Assert.Throws<ModelNotFoundException>(() => options.ResolveModelPath("another-missing-model"));
+        Assert.Equal("another-missing-model", other.ModelName);
+        Assert.Equal("/models/x", (options with { ModelPath = "/models/x" }).ResolveModelPath("another-missing-model"));
     }
 }

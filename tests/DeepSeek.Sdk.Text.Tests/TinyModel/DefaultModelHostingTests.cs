@@ -25,7 +25,8 @@ public sealed class DefaultModelHostingTests
 
         var options = provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value;
         string expected = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "models", DefaultModels.R1Tiny));
-        Assert.Equal(expected, options.ModelPath);
+        Assert.Null(options.ModelPath);
+        Assert.Equal(expected, options.ResolveModelPath());
         Assert.Equal(DeviceSelection.Cpu, options.Device); // the later registration still applies
 
         var result = await provider.GetRequiredService<TextGenerationPipeline>().GenerateAsync(

@@ -39,8 +39,24 @@ public sealed class VisionDependencyInjectionTests
         var services = new ServiceCollection();
         services.AddDeepSeek(o => o).AddVision();
         using var provider = services.BuildServiceProvider();
-        // No ModelPath: the default model is looked up, and this test's output folder ships none.
+        // No ModelPath: vision's own default model is looked up (not the text default), and this test's output
+        // folder ships none.
         var e = Assert.Throws<ModelNotFoundException>(() => provider.GetRequiredService<ImageGenerationPipeline>());
+        Assert.Equal(DefaultModels.JanusTiny, e.ModelName);
         Assert.Contains("ModelPath", e.Message);
+    }
+
+    [Fact]
+    public async Task VisionOptions_ModelPath_serves_a_janus_model_beside_the_text_model_of_DeepSeekOptions()
+    {
+        using var janus = new TempDirectory();
+        JanusTinyTokenizer.CopyFixtureWithTokenizer(janus.Path);
+        var services = new ServiceCollection();
+        services.AddDeepSeek(o => o with { ModelPath = "/nonexistent/text-model", Device = DeviceSelection.Cpu })
+            .AddVision(o => o with { ModelPath = janus.Path });
+        await using var provider = services.BuildServiceProvider();
+        var result = await provider.GetRequiredService<ImageGenerationPipeline>().GenerateAsync("a cat",
+            new ImageGenerationOptions { Seed = 1 }, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Single(result.Images);
     }
 }
