@@ -198,7 +198,7 @@ __device__ __forceinline__ void gemv(const float* __restrict__ x, int m, int k, 
     extern "C" __global__ void __launch_bounds__(GEMV_WARPS * 32) name(const float* x, int m, int k, const u8* w, \
         i64 rowStride, const float* scales, i64 scaleRowStride, int blockRows, int blockCols, const float* bias, float* y, \
         int n, int vectorized, int split) \
-    { gemv<WT, MAXM>(x, m, k, w, rowStride, scales, scaleRowStride, blockRows, blockCols, bias, y, n, vectorized, split); }
+    { grid_dependency_wait(); gemv<WT, MAXM>(x, m, k, w, rowStride, scales, scaleRowStride, blockRows, blockCols, bias, y, n, vectorized, split); }
 
 GEMV_ENTRY(gemv_f32, DT_F32, GEMV_MAX_ROWS)
 GEMV_ENTRY(gemv_bf16, DT_BF16, GEMV_MAX_ROWS)
