@@ -11,7 +11,7 @@ using DeepSeek.Sdk.Text;
 using DeepSeek.Sdk.Text.Llama;
 
 // Usage: DeepSeek.Sdk.GpuBenchmarks [--models qwen1.5b,v2-lite,PATH/config.json] [--device cuda|cpu] [--work DIR]
-//        [--out DIR] [--steps N] [--prompt N] [--janus DIR [--janus-parallel N]]
+//        [--out DIR] [--steps N] [--prompt N] [--micro on|off] [--pdl on|off] [--janus DIR [--janus-parallel N]]
 // Writes a random checkpoint of each model's real shape (or of a given config.json) under --work, loads it on
 // cuda:0 (or the CPU) and measures prefill and decode; prints a Markdown table and writes it under --out.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -22,6 +22,7 @@ int steps = int.Parse(Option("--steps", "64"), CultureInfo.InvariantCulture);
 int ttftLength = int.Parse(Option("--prompt", "512"), CultureInfo.InvariantCulture);
 bool onCpu = Option("--device", "cuda") == "cpu";
 bool micro = Option("--micro", "on") == "on";
+bool programmatic = Option("--pdl", "on") == "on"; // CudaBackendOptions.ProgrammaticDependentLaunch
 const double HbmBytesPerSecond = 3.0e12; // device-to-device copy on the H100, measured (shared/DEVICE.md)
 
 var log = new StringBuilder();
@@ -37,10 +38,10 @@ if (onCpu)
     backend = new CpuBackend();
     Say($"Device: CPU, {Environment.ProcessorCount} threads");
 }
-else if (CudaBackend.TryCreate(0, out var cuda, out string? whyNot))
+else if (CudaBackend.TryCreate(0, out var cuda, out string? whyNot, new CudaBackendOptions { ProgrammaticDependentLaunch = programmatic }))
 {
     backend = cuda;
-    Say($"Device: {cuda.Info}");
+    Say($"Device: {cuda.Info}; programmatic dependent launch {(programmatic ? "on" : "off")}");
 }
 else
 {

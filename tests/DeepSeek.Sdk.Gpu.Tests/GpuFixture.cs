@@ -10,13 +10,17 @@ namespace DeepSeek.Sdk.Gpu.Tests;
 /// <summary>One CUDA backend (cuda:0) for the whole run, created once (kernel compilation included), plus a CPU
 /// backend to compare against. Where there is no GPU or no CUDA library, <see cref="Require"/> skips the test and
 /// the skip message is the reason <see cref="CudaBackend.TryCreate"/> gave. DEEPSEEK_SDK_CUDA_GRAPHS=0 runs the
-/// whole suite with graph replay off, to compare.</summary>
+/// whole suite with graph replay off, DEEPSEEK_SDK_CUDA_PDL=0 with programmatic dependent launch off, to compare.</summary>
 public sealed class GpuFixture : IDisposable
 {
     public GpuFixture()
     {
         GraphsSwitchedOff = Environment.GetEnvironmentVariable("DEEPSEEK_SDK_CUDA_GRAPHS") == "0";
-        if (CudaBackend.TryCreate(0, out var backend, out string? whyNot, new CudaBackendOptions { CudaGraphs = !GraphsSwitchedOff }))
+        if (CudaBackend.TryCreate(0, out var backend, out string? whyNot, new CudaBackendOptions
+            {
+                CudaGraphs = !GraphsSwitchedOff,
+                ProgrammaticDependentLaunch = Environment.GetEnvironmentVariable("DEEPSEEK_SDK_CUDA_PDL") != "0",
+            }))
             Cuda = backend;
         else
             WhyNot = whyNot;

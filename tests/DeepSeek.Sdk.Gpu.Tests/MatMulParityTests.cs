@@ -9,7 +9,7 @@ namespace DeepSeek.Sdk.Gpu.Tests;
 /// dequantized to F32 first).</summary>
 public sealed class MatMulParityTests(GpuFixture gpu)
 {
-    // GEMV, cuBLAS-F32 and dequantized FP8 multiply the same F32 values as the CPU; only the order differs (k <= 1536
+    // GEMV, cuBLAS-F32 and dequantized FP8 multiply the same F32 values as the CPU; only the order differs (k <= 4104
     // terms of random sign: ~1e-6 of the row scale). The half paths round each activation to BF16 (2^-9 relative)
     // or F16 (2^-12); over k random terms that stays within ~3e-3 of the scale; 1e-2 leaves room, and is still
     // three times tighter than the 3e-2 the model fixtures allow for BF16 compute.
@@ -27,6 +27,15 @@ public sealed class MatMulParityTests(GpuFixture gpu)
                 data.Add(dtype, m, 1536, 300, 128); // DeepSeek-V3's 128x128 tiles
             }
         data.Add(DType.F8E4M3, 1, 96, 33, 12); // tiles narrower than a chunk straddle it: scalar path
+        foreach (var dtype in (DType[])[DType.F32, DType.BF16, DType.F16, DType.F8E4M3])
+            foreach (int m in (int[])[1, 3, 8])
+            {
+                // Few output features and a long row: each row split over 4 warps (CudaBackend.GemvSplit on 132 SMs).
+                data.Add(dtype, m, 4104, 37, 128);
+                // Many output features: a warp per row, each lane going through several groups of unrolled loads.
+                data.Add(dtype, m, 2568, 4300, 128);
+                data.Add(dtype, m, 2570, 4300, 128); // the same, scalar path
+            }
         return data;
     }
 

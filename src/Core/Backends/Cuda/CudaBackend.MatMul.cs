@@ -67,19 +67,36 @@ public sealed unsafe partial class CudaBackend
 
     private void Gemv(ulong x, int m, int k, ulong w, DType dtype, ulong scales, long scaleStride, int blockRows, int blockCols, ulong bias, ulong y, int n)
     {
-        var (function, name) = dtype switch
+        // One row of x (batch-1 decode) has its own instances with a single accumulator.
+        var (function, name) = (dtype, m == 1) switch
         {
-            DType.F32 => (_functions.GemvF32, "gemv_f32"),
-            DType.BF16 => (_functions.GemvBF16, "gemv_bf16"),
-            DType.F16 => (_functions.GemvF16, "gemv_f16"),
+            (DType.F32, true) => (_functions.Gemv1F32, "gemv1_f32"),
+            (DType.BF16, true) => (_functions.Gemv1BF16, "gemv1_bf16"),
+            (DType.F16, true) => (_functions.Gemv1F16, "gemv1_f16"),
+            (_, true) => (_functions.Gemv1Fp8, "gemv1_fp8"),
+            (DType.F32, false) => (_functions.GemvF32, "gemv_f32"),
+            (DType.BF16, false) => (_functions.GemvBF16, "gemv_bf16"),
+            (DType.F16, false) => (_functions.GemvF16, "gemv_f16"),
             _ => (_functions.GemvFp8, "gemv_fp8"),
         };
         // 8-wide chunks need k % 8 == 0 and aligned rows (16 bytes for the x loads and the 2- and 4-byte weights,
         // 8 for FP8), and for FP8 that no chunk straddles two scale tiles.
         int vectorized = k % 8 == 0 && x % 16 == 0 && w % 16 == 0 && (scales == 0 || blockCols % 8 == 0) ? 1 : 0;
+        int split = GemvSplit(n, k, Info.Multiprocessors);
         long rowStride = k;
-        void** args = stackalloc void*[] { &x, &m, &k, &w, &rowStride, &scales, &scaleStride, &blockRows, &blockCols, &bias, &y, &n, &vectorized };
-        _graphs.Kernel(function, (uint)((n + GemvWarps - 1) / GemvWarps), 1, GemvWarps * 32, 0, args, name);
+        void** args = stackalloc void*[] { &x, &m, &k, &w, &rowStride, &scales, &scaleStride, &blockRows, &blockCols, &bias, &y, &n, &vectorized, &split };
+        _graphs.Kernel(function, (uint)(((long)n * split + GemvWarps - 1) / GemvWarps), 1, GemvWarps * 32, 0, args, name);
+    }
+
+    // Warps per output feature: a product with few output features (q/o_proj, down_proj) would leave SMs short of
+    // warps, and so of loads in flight, with one warp per feature; splitting each row over 2 or 4 warps restores
+    // about 32 warps per SM, as long as every warp keeps at least two 8-wide chunks per lane (512 columns).
+    internal static int GemvSplit(int n, int k, int multiprocessors)
+    {
+        long target = Math.Max(1, multiprocessors) * 32L;
+        int split = 1;
+        while (split < 4 && (long)n * split < target && k >= split * 2 * 512) split *= 2;
+        return split;
     }
 
     private void Gemm(ulong x, int m, int k, ulong w, DType dtype, ulong scales, long scaleStride, int blockRows, int blockCols, ulong bias, ulong y, int n)

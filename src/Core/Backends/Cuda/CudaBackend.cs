@@ -69,7 +69,8 @@ public sealed unsafe partial class CudaBackend : IBackend
             _scratch = new DeviceScratch(_pool);
             _checks = new CudaChecks(_pool, Device);
             _functions = new KernelTable(_kernels);
-            _graphs = new SegmentGraphs(_context, _stream, _cublas, _pool, _staging, options.CudaGraphs, logger);
+            _graphs = new SegmentGraphs(_context, _stream, _cublas, _pool, _staging, options.CudaGraphs,
+                options.ProgrammaticDependentLaunch && info.ComputeCapabilityMajor >= 9, logger);
         }
         catch
         {

@@ -23,6 +23,10 @@ internal sealed class KernelTable(CudaKernels k)
     public readonly IntPtr GemvBF16 = k["gemv_bf16"];
     public readonly IntPtr GemvF16 = k["gemv_f16"];
     public readonly IntPtr GemvFp8 = k["gemv_fp8"];
+    public readonly IntPtr Gemv1F32 = k["gemv1_f32"];
+    public readonly IntPtr Gemv1BF16 = k["gemv1_bf16"];
+    public readonly IntPtr Gemv1F16 = k["gemv1_f16"];
+    public readonly IntPtr Gemv1Fp8 = k["gemv1_fp8"];
     public readonly IntPtr AttentionCombine = k["attn_combine"];
     public readonly IntPtr MlaAbsorbQuery = k["mla_absorb_query"];
     public readonly IntPtr MlaAttend = k["mla_attend"];

@@ -36,11 +36,13 @@ internal sealed unsafe class SegmentGraphs : IDisposable
     private SegmentGraph? _candidate;
     private bool _speculating;
     private bool _enabled;
+    private readonly bool _programmatic;
 
     private const ulong Seed = 0xCBF29CE484222325UL;
 
-    public SegmentGraphs(SafeCudaContextHandle context, IntPtr stream, IntPtr cublas, DeviceMemoryPool pool, PinnedStaging staging, bool enabled, ILogger logger)
+    public SegmentGraphs(SafeCudaContextHandle context, IntPtr stream, IntPtr cublas, DeviceMemoryPool pool, PinnedStaging staging, bool enabled, bool programmaticLaunch, ILogger logger)
     {
+        _programmatic = programmaticLaunch;
         _context = context;
         _stream = stream;
         _cublas = cublas;
@@ -288,7 +290,20 @@ internal sealed unsafe class SegmentGraphs : IDisposable
     {
         if (gridX == 0 || gridY == 0) return;
         Launches++;
-        CudaException.Check(CudaDriver.LaunchKernel(function, gridX, gridY, 1, block, 1, 1, shared, _stream, arguments, null), name);
+        if (!_programmatic)
+        {
+            CudaException.Check(CudaDriver.LaunchKernel(function, gridX, gridY, 1, block, 1, 1, shared, _stream, arguments, null), name);
+            return;
+        }
+        // Programmatic dependent launch: every kernel starts with griddepcontrol.wait (Kernels/common.cuh), so it may
+        // be scheduled while the previous kernel drains; captured into a graph, this becomes a programmatic edge.
+        var attribute = new CudaLaunchAttribute { Id = CudaLaunchAttribute.ProgrammaticStreamSerialization, Value = 1 };
+        var config = new CudaLaunchConfig
+        {
+            GridX = gridX, GridY = gridY, GridZ = 1, BlockX = block, BlockY = 1, BlockZ = 1, SharedBytes = shared,
+            Stream = _stream, Attributes = &attribute, AttributeCount = 1,
+        };
+        CudaException.Check(CudaDriver.LaunchKernelEx(&config, function, arguments, null), name);
     }
 
     private void RunGemm(int transA, int transB, int m, int n, int k, float alpha, ulong a, int aType, int lda,

@@ -92,6 +92,10 @@ internal static unsafe partial class CudaDriver
     public static partial int LaunchKernel(IntPtr function, uint gridX, uint gridY, uint gridZ, uint blockX, uint blockY, uint blockZ,
         uint sharedBytes, IntPtr stream, void** parameters, void** extra);
 
+    // CUDA 12.0+: a launch with attributes (programmatic dependent launch).
+    [LibraryImport(Lib, EntryPoint = "cuLaunchKernelEx")]
+    public static partial int LaunchKernelEx(CudaLaunchConfig* config, IntPtr function, void** parameters, void** extra);
+
     [LibraryImport(Lib, EntryPoint = "cuStreamCreate")]
     public static partial int StreamCreate(IntPtr* stream, uint flags);
 

@@ -84,6 +84,7 @@ __device__ __forceinline__ void split_range(int visible, int split, int splits, 
 extern "C" __global__ void attn_combine(const float* partialMax, const float* partialSum, const float* partialValues,
     int splits, int dimV, float* output)
 {
+    grid_dependency_wait();
     __shared__ float weights[64];
     int item = blockIdx.x;
     const float* pm = partialMax + (i64)item * splits;
@@ -116,6 +117,7 @@ extern "C" __global__ void attn_combine(const float* partialMax, const float* pa
 extern "C" __global__ void mla_absorb_query(const float* query, int heads, int nope, int rope, const float* kvUp, int upStride,
     int valueDim, int rank, float* qLatent)
 {
+    grid_dependency_wait();
     int item = blockIdx.x, h = item % heads;
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int c = blockIdx.y * 8 + warp;
@@ -134,6 +136,7 @@ extern "C" __global__ void mla_attend(const float* qLatent, const float* query, 
     const float* latents, const float* ropeKeys, int keys, float scale, int splits,
     float* partialMax, float* partialSum, float* partialValues)
 {
+    grid_dependency_wait();
     extern __shared__ float shared[];
     int item = blockIdx.x, t = item / heads, split = blockIdx.y;
     int visible = keys - tokens + t + 1;
@@ -150,6 +153,7 @@ extern "C" __global__ void mla_attend(const float* qLatent, const float* query, 
 extern "C" __global__ void mla_absorb_value(const float* oLatent, int heads, int rank, const float* kvUp, int upStride,
     int nope, int valueDim, float* output)
 {
+    grid_dependency_wait();
     __shared__ float partial[8][32];
     int item = blockIdx.x, h = item % heads;
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -178,6 +182,7 @@ extern "C" __global__ void mla_absorb_value(const float* oLatent, int heads, int
 extern "C" __global__ void gqa_store(const float* keys, const float* values, int kvHeads, int headDim, int valueDim,
     float* cacheKeys, float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions, int* errors)
 {
+    grid_dependency_wait();
     int r = blockIdx.x, kh = blockIdx.y;
     int slot = slots[r], pos = positions[r];
     if (slot < 0 || slot >= slotCount)
@@ -203,6 +208,7 @@ extern "C" __global__ void gqa_attend(const float* query, int heads, int kvHeads
     const float* cacheKeys, const float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions,
     float scale, int splits, float* partialMax, float* partialSum, float* partialValues)
 {
+    grid_dependency_wait();
     extern __shared__ float shared[];
     int item = blockIdx.x, r = item / heads, h = item % heads, split = blockIdx.y;
     int kh = h / (heads / kvHeads);
@@ -227,6 +233,7 @@ extern "C" __global__ void gqa_attend(const float* query, int heads, int kvHeads
 extern "C" __global__ void full_attend(const float* query, const float* keys, const float* values, int queries, int keyCount,
     int heads, int headDim, int valueDim, float scale, int splits, float* partialMax, float* partialSum, float* partialValues)
 {
+    grid_dependency_wait();
     extern __shared__ float shared[];
     int item = blockIdx.x, split = blockIdx.y;
     int h = item % heads;

@@ -24,6 +24,20 @@ typedef unsigned char u8;
 #define ERR_CACHE_SLOT 4
 #define ERR_CACHE_POSITION 5
 
+// Programmatic dependent launch (sm_90+; CudaBackend launches with programmatic stream serialization there): a
+// kernel may start while the previous one in the stream is still finishing, so every kernel calls this first,
+// before it touches global memory. griddepcontrol.wait returns once the previous grid has completed and its
+// writes are visible; launch_dependents then lets the next kernel's blocks be scheduled while this one runs, which
+// hides the launch latency between the hundreds of small kernels of a decode step (CUDA programming guide,
+// "Programmatic Dependent Launch and Synchronization"). Without the launch attribute both are no-ops.
+__device__ __forceinline__ void grid_dependency_wait()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+    asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+
 __device__ __forceinline__ float bf16_to_f32(u16 bits) { return __uint_as_float(((u32)bits) << 16); }
 
 // Round to nearest even, NaN kept quiet: torch's .to(bfloat16) and ScalarConversions.F32ToBF16.

@@ -5,6 +5,7 @@
 
 extern "C" __global__ void silu_f32(const float* x, float* y, i64 n)
 {
+    grid_dependency_wait();
     GRID_STRIDE(i, n)
     {
         float v = x[i];
@@ -15,6 +16,7 @@ extern "C" __global__ void silu_f32(const float* x, float* y, i64 n)
 // silu(gate) * up: LlamaMLP / DeepseekV3MLP act_fn(gate_proj(x)) * up_proj(x).
 extern "C" __global__ void swiglu_f32(const float* gate, const float* up, float* y, i64 n)
 {
+    grid_dependency_wait();
     GRID_STRIDE(i, n)
     {
         float g = gate[i];
@@ -25,6 +27,7 @@ extern "C" __global__ void swiglu_f32(const float* gate, const float* up, float*
 // Exact GELU 0.5 x (1 + erf(x / sqrt 2)) in double (the CPU kernel's precision), or torch's tanh approximation.
 extern "C" __global__ void gelu_f32(const float* x, float* y, i64 n, int tanhApproximation)
 {
+    grid_dependency_wait();
     GRID_STRIDE(i, n)
     {
         float v = x[i];
@@ -43,28 +46,33 @@ extern "C" __global__ void gelu_f32(const float* x, float* y, i64 n, int tanhApp
 
 extern "C" __global__ void add_f32(const float* a, const float* b, i64 bCount, float* y, i64 n)
 {
+    grid_dependency_wait();
     GRID_STRIDE(i, n) y[i] = a[i] + b[bCount == n ? i : i % bCount];
 }
 
 extern "C" __global__ void mul_f32(const float* a, const float* b, i64 bCount, float* y, i64 n)
 {
+    grid_dependency_wait();
     GRID_STRIDE(i, n) y[i] = a[i] * b[bCount == n ? i : i % bCount];
 }
 
 extern "C" __global__ void scale_f32(const float* x, float s, float* y, i64 n)
 {
+    grid_dependency_wait();
     GRID_STRIDE(i, n) y[i] = x[i] * s;
 }
 
 // y = a + s * b, as one fused multiply-add (TensorPrimitives.MultiplyAdd on the CPU).
 extern "C" __global__ void add_scaled_f32(const float* a, const float* b, float s, float* y, i64 n)
 {
+    grid_dependency_wait();
     GRID_STRIDE(i, n) y[i] = fmaf(b[i], s, a[i]);
 }
 
 // Between F32 and BF16/F16/F8E4M3 (one side is F32; equal dtypes are plain copies done by the host).
 extern "C" __global__ void convert(const void* source, int from, void* destination, int to, i64 n)
 {
+    grid_dependency_wait();
     GRID_STRIDE(i, n)
     {
         float v;
@@ -91,6 +99,7 @@ extern "C" __global__ void convert(const void* source, int from, void* destinati
 extern "C" __global__ void dequantize_fp8_f32(const u8* weight, i64 rowStride, const float* scales, i64 scaleRowStride,
     int blockRows, int blockCols, float* output, int rows, int cols)
 {
+    grid_dependency_wait();
     i64 n = (i64)rows * cols;
     GRID_STRIDE(i, n)
     {

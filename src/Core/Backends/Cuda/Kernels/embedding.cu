@@ -5,6 +5,7 @@
 extern "C" __global__ void embedding_f32(const void* ids, int idsAreI64, const void* table, int tableType, int vocab, int cols,
     float* y, int* errors)
 {
+    grid_dependency_wait();
     int t = blockIdx.x;
     i64 id = idsAreI64 ? ((const i64*)ids)[t] : (i64)((const int*)ids)[t];
     float* dst = y + (i64)t * cols;

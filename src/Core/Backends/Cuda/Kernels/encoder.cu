@@ -9,6 +9,7 @@
 extern "C" __global__ void im2col_f32(const float* x, int height, int width, int channels, int kh, int kw, int stride,
     int padding, int outH, int outW, i64 first, i64 count, float* cols)
 {
+    grid_dependency_wait();
     i64 patch = (i64)channels * kh * kw;
     GRID_STRIDE(i, count * patch)
     {
@@ -27,6 +28,7 @@ extern "C" __global__ void im2col_f32(const float* x, int height, int width, int
 extern "C" __global__ void groupnorm_f32(const float* x, int positions, int channels, int groups, const float* weight,
     const float* bias, float eps, float* y)
 {
+    grid_dependency_wait();
     __shared__ float scratch[32];
     int b = blockIdx.x / groups, g = blockIdx.x % groups, width = channels / groups;
     i64 base = (i64)b * positions * channels + (i64)g * width;
@@ -52,6 +54,7 @@ extern "C" __global__ void groupnorm_f32(const float* x, int positions, int chan
 // F.interpolate(mode="nearest") by whole factors: y[b, oy, ox, c] = x[b, oy / fy, ox / fx, c].
 extern "C" __global__ void upsample_nearest_f32(const float* x, int height, int width, int channels, int fy, int fx, float* y, i64 n)
 {
+    grid_dependency_wait();
     int outW = width * fx, outH = height * fy;
     GRID_STRIDE(i, n)
     {

@@ -6,6 +6,7 @@
 // (transformers LlamaRMSNorm / DeepseekV3RMSNorm). The weight is F32 or BF16.
 extern "C" __global__ void rmsnorm_f32(const float* x, const void* weight, int weightIsBF16, float eps, float* y, int cols)
 {
+    grid_dependency_wait();
     __shared__ float scratch[32];
     const float* xr = x + (i64)blockIdx.x * cols;
     float* yr = y + (i64)blockIdx.x * cols;
@@ -23,6 +24,7 @@ extern "C" __global__ void rmsnorm_f32(const float* x, const void* weight, int w
 // LayerNorm with biased variance, as torch.nn.LayerNorm; two passes so that |mean| >> std loses no digits.
 extern "C" __global__ void layernorm_f32(const float* x, const float* weight, const float* bias, float eps, float* y, int cols)
 {
+    grid_dependency_wait();
     __shared__ float scratch[32];
     const float* xr = x + (i64)blockIdx.x * cols;
     float* yr = y + (i64)blockIdx.x * cols;

@@ -7,6 +7,7 @@
 extern "C" __global__ void rotary_f32(float* x, int heads, int headStride, int rotaryOffset, int half,
     const int* positions, const float* cosTable, const float* sinTable, int maxPositions, int interleaved, int* errors)
 {
+    grid_dependency_wait();
     int token = blockIdx.x;
     int pos = positions[token];
     if (pos < 0 || pos >= maxPositions)

@@ -36,6 +36,7 @@ __device__ __forceinline__ void block_best(float& v, int& idx, float* values, in
 // Like the CPU's first-maximum scan: NaN never wins over a number, so it only survives in an all-NaN row.
 extern "C" __global__ void argmax_f32(const float* x, int cols, int* indices)
 {
+    grid_dependency_wait();
     __shared__ float sv[32];
     __shared__ int si[32];
     const float* row = x + (i64)blockIdx.x * cols;
@@ -54,6 +55,7 @@ extern "C" __global__ void argmax_f32(const float* x, int cols, int* indices)
 // k is small (experts per token, sampling candidates), so k scans of the row cost less than a sort.
 extern "C" __global__ void topk_f32(const float* x, int cols, int k, float* values, int* indices)
 {
+    grid_dependency_wait();
     __shared__ float sv[32];
     __shared__ int si[32];
     const float* row = x + (i64)blockIdx.x * cols;

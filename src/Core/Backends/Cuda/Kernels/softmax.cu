@@ -4,6 +4,7 @@
 
 extern "C" __global__ void softmax_f32(const float* x, float* y, int cols, float scale, const int* validLengths, int* errors)
 {
+    grid_dependency_wait();
     __shared__ float scratch[32];
     int row = blockIdx.x;
     const float* xr = x + (i64)row * cols;
