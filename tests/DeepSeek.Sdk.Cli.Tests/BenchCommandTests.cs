@@ -31,4 +31,25 @@ public sealed class BenchCommandTests
         Assert.Equal(2, rc);
         Assert.Contains("moe-100m", output);
     }
+
+    [Fact]
+    public async Task The_gpu_suite_refuses_bad_settings_before_touching_a_device()
+    {
+        var (rc, output) = await CliRunner.Run("bench", "--device", "cuda:x");
+        Assert.Equal(2, rc);
+        Assert.Contains("--device must be cpu, cuda or cuda:N", output);
+        (rc, output) = await CliRunner.Run("bench", "--device", "cuda", "--tokens", "0");
+        Assert.Equal(2, rc);
+        Assert.Contains("--tokens", output);
+    }
+
+    [Fact]
+    public async Task Without_a_gpu_the_gpu_suite_says_why()
+    {
+        string? why = new DeepSeek.Sdk.Runtime.CudaBackendFactory().CheckAvailability(0);
+        Assert.SkipWhen(why is null, "A GPU is usable here; the GPU tests run the suite.");
+        var (rc, output) = await CliRunner.Run("bench", "--device", "cuda", "--models", "qwen1.5b");
+        Assert.Equal(1, rc);
+        Assert.Contains("no CUDA backend on cuda", output);
+    }
 }

@@ -1,3 +1,6 @@
+using DeepSeek.Cli.Benchmarking;
+using DeepSeek.Sdk.Backends.Cuda;
+using DeepSeek.Sdk.Runtime;
 using System.CommandLine;
 using System.Globalization;
 using DeepSeek.Sdk.Backends.Cpu;
@@ -23,13 +26,54 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "CPU threads (0: one per logical processor).", DefaultValueFactory = _ => 0 };
         var bandwidthMib = new Option<int>("--bandwidth-mib") { Description = "Buffer size for the read-bandwidth measurement.", DefaultValueFactory = _ => 1024 };
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights and prompt.", DefaultValueFactory = _ => 1 };
-        var command = new Command("bench", "Decode speed of a random-weight DeepSeek-V3-architecture model against this machine's memory-bandwidth roofline.")
+        var device = new Option<string>("--device") { Description = "cpu: the MoE preset against the read bandwidth; cuda or cuda:N: the GPU suite (--models).", DefaultValueFactory = _ => "cpu" };
+        var models = new Option<string>("--models") { Description = "GPU suite: comma-separated qwen1.5b, v2-lite, janus-pro-1b or config.json paths.", DefaultValueFactory = _ => "qwen1.5b,v2-lite,janus-pro-1b" };
+        var ttft = new Option<int>("--ttft-tokens") { Description = "GPU suite: prompt length for the time to first token.", DefaultValueFactory = _ => 512 };
+        var micro = new Option<bool>("--micro") { Description = "GPU suite: first time the decode GEMV and kernel launches alone." };
+        var images = new Option<int>("--images") { Description = "GPU suite: Janus images generated together in the batch timing.", DefaultValueFactory = _ => 16 };
+        var work = new Option<string>("--work") { Description = "GPU suite: folder for the random checkpoints (several GB).", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "deepseek-gpu-bench") };
+        var command = new Command("bench", "Decode speed against the memory roofline: a random-weight DeepSeek-V3-architecture MoE on the CPU, or random checkpoints of real shapes on an NVIDIA GPU.")
         {
-            preset, dtype, prompt, tokens, warmup, threads, bandwidthMib, seed,
+            preset, dtype, prompt, tokens, warmup, threads, bandwidthMib, seed, device, models, ttft, micro, images, work,
         };
-        command.SetAction((parse, ct) => Task.FromResult(Run(console, new Settings(parse.GetValue(preset)!, parse.GetValue(dtype)!, parse.GetValue(prompt),
-            parse.GetValue(tokens), parse.GetValue(warmup), parse.GetValue(threads), parse.GetValue(bandwidthMib), parse.GetValue(seed)), ct)));
+        command.SetAction((parse, ct) =>
+        {
+            string where = parse.GetValue(device)!;
+            if (where == "cpu")
+            {
+                return Task.FromResult(Run(console, new Settings(parse.GetValue(preset)!, parse.GetValue(dtype)!, parse.GetValue(prompt),
+                    parse.GetValue(tokens), parse.GetValue(warmup), parse.GetValue(threads), parse.GetValue(bandwidthMib), parse.GetValue(seed)), ct));
+            }
+            return Task.FromResult(RunGpu(console, where, parse.GetValue(models)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                parse.GetValue(work)!, parse.GetValue(tokens), parse.GetValue(ttft), parse.GetValue(micro), parse.GetValue(images)));
+        });
         return command;
+    }
+
+    /// <summary>The GPU suite on <paramref name="device"/> (cuda or cuda:N): see <see cref="GpuBenchmark"/>.</summary>
+    public static int RunGpu(IAnsiConsole console, string device, IReadOnlyList<string> models, string work, int steps, int ttftTokens, bool micro, int images)
+    {
+        if (!DeviceSelection.TryParse(device, out var selection) || selection.Kind != DeviceSelectionKind.Cuda)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] --device must be cpu, cuda or cuda:N, not '{device}'.");
+            return 2;
+        }
+        if (steps < 1 || ttftTokens < 1 || images < 1 || models.Count == 0)
+        {
+            console.MarkupLine("[red]error:[/] --tokens, --ttft-tokens and --images must be at least 1, and --models must name a model.");
+            return 2;
+        }
+        if (!CudaBackend.TryCreate(selection.Index, out var backend, out string? whyNot))
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] no CUDA backend on {device}: {whyNot}");
+            return 1;
+        }
+        using (backend)
+        {
+            console.WriteLine($"Device: {backend.Info}");
+            GpuBenchmark.Run(backend, models, work, steps, ttftTokens, micro, images, line => console.WriteLine(line));
+        }
+        return 0;
     }
 
     public sealed record Settings(string Preset, string DType, int PromptTokens, int Tokens, int Warmup, int Threads, int BandwidthMib, int Seed);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using DeepSeek.Sdk.Backends.Cuda;
 using DeepSeek.Sdk.Tensors;
 
-namespace DeepSeek.Sdk.GpuBenchmarks;
+namespace DeepSeek.Cli.Benchmarking;
 
 /// <summary>What a decode step is made of, measured alone: the decode GEMV's bandwidth on R1-Distill-Qwen-1.5B's
 /// matrices (BF16, one row of x), and the cost of a small kernel, launched one by one and replayed from a graph.</summary>

@@ -4,7 +4,7 @@ using System.Text.Json;
 using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Tensors;
 
-namespace DeepSeek.Sdk.GpuBenchmarks;
+namespace DeepSeek.Cli.Benchmarking;
 
 /// <summary>Writes config.json and a model.safetensors of BF16 random weights with every tensor the config's
 /// architecture expects (ModelConfig.ExpectedTensors), so that the model loads through the normal path. Weights
