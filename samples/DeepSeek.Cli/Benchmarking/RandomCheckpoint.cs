@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Text.Json;
+using DeepSeek.Sdk.Checkpoints;
 using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Tensors;
 
@@ -10,7 +10,7 @@ namespace DeepSeek.Cli.Benchmarking;
 /// architecture expects (ModelConfig.ExpectedTensors), so that the model loads through the normal path. Weights
 /// are uniform with the std of initializer_range 0.02, norms are 1; the bytes cycle through a 64 MiB random block
 /// (writing tens of GB of fresh random numbers would cost minutes and change nothing a benchmark measures).</summary>
-internal static class RandomCheckpoint
+public static class RandomCheckpoint
 {
     private const int BlockBytes = 64 << 20;
 
@@ -25,51 +25,20 @@ internal static class RandomCheckpoint
         foreach (var t in config.ExpectedTensors())
             if (!t.IsOptional) tensors.Add(t);
 
-        using var header = new MemoryStream();
-        long offset = 0;
-        using (var json = new Utf8JsonWriter(header))
-        {
-            json.WriteStartObject();
-            json.WriteStartObject("__metadata__");
-            json.WriteString("format", "pt");
-            json.WriteEndObject();
-            foreach (var t in tensors)
-            {
-                long bytes = t.Shape.ElementCount * 2;
-                json.WriteStartObject(t.Name);
-                json.WriteString("dtype", "BF16");
-                json.WriteStartArray("shape");
-                foreach (int d in t.Shape.Dims) json.WriteNumberValue(d);
-                json.WriteEndArray();
-                json.WriteStartArray("data_offsets");
-                json.WriteNumberValue(offset);
-                json.WriteNumberValue(offset + bytes);
-                json.WriteEndArray();
-                json.WriteEndObject();
-                offset += bytes;
-            }
-            json.WriteEndObject();
-        }
-        // The header is padded with spaces to a multiple of 8 bytes, as the safetensors writer does.
-        int padded = (int)((header.Length + 7) / 8 * 8);
-        var headerBytes = new byte[padded];
-        header.ToArray().CopyTo(headerBytes, 0);
-        for (int i = (int)header.Length; i < padded; i++) headerBytes[i] = (byte)' ';
-
         var random = RandomBlock();
         var ones = new byte[1 << 20];
         for (int i = 0; i < ones.Length; i += 2) BinaryPrimitives.WriteUInt16LittleEndian(ones.AsSpan(i), 0x3F80); // bf16 1.0
         string path = Path.Combine(directory, "model.safetensors");
+        long weightBytes = 0;
         using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
         {
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-            file.Write(length);
-            file.Write(headerBytes);
+            var entries = tensors.ConvertAll(t => (t.Name, DType.BF16, t.Shape));
+            SafetensorsWriter.WriteHeader(file, entries, new Dictionary<string, string> { ["format"] = "pt" });
             long cursor = 0;
             foreach (var t in tensors)
             {
                 long bytes = t.Shape.ElementCount * 2;
+                weightBytes += bytes;
                 bool norm = t.Name.EndsWith("norm.weight", StringComparison.Ordinal);
                 while (bytes > 0)
                 {
@@ -82,7 +51,7 @@ internal static class RandomCheckpoint
                 }
             }
         }
-        return (directory, offset, watch.Elapsed);
+        return (directory, weightBytes, watch.Elapsed);
     }
 
     private static byte[] RandomBlock()

@@ -41,17 +41,20 @@ public static class SafetensorsWriter
             return byDType != 0 ? byDType : a.Utf8.AsSpan().SequenceCompareTo(b.Utf8);
         });
 
-        byte[] header = BuildHeader(order, metadata);
-        Span<byte> length = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-        destination.Write(length);
-        destination.Write(header);
+        var entries = new List<(string Name, DType DType, Shape Shape)>(order.Count);
+        foreach (var (name, _, tensor) in order) entries.Add((name, tensor.DType, tensor.Shape));
+        WriteHeader(destination, entries, metadata);
         foreach (var (_, _, tensor) in order) WriteData(destination, tensor);
         destination.Flush();
     }
 
-    private static byte[] BuildHeader(List<(string Name, byte[] Utf8, Tensor Tensor)> order, IReadOnlyDictionary<string, string>? metadata)
+    /// <summary>Writes the 8-byte length and the JSON header for tensors stored back to back in
+    /// <paramref name="entries"/>' order from data offset 0, as <see cref="Write(Stream, IReadOnlyDictionary{string, Tensor}, IReadOnlyDictionary{string, string}?)"/>
+    /// does; the caller then writes each tensor's bytes in that order (for files too large to hold in memory).</summary>
+    public static void WriteHeader(Stream destination, IReadOnlyList<(string Name, DType DType, Shape Shape)> entries, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(entries);
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -65,13 +68,13 @@ public static class SafetensorsWriter
                 json.WriteEndObject();
             }
             long offset = 0;
-            foreach (var (name, _, tensor) in order)
+            foreach (var (name, dtype, shape) in entries)
             {
-                long bytes = tensor.ByteCount;
+                long bytes = shape.ElementCount * dtype.SizeOf();
                 json.WriteStartObject(name);
-                json.WriteString("dtype", tensor.DType.SafetensorsName());
+                json.WriteString("dtype", dtype.SafetensorsName());
                 json.WriteStartArray("shape");
-                foreach (int d in tensor.Shape.Dims) json.WriteNumberValue(d);
+                foreach (int d in shape.Dims) json.WriteNumberValue(d);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
@@ -84,7 +87,11 @@ public static class SafetensorsWriter
         }
         int padded = (int)((buffer.Length + 7) / 8 * 8);
         while (buffer.Length < padded) buffer.WriteByte((byte)' ');
-        return buffer.ToArray();
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)buffer.Length);
+        destination.Write(length);
+        buffer.Position = 0;
+        buffer.CopyTo(destination);
     }
 
     private static unsafe void WriteData(Stream destination, Tensor tensor)
