@@ -45,9 +45,6 @@ public sealed record DeepSeekOptions
     {
         Validate();
         if (!string.IsNullOrWhiteSpace(ModelPath)) return ModelPath;
-        string name = defaultModel ?? DefaultModel;
-        var searched = DefaultModels.SearchDirectories();
-        return DefaultModels.TryResolve(name, searched)
-            ?? throw new ModelNotFoundException(name, searched, "set DeepSeekOptions.ModelPath to a model folder");
+        return DefaultModels.Resolve(defaultModel ?? DefaultModel, "set DeepSeekOptions.ModelPath to a model folder");
     }
 }
