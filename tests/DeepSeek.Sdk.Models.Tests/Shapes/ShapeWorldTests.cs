@@ -54,18 +54,19 @@ public sealed class ShapeWorldTests
     }
 
     [Fact]
-    public void Six_triples_are_held_out_and_training_sampling_never_yields_them()
+    public void The_held_out_tuples_are_shapes_py_s_and_training_sampling_never_yields_them()
     {
         var held = new List<int[]>();
         for (int s = 0; s < 3; s++)
             for (int c = 0; c < 6; c++)
                 for (int b = 0; b < 6; b++)
-                    if (c != b && ShapeWorld.IsHeldOut(s, c, b)) held.Add([s, c, b]);
-        var expected = s_reference.GetProperty("held_out_triples").EnumerateArray().Select(t => t.EnumerateArray().Select(e => e.GetInt32()).ToArray()).ToList();
+                    for (int p = 0; p < 9; p++)
+                        if (c != b && ShapeWorld.IsHeldOut(s, c, b, p)) held.Add([s, c, b, p]);
+        var expected = s_reference.GetProperty("held_out_tuples").EnumerateArray().Select(t => t.EnumerateArray().Select(e => e.GetInt32()).ToArray()).ToList();
         Assert.Equal(expected, held);
-        Assert.Equal(6, held.Count);
+        Assert.Equal(62, held.Count);
         foreach (var scene in ShapeWorld.SampleEvaluation(new PythonRandom(3), 200, heldOut: false))
-            Assert.False(ShapeWorld.IsHeldOut(scene.Shape, scene.Colour, scene.Background));
+            Assert.False(ShapeWorld.IsHeldOut(scene.Shape, scene.Colour, scene.Background, scene.Position));
     }
 
     private static void AssertSame(JsonElement expected, ShapeAnalysis actual)

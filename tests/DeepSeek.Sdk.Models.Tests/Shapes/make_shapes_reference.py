@@ -47,7 +47,7 @@ def main():
             run["descriptions"].append(s.description())
             run["prompts"].append(s.prompt(False))
         out["runs"].append(run)
-    out["held_out_triples"] = [list(t) for t in shapes.triples(True)]
+    out["held_out_tuples"] = [list(t) for t in shapes.tuples(True)]
     with open(os.path.join(HERE, "shapes_reference.json"), "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
