@@ -167,14 +167,17 @@ def nearest_colour(r: int, g: int, b: int) -> int:
 
 
 MIN_SHAPE_PIXELS = 24
-SQUARE_FILL = 0.9
-CIRCLE_FILL = 0.66
+SQUARE_FILL = 0.85
+TRIANGLE_TOP_RATIO = 0.6
 
 
 def analyse(rgb: bytes, size: int = SIZE) -> Analysis:
     """Each pixel takes its nearest palette colour. Background: the commonest colour on the border. Shape colour:
-    the commonest other colour. Shape: the largest 4-connected region of that colour; its fill of its bounding
-    box says which (square 1, circle pi/4, triangle 1/2: > 0.9 square, > 0.66 circle, else triangle)."""
+    the commonest other colour. Shape: the largest 4-connected region of that colour, judged by its silhouette in its
+    bounding box. The triangle (pointing up) puts a third as many pixels in the box's upper half as in its lower half
+    (1/4 vs 3/4 of its area), circle and square as many: top/bottom < 0.6 is a triangle. Otherwise the fill of the box
+    decides: a square fills it (1), a circle pi/4 = 0.785; a generated square's corners come out rounded, which lowers
+    its fill while a circle's stays, so the cut is 0.85, nearer the circle."""
     labels = [nearest_colour(rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]) for i in range(size * size)]
     border = [0] * 6
     for i in range(size):
@@ -208,11 +211,18 @@ def analyse(rgb: bytes, size: int = SIZE) -> Analysis:
             best = region
     xs = [p % size for p in best]
     ys = [p // size for p in best]
-    area = (max(xs) - min(xs) + 1) * (max(ys) - min(ys) + 1)
+    top, height = min(ys), max(ys) - min(ys) + 1
+    area = (max(xs) - min(xs) + 1) * height
     fill = len(best) / area
     if len(best) < MIN_SHAPE_PIXELS:
         return Analysis(background, colour, -1, fill)
-    shape = 1 if fill > SQUARE_FILL else 0 if fill > CIRCLE_FILL else 2
+    # rows strictly above / below the box's middle (the middle row of an odd height counts for neither)
+    upper = sum(1 for y in ys if 2 * (y - top) + 1 < height)
+    lower = sum(1 for y in ys if 2 * (y - top) + 1 > height)
+    if upper < TRIANGLE_TOP_RATIO * lower:
+        shape = 2
+    else:
+        shape = 1 if fill > SQUARE_FILL else 0
     return Analysis(background, colour, shape, fill)
 
 
