@@ -12,7 +12,7 @@ using Spectre.Console;
 
 namespace DeepSeek.Cli.Commands;
 
-/// <summary><c>deepseek eval-vision [--model &lt;dir&gt;] [--count 200] [--seed 0] [--cfg 3] [--suites understanding,generation]
+/// <summary><c>deepseek eval-vision [--model &lt;dir&gt;] [--count 200] [--seed 0] [--cfg 2] [--centred] [--suites understanding,generation]
 /// [--save-images &lt;dir&gt;] [--json]</c>: scores a Janus model trained on tools/train/shapes.py (the shipped janus-pro-tiny by
 /// default) with the SDK itself, on scenes drawn afresh from the held-out tuples (<see cref="ShapeWorld.SampleEvaluation"/>,
 /// draw for draw as shapes.py would from random.Random("&lt;seed&gt;-eval-&lt;suite&gt;")). See <see cref="ShapeSuiteEvaluator"/>.</summary>
@@ -21,8 +21,8 @@ public static class EvalVisionCommand
     /// <summary>The seed of the run that trained janus-pro-tiny (tools/train/train_janus_tiny.py --seed).</summary>
     public const long TrainingRunSeed = 0;
 
-    /// <summary>The guidance weight the training run's evaluation chose (generation eval over 1.5, 3, 5).</summary>
-    public const float DefaultCfgWeight = 3f;
+    /// <summary>The guidance weight the training run's evaluation chose (transformers, greedy, over 2 and 3).</summary>
+    public const float DefaultCfgWeight = 2f;
 
     public static Command Create(IAnsiConsole console)
     {
@@ -32,7 +32,7 @@ public static class EvalVisionCommand
         var cfg = new Option<float>("--cfg") { Description = "Classifier-free guidance weight of the generation suite (greedy decoding).", DefaultValueFactory = _ => DefaultCfgWeight };
         var suites = new Option<string>("--suites") { Description = "Comma-separated: understanding, generation.", DefaultValueFactory = _ => "understanding,generation" };
         var split = new Option<string>("--split") { Description = "held-out (the default: tuples training never showed) or train (tuples it did; fresh jitter and sizes).", DefaultValueFactory = _ => "held-out" };
-        var positioned = new Option<bool>("--positioned") { Description = "Generation prompts name the position (\"a red circle at the top left on a blue background\"), over every held-out tuple; by default they name none and the scene is centred." };
+        var centred = new Option<bool>("--centred") { Description = "Generation prompts name no position (\"a red circle on a blue background\", drawn in the center): only the 7 held-out center tuples. By default they name it (\"a red circle at the top left on a blue background\"), over all 62 held-out tuples." };
         var temperature = new Option<float>("--temperature") { Description = "Image-token sampling temperature of the generation suite (0: greedy); image i samples with seed i.", DefaultValueFactory = _ => 0f };
         var save = new Option<string?>("--save-images") { Description = "Write each generated picture as a PNG here (name ends in -ok or -miss)." };
         var failures = new Option<int>("--show-failures") { Description = "Print up to this many failures per suite." };
@@ -41,10 +41,10 @@ public static class EvalVisionCommand
         var threads = DescribeCommand.ThreadsOption();
         var command = new Command("eval-vision", "Score a Janus model on freshly drawn held-out scenes of the coloured-shapes world: understanding accuracy and generated pictures checked by pixel analysis.")
         {
-            model, count, seed, cfg, suites, split, positioned, temperature, save, failures, json, device, threads,
+            model, count, seed, cfg, suites, split, centred, temperature, save, failures, json, device, threads,
         };
         command.SetAction((parse, ct) => RunAsync(console, parse.GetValue(model), parse.GetValue(count), parse.GetValue(seed), parse.GetValue(cfg), parse.GetValue(suites)!,
-            parse.GetValue(split)!, parse.GetValue(positioned), parse.GetValue(temperature), parse.GetValue(save), parse.GetValue(failures), parse.GetValue(json), parse.GetValue(device)!, parse.GetValue(threads), ct));
+            parse.GetValue(split)!, !parse.GetValue(centred), parse.GetValue(temperature), parse.GetValue(save), parse.GetValue(failures), parse.GetValue(json), parse.GetValue(device)!, parse.GetValue(threads), ct));
         return command;
     }
 

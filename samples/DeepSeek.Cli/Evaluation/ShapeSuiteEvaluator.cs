@@ -8,9 +8,10 @@ namespace DeepSeek.Cli.Evaluation;
 
 /// <summary>Scores janus-pro-tiny (or any Janus model trained on tools/train/shapes.py) with the SDK's own pipelines:
 /// understanding — each held-out scene is asked the four <see cref="ShapeWorld.Questions"/>, answered greedily, and an
-/// answer counts when its trimmed text equals the expected one; generation — each held-out centred scene's prompt
-/// ("a red circle on a blue background") is drawn with greedy classifier-free guidance and the picture counts when
-/// <see cref="ShapePixelAnalyzer"/> reads back the prompt's shape, colour and background.</summary>
+/// answer counts when its trimmed text equals the expected one; generation — each held-out scene's prompt ("a red
+/// circle at the top left on a blue background", or without the position for a centred scene) is drawn with
+/// classifier-free guidance and the picture counts when <see cref="ShapePixelAnalyzer"/> reads back the prompt's shape,
+/// colour and background.</summary>
 public sealed class ShapeSuiteEvaluator(ImageUnderstandingPipeline understanding, ImageGenerationPipeline generation)
 {
     public const string UnderstandingSuite = "understanding";
@@ -66,24 +67,4 @@ public sealed class ShapeSuiteEvaluator(ImageUnderstandingPipeline understanding
         }
         return new ShapeGenerationResult(outcomes, cfgWeight, temperature, Stopwatch.GetElapsedTime(started));
     }
-}
-
-/// <summary>Understanding scores: per question kind (in <see cref="ShapeWorld.Questions"/> order) and overall.</summary>
-public sealed record ShapeUnderstandingResult(int Scenes, IReadOnlyList<int> Correct, IReadOnlyList<(ShapeScene Scene, string Question, string Expected, string Answer)> Failures, TimeSpan WallTime)
-{
-    public double Accuracy(int question) => Scenes == 0 ? 0 : (double)Correct[question] / Scenes;
-
-    public double Overall => Scenes == 0 ? 0 : (double)Correct.Sum() / (Scenes * Correct.Count);
-}
-
-/// <summary>Generation scores: the fraction of pictures whose analysis matches the prompt, and per attribute.</summary>
-public sealed record ShapeGenerationResult(IReadOnlyList<(ShapeScene Scene, string Prompt, ShapeAnalysis Analysis)> Outcomes, float CfgWeight, float Temperature, TimeSpan WallTime)
-{
-    public double Fraction(Func<ShapeScene, ShapeAnalysis, bool> test)
-    {
-        ArgumentNullException.ThrowIfNull(test);
-        return Outcomes.Count == 0 ? 0 : (double)Outcomes.Count(o => test(o.Scene, o.Analysis)) / Outcomes.Count;
-    }
-
-    public double MatchFraction => Fraction((s, a) => a.Matches(s));
 }
