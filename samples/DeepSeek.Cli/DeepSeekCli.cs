@@ -18,6 +18,7 @@ public static class DeepSeekCli
         root.Subcommands.Add(ChatCommand.Create(console));
         root.Subcommands.Add(ReasonCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
+        root.Subcommands.Add(EvalVisionCommand.Create(console));
         root.Subcommands.Add(DescribeCommand.Create(console));
         root.Subcommands.Add(ImagineCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using DeepSeek.Sdk.Models.Shapes;
+using DeepSeek.Sdk.Models.Tasks;
+
+namespace DeepSeek.Sdk.Models.Tests.Shapes;
+
+/// <summary>The C# world against tools/train/shapes.py (Shapes/shapes_reference.json, written by
+/// make_shapes_reference.py): same scenes from the same seeds, same pixels, same pixel analysis.</summary>
+public sealed class ShapeWorldTests
+{
+    private static readonly JsonElement s_reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Shapes", "shapes_reference.json"))).RootElement;
+
+    public static TheoryData<int> Runs()
+    {
+        var data = new TheoryData<int>();
+        for (int i = 0; i < s_reference.GetProperty("runs").GetArrayLength(); i++) data.Add(i);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void Sampling_from_a_seed_gives_the_scenes_pixels_and_texts_shapes_py_gives(int index)
+    {
+        var run = s_reference.GetProperty("runs")[index];
+        var scenes = ShapeWorld.SampleEvaluation(new PythonRandom(run.GetProperty("seed").GetString()!), run.GetProperty("count").GetInt32(),
+            run.GetProperty("held_out").GetBoolean(), run.GetProperty("centred").GetBoolean());
+        for (int i = 0; i < scenes.Count; i++)
+        {
+            var s = scenes[i];
+            int[] expected = [.. run.GetProperty("scenes")[i].EnumerateArray().Select(e => e.GetInt32())];
+            Assert.Equal(expected, new[] { s.Shape, s.Colour, s.Background, s.Position, s.Half, s.JitterX, s.JitterY });
+            Assert.Equal(run.GetProperty("sha256")[i].GetString(), Convert.ToHexStringLower(SHA256.HashData(s.Render())));
+            Assert.Equal(run.GetProperty("descriptions")[i].GetString(), s.Description());
+            Assert.Equal(run.GetProperty("prompts")[i].GetString(), s.Prompt(withPosition: false));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void Pixel_analysis_reads_exact_and_perturbed_pictures_as_shapes_py_does(int index)
+    {
+        var run = s_reference.GetProperty("runs")[index];
+        var scenes = ShapeWorld.SampleEvaluation(new PythonRandom(run.GetProperty("seed").GetString()!), run.GetProperty("count").GetInt32(),
+            run.GetProperty("held_out").GetBoolean(), run.GetProperty("centred").GetBoolean());
+        for (int k = 0; k < scenes.Count; k++)
+        {
+            byte[] pixels = scenes[k].Render();
+            var exact = ShapePixelAnalyzer.Analyse(pixels);
+            AssertSame(run.GetProperty("analysis")[k], exact);
+            Assert.True(exact.Matches(scenes[k]), $"exact render of {scenes[k]} read as {exact}");
+            AssertSame(run.GetProperty("noisy_analysis")[k], ShapePixelAnalyzer.Analyse(Noisy(pixels, k)));
+        }
+    }
+
+    [Fact]
+    public void The_held_out_tuples_are_shapes_py_s_and_training_sampling_never_yields_them()
+    {
+        var held = new List<int[]>();
+        for (int s = 0; s < 3; s++)
+            for (int c = 0; c < 6; c++)
+                for (int b = 0; b < 6; b++)
+                    for (int p = 0; p < 9; p++)
+                        if (c != b && ShapeWorld.IsHeldOut(s, c, b, p)) held.Add([s, c, b, p]);
+        var expected = s_reference.GetProperty("held_out_tuples").EnumerateArray().Select(t => t.EnumerateArray().Select(e => e.GetInt32()).ToArray()).ToList();
+        Assert.Equal(expected, held);
+        Assert.Equal(62, held.Count);
+        foreach (var scene in ShapeWorld.SampleEvaluation(new PythonRandom(3), 200, heldOut: false))
+            Assert.False(ShapeWorld.IsHeldOut(scene.Shape, scene.Colour, scene.Background, scene.Position));
+    }
+
+    private static void AssertSame(JsonElement expected, ShapeAnalysis actual)
+    {
+        Assert.Equal(expected[0].GetInt32(), actual.Background);
+        Assert.Equal(expected[1].GetInt32(), actual.Colour);
+        Assert.Equal(expected[2].GetInt32(), actual.Shape);
+        // Python rounds the fill to 9 decimals; the ratio of two small integers is exact to far better than that.
+        Assert.Equal(expected[3].GetDouble(), actual.Fill, 1e-9);
+    }
+
+    // make_shapes_reference.noisy: byte i moves by ((i * 7919 + k * 31) % 161) - 80, clamped.
+    private static byte[] Noisy(byte[] rgb, int k)
+    {
+        var result = new byte[rgb.Length];
+        for (int i = 0; i < rgb.Length; i++) result[i] = (byte)Math.Clamp(rgb[i] + ((i * 7919 + k * 31) % 161) - 80, 0, 255);
+        return result;
+    }
+}

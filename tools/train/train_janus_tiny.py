@@ -1,0 +1,640 @@
+#!/usr/bin/env python3
+"""Trains janus-pro-tiny (transformers' JanusForConditionalGeneration at small size, ~7M parameters) on the
+coloured-shapes world of shapes.py, then exports, reloads and evaluates it with transformers.
+
+One run, on one H100 (docs/models.md has the measured numbers):
+  1. train the byte-level BPE tokenizer on the prompts and answers (Janus's special tokens at ids 0..7);
+  2. check that this script's forward paths (image features spliced into the prompt; generation embeddings)
+     equal transformers' own on the same weights, and stop if they do not;
+  3. train the VQ autoencoder (encoder, l2-normalised codebook as Janus's get_codebook_entry decodes it,
+     decoder) on reconstruction, with dead codes restarted from encoder outputs;
+  4. freeze it and train the vision tower, aligner, language model, generation embeddings/aligner/head on
+     understanding (picture + question -> answer) and generation (prompt -> VQ tokens of the picture, the
+     prompt blanked to pads 10% of the time for classifier-free guidance), bf16 autocast;
+  5. save_pretrained (BF16) with the preprocessor, generation config and tokenizer; reload it in float32
+     with output_loading_info (no missing or unexpected keys allowed);
+  6. evaluate the reloaded model greedily on held-out scenes (understanding: transformers' forward; generation:
+     CFG over transformers' modules, VQ decode, shapes.analyse) and write greedy reference outputs
+     (examples.json) for the .NET engine's tests.
+
+Outputs under --out: model.safetensors and bundle.tar.gz (everything else). Seeded (--seed): data, init and the
+tokenizer; runs are fixed-length in steps when --vq-steps/--lm-steps are given, else time-boxed (the log prints
+the step counts to repeat a run, up to GPU nondeterminism).
+"""
+import argparse
+import io
+import json
+import math
+import os
+import random
+import sys
+import tarfile
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import shapes  # noqa: E402
+
+BOS, EOS, PAD = "<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜▁pad▁｜>"
+BOI, EOI, USER, ASSISTANT, IMG = "<begin_of_image>", "<end_of_image>", "<|User|>", "<|Assistant|>", "<image_placeholder>"
+SPECIALS = (BOS, EOS, PAD, BOI, EOI, USER, ASSISTANT, IMG)
+BOS_ID, EOS_ID, PAD_ID, BOI_ID, EOI_ID, IMG_ID = 0, 1, 2, 3, 4, 7
+VOCAB = 512
+NUM_CODES = 1024
+IMAGE_TOKENS = 64  # (64 / patch 8)^2 understanding tokens; also the 8x8 VQ grid
+MEAN, STD = 0.5, 0.5
+NORMALISED_CODES = True  # transformers' get_codebook_entry l2-normalises (checked in check_paths)
+
+DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+T0 = time.time()
+LOG = []
+
+
+def log(*parts):
+    line = f"[{time.time() - T0:7.1f}s] " + " ".join(str(p) for p in parts)
+    print(line, flush=True)
+    LOG.append(line)
+
+
+def janus_config(vocab_size):
+    from transformers import JanusConfig
+    text = {"model_type": "llama", "vocab_size": vocab_size, "hidden_size": 256, "intermediate_size": 768,
+            "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 4, "head_dim": 64,
+            "max_position_embeddings": 512, "rope_theta": 10000.0, "rms_norm_eps": 1e-6,
+            "bos_token_id": BOS_ID, "eos_token_id": EOS_ID, "pad_token_id": PAD_ID, "tie_word_embeddings": False}
+    vision = {"hidden_size": 128, "num_hidden_layers": 4, "num_attention_heads": 4, "patch_size": 8, "image_size": 64,
+              "mlp_ratio": 4.0, "projection_dim": 256, "depth": 2, "num_image_tokens": IMAGE_TOKENS, "hidden_act": "gelu",
+              "layer_norm_eps": 1e-6, "use_qk_norm": False, "attention_bias": True}
+    vq = {"embed_dim": 16, "num_embeddings": NUM_CODES, "latent_channels": 64, "base_channels": 32,
+          "channel_multiplier": [1, 2, 2, 4], "num_res_blocks": 1, "num_patches": 8, "projection_dim": 256,
+          "image_token_embed_dim": 256, "num_hidden_layers": 2, "hidden_act": "gelu"}
+    return JanusConfig(text_config=text, vision_config=vision, vq_config=vq, image_token_id=IMG_ID)
+
+
+# ---------------------------------------------------------------- text
+
+def understanding_text(question):
+    """JanusPromptFormat.UnderstandingText with one image (the default system prompt)."""
+    return f"{shapes.SYSTEM_PROMPT}\n\n{USER}: {IMG}\n{question}\n\n{ASSISTANT}:"
+
+
+def generation_text(prompt):
+    return f"{USER}: {prompt}\n\n{ASSISTANT}:{BOI}"
+
+
+def train_tokenizer(seed):
+    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, trainers
+    rng = random.Random(f"{seed}-tokenizer")
+    texts = [shapes.SYSTEM_PROMPT] * 50
+    for _ in range(3000):
+        s = shapes.sample_scene(rng)
+        for _, q in shapes.QUESTIONS:
+            texts.append(f"{USER}: \n{q}\n\n{ASSISTANT}:")
+        for k, _ in shapes.QUESTIONS:
+            texts.append(" " + s.answer(k))
+        texts.append(" " + s.description())
+        texts.append(generation_text(s.prompt(rng.random() < 0.5)))
+    texts.append(shapes.DESCRIBE)
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=VOCAB, special_tokens=[AddedToken(t, special=True, normalized=False) for t in SPECIALS],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tok.train_from_iterator(texts, trainer=trainer)
+    for i, t in enumerate(SPECIALS):
+        assert tok.token_to_id(t) == i, (t, tok.token_to_id(t))
+    return tok
+
+
+def tokenizer_config():
+    return {"add_bos_token": False, "add_eos_token": False, "bos_token": BOS, "eos_token": EOS, "pad_token": PAD,
+            "unk_token": None, "clean_up_tokenization_spaces": False, "model_max_length": 512,
+            "tokenizer_class": "PreTrainedTokenizerFast"}
+
+
+class Texts:
+    """Cached token ids of prompts and answers (the set of distinct texts is small)."""
+
+    def __init__(self, tok):
+        self.tok = tok
+        self.cache = {}
+
+    def enc(self, text):
+        ids = self.cache.get(text)
+        if ids is None:
+            ids = self.cache[text] = self.tok.encode(text, add_special_tokens=False).ids
+        return ids
+
+    def understanding(self, question):
+        """BOS + prompt with the placeholder expanded to BOI + 64 x IMG + EOI (JanusPromptFormat.EncodeUnderstanding)."""
+        key = ("u", question)
+        ids = self.cache.get(key)
+        if ids is None:
+            raw = self.enc(understanding_text(question))
+            assert raw.count(IMG_ID) == 1, raw
+            k = raw.index(IMG_ID)
+            ids = self.cache[key] = [BOS_ID] + raw[:k] + [BOI_ID] + [IMG_ID] * IMAGE_TOKENS + [EOI_ID] + raw[k + 1:]
+        return ids
+
+    def generation(self, prompt):
+        key = ("g", prompt)
+        ids = self.cache.get(key)
+        if ids is None:
+            ids = self.cache[key] = [BOS_ID] + self.enc(generation_text(prompt))
+            assert ids[-1] == BOI_ID, ids
+        return ids
+
+
+# ---------------------------------------------------------------- pictures on the GPU
+
+PALETTE = torch.tensor([c for _, c in shapes.COLOURS], dtype=torch.float32)
+ALLOWED = torch.tensor(shapes.tuples(False), dtype=torch.long)
+ALLOWED_CENTRED = ALLOWED[ALLOWED[:, 3] == shapes.CENTER]
+
+
+def sample_params(rng, n, centred_fraction=0.0):
+    """Training scenes (numpy rng; only tuples that are not held out): columns shape, colour, background,
+    position, half, jx, jy, centred-prompt flag (such rows come from the center tuples)."""
+    t = ALLOWED[torch.from_numpy(rng.integers(0, len(ALLOWED), n))]
+    tc = ALLOWED_CENTRED[torch.from_numpy(rng.integers(0, len(ALLOWED_CENTRED), n))]
+    centred = torch.from_numpy(rng.random(n) < centred_fraction)
+    t = torch.where(centred[:, None], tc, t)
+    half = torch.from_numpy(rng.integers(shapes.HALF_SIZES[0], shapes.HALF_SIZES[1] + 1, n))
+    jit = torch.from_numpy(rng.integers(-shapes.JITTER, shapes.JITTER + 1, (n, 2)))
+    return torch.cat([t, half[:, None], jit, centred[:, None].long()], 1)
+
+
+def render(p):
+    """[n, 8] params -> uint8-valued float [n, 3, 64, 64], the same pixels as shapes.Scene.pixels."""
+    p = p.to(DEVICE)
+    cells = torch.tensor(shapes.CELL_CENTRES, device=DEVICE)
+    cx = cells[p[:, 3] % 3] + p[:, 5]
+    cy = cells[p[:, 3] // 3] + p[:, 6]
+    odd = 2 * torch.arange(shapes.SIZE, device=DEVICE) + 1
+    dx = odd[None, None, :] - 2 * cx[:, None, None]
+    dy = odd[None, :, None] - 2 * cy[:, None, None]
+    r = (2 * p[:, 4])[:, None, None]
+    circle = dx * dx + dy * dy <= r * r
+    square = (dx.abs() <= r) & (dy.abs() <= r)
+    triangle = (dy >= -r) & (dy <= r) & (2 * dx.abs() <= dy + r)
+    s = p[:, 0][:, None, None]
+    mask = torch.where(s == 0, circle, torch.where(s == 1, square, triangle))
+    pal = PALETTE.to(DEVICE)
+    img = torch.where(mask[:, None], pal[p[:, 1]][:, :, None, None], pal[p[:, 2]][:, :, None, None])
+    return img
+
+
+def normalise(img):
+    return (img / 255.0 - MEAN) / STD
+
+
+def to_u8(x):
+    """Decoder output in [-1, 1] -> uint8 HWC (as Janus's generation_inference.py)."""
+    return ((x.float().clamp(-1, 1) + 1) / 2 * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+
+
+# ---------------------------------------------------------------- model pieces
+
+def vq_encode(vq, x):
+    """Encoder -> quant_conv -> nearest l2-normalised code (cosine), as the decoder's get_codebook_entry reads codes."""
+    z = vq.quant_conv(vq.encoder(x))
+    b, c, h, w = z.shape
+    zf = z.permute(0, 2, 3, 1).reshape(-1, c)
+    e = vq.quantize.embedding.weight
+    if NORMALISED_CODES:
+        zf, e = F.normalize(zf, dim=1), F.normalize(e, dim=1)
+        idx = (zf @ e.t()).argmax(1)
+    else:
+        idx = ((zf.float() ** 2).sum(1, keepdim=True) - 2 * zf.float() @ e.float().t() + (e.float() ** 2).sum(1)).argmin(1)
+    return zf, e, idx, (b, h, w, c)
+
+
+def vq_train_loss(vq, x):
+    zf, e, idx, (b, h, w, c) = vq_encode(vq, x)
+    q = e[idx]
+    codebook = F.mse_loss(q, zf.detach()) + 0.25 * F.mse_loss(zf, q.detach())
+    qs = zf + (q - zf).detach()
+    dec = vq.decoder(vq.post_quant_conv(qs.view(b, h, w, c).permute(0, 3, 1, 2)))
+    rec = F.mse_loss(dec, x) + 0.5 * F.l1_loss(dec, x)
+    return rec, codebook, idx, zf
+
+
+def image_features(model, pixel_values):
+    m = model.model
+    return m.aligner(m.vision_model(pixel_values=pixel_values).last_hidden_state)
+
+
+def understanding_logits(model, ids, mask, pixel_values):
+    m = model.model
+    emb = m.language_model.embed_tokens(ids)
+    feats = image_features(model, pixel_values)
+    emb = emb.masked_scatter((ids == IMG_ID)[..., None], feats.to(emb.dtype))
+    h = m.language_model(inputs_embeds=emb, attention_mask=mask).last_hidden_state
+    return model.lm_head(h)
+
+
+def generation_hidden(model, ids, mask, codes):
+    """Prompt embeddings then generation_aligner(generation_embeddings(code)) for the image tokens."""
+    m = model.model
+    emb = m.language_model.embed_tokens(ids)
+    img = m.generation_aligner(m.generation_embeddings(codes))
+    return m.language_model(inputs_embeds=torch.cat([emb, img.to(emb.dtype)], 1), attention_mask=mask).last_hidden_state
+
+
+def pad_rows(rows, value):
+    T = max(len(r) for r in rows)
+    out = torch.full((len(rows), T), value, dtype=torch.long)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = torch.tensor(r)
+    return out
+
+
+# ---------------------------------------------------------------- batches
+
+def understanding_batch(texts, rng, n):
+    p = sample_params(rng, n)
+    # shape questions weighted up: the one answer that no single patch's colour gives away
+    kinds = rng.choice(len(shapes.QUESTIONS) + 1, n, p=[0.4, 0.15, 0.15, 0.15, 0.15])
+    rows, labels = [], []
+    for i in range(n):
+        s = shapes.Scene(*[int(v) for v in p[i, :7]])
+        if kinds[i] < len(shapes.QUESTIONS):
+            kind, q = shapes.QUESTIONS[kinds[i]]
+            answer = s.answer(kind)
+        else:
+            q, answer = shapes.DESCRIBE, s.description()
+        prompt = texts.understanding(q)
+        ans = texts.enc(" " + answer) + [EOS_ID]
+        rows.append(prompt + ans)
+        labels.append([-1] * (len(prompt) - 1) + ans + [-1])
+    ids = pad_rows(rows, PAD_ID)
+    lab = pad_rows(labels, -1)
+    mask = (torch.arange(ids.shape[1])[None] < torch.tensor([len(r) for r in rows])[:, None]).long()
+    return ids.to(DEVICE), mask.to(DEVICE), lab.to(DEVICE), normalise(render(p))
+
+
+def generation_batch(texts, rng, n, vq, uncond_rate=0.1):
+    """Prompts left-aligned and right-padded to a common length P, then the 64 codes; the codes' hidden states
+    start at row position len(prompt) - 1 (the <begin_of_image> token), so each row is shifted into place."""
+    p = sample_params(rng, n, centred_fraction=0.5)
+    blank = rng.random(n) < uncond_rate
+    prompts = []
+    for i in range(n):
+        s = shapes.Scene(*[int(v) for v in p[i, :7]])
+        ids = texts.generation(s.prompt(with_position=not bool(p[i, 7])))
+        if blank[i]:
+            ids = [BOS_ID] + [PAD_ID] * (len(ids) - 2) + [BOI_ID]
+        prompts.append(ids)
+    with torch.no_grad():
+        _, _, codes, (b, h, w, c) = vq_encode(vq, normalise(render(p)))
+    codes = codes.view(n, h * w)
+    # Left-pad prompts so that every <begin_of_image> sits at the same column; padding masked out, positions
+    # follow the mask (position_ids from the cumulative mask), so a row sees the same positions as alone.
+    P = max(len(x) for x in prompts)
+    ids = torch.full((n, P), PAD_ID, dtype=torch.long)
+    mask = torch.zeros((n, P + h * w - 1), dtype=torch.long)
+    for i, x in enumerate(prompts):
+        ids[i, P - len(x):] = torch.tensor(x)
+        mask[i, P - len(x):] = 1
+    mask[:, P:] = 1
+    return ids.to(DEVICE), mask.to(DEVICE), codes, P
+
+
+def generation_loss(model, ids, mask, codes, P):
+    m = model.model
+    emb = m.language_model.embed_tokens(ids)
+    img = m.generation_aligner(m.generation_embeddings(codes[:, :-1]))
+    x = torch.cat([emb, img.to(emb.dtype)], 1)
+    pos = (mask.cumsum(1) - 1).clamp(min=0)
+    h = m.language_model(inputs_embeds=x, attention_mask=mask, position_ids=pos).last_hidden_state
+    logits = m.generation_head(h[:, P - 1:])
+    return F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), codes.reshape(-1))
+
+
+# ---------------------------------------------------------------- checks against transformers
+
+@torch.no_grad()
+def check_paths(model, texts):
+    """Our splice of image features and our generation embeddings against transformers' own methods."""
+    model.eval()
+    rng = np.random.default_rng(123)
+    ids, mask, lab, pv = understanding_batch(texts, rng, 2)
+    ours = understanding_logits(model, ids[:1], mask[:1], pv[:1])
+    theirs = model(input_ids=ids[:1], pixel_values=pv[:1]).logits
+    d1 = (ours - theirs).abs().max().item()
+    codes = torch.randint(0, NUM_CODES, (1, 5), device=DEVICE)
+    a = model.prepare_embeddings_for_image_generation(codes)
+    b = model.model.generation_aligner(model.model.generation_embeddings(codes))
+    d2 = (a - b).abs().max().item()
+    # the VQ decode of transformers equals our decoder on normalised codes (in float64: TF32 convolutions would
+    # blur the comparison)
+    import copy
+    vq = copy.deepcopy(model.model.vqmodel).double()
+    e = F.normalize(vq.quantize.embedding.weight, dim=1)
+    codes = torch.randint(0, NUM_CODES, (1, 64), device=DEVICE)
+    ours_px = vq.decoder(vq.post_quant_conv(e[codes].view(1, 8, 8, -1).permute(0, 3, 1, 2)))
+    theirs_px = vq.decode(codes)
+    d3 = (ours_px - theirs_px).abs().max().item()
+    raw = vq.quantize.embedding.weight
+    d3_raw = (vq.decoder(vq.post_quant_conv(raw[codes].view(1, 8, 8, -1).permute(0, 3, 1, 2))) - theirs_px).abs().max().item()
+    log(f"VQ decode (float64): with l2-normalised codes {d3:.2e}, with raw codes {d3_raw:.2e}")
+    global NORMALISED_CODES
+    if d3_raw < d3:
+        NORMALISED_CODES = False
+        d3 = d3_raw
+        log("transformers decodes raw codebook entries: training the VQ with euclidean nearest codes")
+    del vq
+    log(f"path check vs transformers: understanding logits {d1:.2e}, generation embeddings {d2:.2e}, VQ decode {d3:.2e}")
+    if max(d1, d2, d3) > 1e-4:
+        raise SystemExit("our forward paths disagree with transformers; stopping")
+    model.train()
+
+
+# ---------------------------------------------------------------- evaluation (transformers, greedy)
+
+@torch.no_grad()
+def greedy_answer(model, ids, pv, max_new=16):
+    seq = list(ids)
+    out = []
+    for _ in range(max_new):
+        logits = model(input_ids=torch.tensor([seq], device=DEVICE), pixel_values=pv).logits[0, -1]
+        t = int(logits.float().argmax())
+        out.append(t)
+        if t == EOS_ID:
+            break
+        seq.append(t)
+    return out
+
+
+@torch.no_grad()
+def greedy_image(model, ids, cfg):
+    """CFG over the conditional and the unconditional row (BOS, pads, <begin_of_image>), argmax each step."""
+    m = model.model
+    uncond = [BOS_ID] + [PAD_ID] * (len(ids) - 2) + [BOI_ID]
+    rows = torch.tensor([ids, uncond], device=DEVICE)
+    emb = m.language_model.embed_tokens(rows)
+    codes = []
+    for _ in range(IMAGE_TOKENS):
+        h = m.language_model(inputs_embeds=emb).last_hidden_state[:, -1]
+        lg = m.generation_head(h).float()
+        g = lg[1] + cfg * (lg[0] - lg[1])
+        t = int(g.argmax())
+        codes.append(t)
+        e = m.generation_aligner(m.generation_embeddings(torch.tensor([[t], [t]], device=DEVICE)))
+        emb = torch.cat([emb, e.to(emb.dtype)], 1)
+    return codes
+
+
+@torch.no_grad()
+def evaluate(model, texts, tok, seed, n_und, n_gen, cfg, examples_und=0, examples_gen=0):
+    model.eval()
+    res = {}
+    examples = {"understanding": [], "generation": []}
+    scenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "understanding")), n_und)
+    correct = {k: 0 for k, _ in shapes.QUESTIONS}
+    for i, s in enumerate(scenes):
+        img = torch.tensor(list(s.pixels()), dtype=torch.float32).view(1, 64, 64, 3).permute(0, 3, 1, 2).to(DEVICE)
+        pv = normalise(img)
+        for kind, q in shapes.QUESTIONS:
+            ids = texts.understanding(q)
+            out = greedy_answer(model, ids, pv)
+            text = tok.decode([t for t in out if t != EOS_ID]).strip()
+            correct[kind] += text == s.answer(kind)
+            if i < examples_und:
+                examples["understanding"].append({"scene": s.__dict__, "question": q, "prompt_ids": ids, "output_ids": out, "text": text})
+    for k in correct:
+        res[f"understanding_{k}"] = correct[k] / max(1, len(scenes))
+    res["understanding_all"] = sum(correct.values()) / max(1, 4 * len(scenes))
+    gscenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "generation")), n_gen, centred=True)
+    best = None
+    for w in cfg:
+        ok, pngs, gex = 0, [], []
+        for i, s in enumerate(gscenes):
+            prompt = s.prompt(with_position=False)
+            ids = texts.generation(prompt)
+            codes = greedy_image(model, ids, w)
+            px = to_u8(model.model.vqmodel.decode(torch.tensor([codes], device=DEVICE)))[0]
+            a = shapes.analyse(px.tobytes())
+            ok += shapes.matches(s, a)
+            if i < 16:
+                pngs.append(px)
+            if i < examples_gen:
+                gex.append({"prompt": prompt, "prompt_ids": ids, "image_tokens": codes, "analysis": a.__dict__,
+                            "matches": shapes.matches(s, a)})
+        res[f"generation_match_cfg{w:g}"] = ok / max(1, len(gscenes))
+        log(f"generation, cfg {w:g}: {ok}/{len(gscenes)} match")
+        if best is None or ok > best[0]:
+            best = (ok, w, pngs, gex)
+    ok, w, pngs, examples["generation"] = best
+    examples["cfg_weight"] = w
+    res["generation_match"] = ok / max(1, len(gscenes))
+    res["generation_cfg"] = w
+    model.train()
+    return res, examples, pngs
+
+
+def png_grid(images):
+    from PIL import Image
+    n = len(images)
+    cols = min(8, n)
+    rows = (n + cols - 1) // cols
+    grid = np.zeros((rows * 66, cols * 66, 3), np.uint8)
+    for i, im in enumerate(images):
+        r, c = divmod(i, cols)
+        grid[r * 66 + 1:r * 66 + 65, c * 66 + 1:c * 66 + 65] = im
+    buf = io.BytesIO()
+    Image.fromarray(grid).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def lr_at(step, total, peak, warmup):
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    t = min(1.0, (step - warmup) / max(1, total - warmup))
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+# ---------------------------------------------------------------- main
+
+def train_vq(vq, rng, args):
+    # --- VQ autoencoder
+    vq.train()
+    opt = torch.optim.AdamW(vq.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=0.0)
+    vq_steps = 5 if args.smoke else (args.vq_steps or 10 ** 9)
+    step, t_start, usage = 0, time.time(), torch.zeros(NUM_CODES, device=DEVICE)
+    est_total = args.vq_steps or 3000
+    while step < vq_steps:
+        if not args.vq_steps and not args.smoke and time.time() - t_start > args.vq_seconds:
+            break
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, est_total, 1e-3, 100)
+        x = normalise(render(sample_params(rng, 128)))
+        with torch.autocast(DEVICE, dtype=torch.bfloat16):
+            rec, cb, idx, zf = vq_train_loss(vq, x)
+        loss = rec + cb
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(vq.parameters(), 1.0)
+        opt.step()
+        usage += torch.bincount(idx, minlength=NUM_CODES).float()
+        step += 1
+        if step % 200 == 0:
+            dead = (usage == 0).nonzero().flatten()
+            if len(dead) and step < 0.8 * est_total:
+                pick = torch.randint(0, zf.shape[0], (len(dead),), device=DEVICE)
+                with torch.no_grad():
+                    vq.quantize.embedding.weight[dead] = zf.detach()[pick].float()
+            log(f"vq step {step}: rec {rec.item():.4f} codebook {cb.item():.4f} used codes {(usage > 0).sum().item()} restarted {len(dead)}")
+            usage.zero_()
+        if not args.vq_steps and step == 50:
+            per = (time.time() - t_start) / 50
+            est_total = int(args.vq_seconds / per)
+            log(f"vq: {per * 1000:.1f} ms/step, planning {est_total} steps")
+    log(f"vq done: {step} steps (repeat with --vq-steps {step})")
+    with torch.no_grad():
+        p = sample_params(np.random.default_rng(999), 256)
+        x = normalise(render(p))
+        _, _, idx, _ = vq_encode(vq, x)
+        rec_px = to_u8(vq.decode(idx.view(256, 64)))
+        ok = sum(shapes.matches(shapes.Scene(*[int(v) for v in p[i, :7]]), shapes.analyse(rec_px[i].tobytes())) for i in range(256))
+    log(f"vq reconstructions passing the pixel check: {ok}/256")
+    return png_grid(list(rec_px[:16])), ok
+
+
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--vq-seconds", type=float, default=100)
+    ap.add_argument("--lm-seconds", type=float, default=220)
+    ap.add_argument("--vq-steps", type=int, default=0, help="fixed step count (0: fit --vq-seconds)")
+    ap.add_argument("--lm-steps", type=int, default=0, help="fixed step count (0: fit --lm-seconds)")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--eval-und", type=int, default=100)
+    ap.add_argument("--eval-gen", type=int, default=32)
+    ap.add_argument("--cfg", type=str, default="1.5,3,5", help="CFG weights to evaluate; the best is recorded")
+    ap.add_argument("--smoke", action="store_true", help="a few steps of everything (catches bugs cheaply)")
+    ap.add_argument("--init-from", default=None, help="continue from a saved run (its weights and tokenizer); the VQ is kept")
+    ap.add_argument("--lr", type=float, default=1e-3, help="peak learning rate of the understanding/generation phase")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    # a continuation draws other training scenes than the run it continues
+    rng = np.random.default_rng([args.seed, 1] if args.init_from else args.seed)
+    from transformers import JanusForConditionalGeneration
+
+    if args.init_from:
+        from tokenizers import Tokenizer
+        tok = Tokenizer.from_file(os.path.join(args.init_from, "tokenizer.json"))
+        model = JanusForConditionalGeneration.from_pretrained(args.init_from, dtype=torch.float32).to(DEVICE)
+        texts = Texts(tok)
+        log(f"continuing from {args.init_from}")
+    else:
+        tok = train_tokenizer(args.seed)
+        texts = Texts(tok)
+        model = JanusForConditionalGeneration(janus_config(tok.get_vocab_size())).to(DEVICE)
+    log(f"tokenizer: {tok.get_vocab_size()} tokens; understanding prompt {len(texts.understanding(shapes.QUESTIONS[0][1]))} ids, "
+        f"generation prompt {len(texts.generation(shapes.Scene(0, 0, 1, 4, 8, 0, 0).prompt(False)))} ids")
+    n_params = sum(p.numel() for p in model.parameters())
+    log(f"parameters: {n_params} ({n_params * 2 / 2**20:.1f} MiB in BF16)")
+    check_paths(model, texts)
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    vq = model.model.vqmodel
+    if not args.init_from:
+        recon_png, ok = train_vq(vq, rng, args)
+    else:
+        recon_png, ok = b"", -256
+    vq.eval()
+    for p_ in vq.parameters():
+        p_.requires_grad_(False)
+
+    # --- Janus: understanding + generation
+    params = [q for n, q in model.named_parameters() if not n.startswith("model.vqmodel.")]
+    opt = torch.optim.AdamW(params, lr=1e-3, betas=(0.9, 0.98), weight_decay=0.01)
+    lm_steps = 5 if args.smoke else (args.lm_steps or 10 ** 9)
+    step, t_start = 0, time.time()
+    est_total = args.lm_steps or 3000
+    model.train()
+    vq.eval()
+    while step < lm_steps:
+        if not args.lm_steps and not args.smoke and time.time() - t_start > args.lm_seconds:
+            break
+        lr = lr_at(step, est_total, args.lr, 150 if not args.init_from else 20)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        uids, umask, ulab, upv = understanding_batch(texts, rng, args.batch)
+        gids, gmask, gcodes, P = generation_batch(texts, rng, args.batch, vq)
+        with torch.autocast(DEVICE, dtype=torch.bfloat16):
+            ul = understanding_logits(model, uids, umask, upv)
+            uloss = F.cross_entropy(ul.float().reshape(-1, ul.shape[-1]), ulab.reshape(-1), ignore_index=-1)
+            gloss = generation_loss(model, gids, gmask, gcodes, P)
+        loss = uloss + gloss
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        if step % 200 == 0 or args.smoke:
+            log(f"lm step {step}: lr {lr:.2e} understanding {uloss.item():.4f} generation {gloss.item():.4f}")
+        if step == 20:
+            t20 = time.time()
+        if not args.lm_steps and step == 100:
+            per = (time.time() - t20) / 80
+            est_total = int(args.lm_seconds / per)
+            log(f"lm: {per * 1000:.1f} ms/step, planning {est_total} steps")
+    log(f"lm done: {step} steps (repeat with --lm-steps {step})")
+
+    # --- export, reload, evaluate
+    with tempfile.TemporaryDirectory() as d:
+        model.eval()
+        model.to(torch.bfloat16).save_pretrained(d, safe_serialization=True)
+        tok.save(os.path.join(d, "tokenizer.json"))
+        json.dump(tokenizer_config(), open(os.path.join(d, "tokenizer_config.json"), "w", encoding="utf-8"), indent=2, ensure_ascii=False)
+        json.dump({"size": {"height": 64, "width": 64}, "do_resize": True, "resample": 3, "do_rescale": True,
+                   "rescale_factor": 1 / 255, "do_normalize": True, "do_pad": True, "min_size": 14,
+                   "image_mean": [MEAN] * 3, "image_std": [STD] * 3, "background_color": [127, 127, 127],
+                   "image_processor_type": "JanusImageProcessor"},
+                  open(os.path.join(d, "preprocessor_config.json"), "w"), indent=2)
+        json.dump({"bos_token_id": BOS_ID, "eos_token_id": EOS_ID, "pad_token_id": PAD_ID, "do_sample": False,
+                   "max_new_tokens": 32},
+                  open(os.path.join(d, "generation_config.json"), "w"), indent=2)
+        del model
+        # evaluate (and write the .NET reference outputs) in full float32: TF32 could flip near-tied greedy choices
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        reloaded, info = JanusForConditionalGeneration.from_pretrained(d, dtype=torch.float32, output_loading_info=True)
+        reloaded = reloaded.to(DEVICE).eval()
+        info = {k: sorted(v) if isinstance(v, (list, set)) else str(v) for k, v in info.items()}
+        log(f"reload (float32): {info}")
+        if info.get("missing_keys") or info.get("unexpected_keys"):
+            raise SystemExit("reload reported missing or unexpected keys")
+        n_und = 4 if args.smoke else args.eval_und
+        n_gen = 2 if args.smoke else args.eval_gen
+        cfgs = [float(v) for v in args.cfg.split(",")]
+        res, examples, pngs = evaluate(reloaded, texts, tok, args.seed, n_und, n_gen, cfgs, examples_und=6, examples_gen=4)
+        res["loading_info"] = info
+        res["vq_recon_pixel_check"] = ok / 256 if ok >= 0 else None
+        log(f"eval (transformers, reloaded BF16 weights in float32, held-out scenes): {json.dumps({k: v for k, v in res.items() if k != 'loading_info'})}")
+        json.dump(res, open(os.path.join(d, "eval.json"), "w"), indent=2)
+        json.dump(examples, open(os.path.join(d, "examples.json"), "w"), indent=1)
+        open(os.path.join(d, "samples.png"), "wb").write(png_grid(pngs) if pngs else b"")
+        if recon_png:
+            open(os.path.join(d, "vq_reconstructions.png"), "wb").write(recon_png)
+        open(os.path.join(d, "train_log.txt"), "w").write("\n".join(LOG) + "\n")
+        os.replace(os.path.join(d, "model.safetensors"), os.path.join(args.out, "model.safetensors"))
+        with tarfile.open(os.path.join(args.out, "bundle.tar.gz"), "w:gz") as tar:
+            for f in sorted(os.listdir(d)):
+                tar.add(os.path.join(d, f), arcname=f)
+    log("done")
+
+
+if __name__ == "__main__":
+    main()
