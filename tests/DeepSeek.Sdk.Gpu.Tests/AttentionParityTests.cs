@@ -40,15 +40,25 @@ public sealed class AttentionParityTests(GpuFixture gpu)
         public Tensor Keys { get; } = backend.Allocate(DType.F32, new Shape(slots, kvHeads, capacity, headDim));
         public Tensor Values { get; } = backend.Allocate(DType.F32, new Shape(slots, kvHeads, capacity, headDim));
 
-        public float[] Attend(Tensor q, Tensor k, Tensor v, int[] slotIds, int[] positions, float scale)
+        public float[] Attend(Tensor q, Tensor k, Tensor v, int[] slotIds, int[] positions, float scale, RotaryTables? rotary = null)
         {
             var b = Backend;
             int rows = q.Shape[0];
             var output = b.Allocate(DType.F32, new Shape(rows, q.Shape[1], q.Shape[2]));
-            b.GroupedQueryAttention(b.Upload(q), b.Upload(k), b.Upload(v), Keys, Values,
-                b.Upload(Parity.Host(slotIds, rows)), b.Upload(Parity.Host(positions, rows)), scale, output);
+            // Copies: the call rotates query and keys in place, and the CPU's Upload is the host tensor itself.
+            var (deviceQ, deviceK) = (b.Upload(Copy(q)), b.Upload(Copy(k)));
+            b.GroupedQueryAttention(deviceQ, deviceK, b.Upload(v), Keys, Values,
+                b.Upload(Parity.Host(slotIds, rows)), b.Upload(Parity.Host(positions, rows)), scale, output,
+                rotary is null ? null : new RotaryTables(b.Upload(rotary.Cos), b.Upload(rotary.Sin), rotary.Layout));
+            (RotatedQuery, RotatedKeys) = (Parity.ToHost(b, deviceQ), Parity.ToHost(b, deviceK));
             return Parity.ToHost(b, output);
         }
+
+        public float[] RotatedQuery { get; private set; } = [];
+
+        private static Tensor Copy(Tensor t) => Tensor.FromSpan<float>(t.ToFloatArray(), t.Shape, DType.F32);
+
+        public float[] RotatedKeys { get; private set; } = [];
     }
 
     [Theory]
@@ -80,5 +90,37 @@ public sealed class AttentionParityTests(GpuFixture gpu)
 
         Parity.Close(Parity.ToHost(cpu.Backend, cpu.Keys), Parity.ToHost(cuda, dev.Keys), 0, "cached keys");
         Parity.Close(Parity.ToHost(cpu.Backend, cpu.Values), Parity.ToHost(cuda, dev.Values), 0, "cached values");
+    }
+
+    /// <summary>The fused form: query and keys rotated inside the call (the GPU's store kernel) match the CPU's
+    /// ApplyRotary, in place, and the attention over the rotated cache matches too.</summary>
+    [Theory]
+    [InlineData(12, 2, 128, 64, RotaryLayout.HalfSplit)]   // R1-Distill-Qwen-1.5B heads
+    [InlineData(4, 4, 16, 8, RotaryLayout.Interleaved)]    // no grouping, interleaved pairs
+    [InlineData(6, 3, 32, 8, RotaryLayout.HalfSplit)]      // rotary over the first 16 features only
+    public void Grouped_query_attention_rotates_query_and_keys_as_ApplyRotary(int heads, int kvHeads, int headDim, int half, RotaryLayout layout)
+    {
+        var cuda = gpu.Require();
+        int prompt = 20, capacity = 32, maxPositions = 40;
+        var cpu = new Side(gpu.Cpu, 1, kvHeads, capacity, headDim);
+        var dev = new Side(cuda, 1, kvHeads, capacity, headDim);
+        var angles = Enumerable.Range(0, maxPositions * half).Select(i => (i / half) * MathF.Pow(10000f, -(i % half) / (float)half)).ToArray();
+        var rotary = new RotaryTables(Parity.Host(angles.Select(MathF.Cos).ToArray(), maxPositions, half),
+            Parity.Host(angles.Select(MathF.Sin).ToArray(), maxPositions, half), layout);
+        float scale = 1f / MathF.Sqrt(headDim);
+        int seed = 40;
+        foreach (var (rows, start) in new[] { (prompt, 0), (1, prompt), (1, prompt + 1) })
+        {
+            var q = Parity.Host(Parity.Random(seed++, rows * heads * headDim), rows, heads, headDim);
+            var k = Parity.Host(Parity.Random(seed++, rows * kvHeads * headDim), rows, kvHeads, headDim);
+            var v = Parity.Host(Parity.Random(seed++, rows * kvHeads * headDim), rows, kvHeads, headDim);
+            int[] slots = new int[rows], positions = Enumerable.Range(start, rows).ToArray();
+            string what = $"gqa+rotary {layout} heads={heads}/{kvHeads} rows={rows} at {start}";
+            var expected = cpu.Attend(q, k, v, slots, positions, scale, rotary);
+            var actual = dev.Attend(q, k, v, slots, positions, scale, rotary);
+            Parity.Close(cpu.RotatedQuery, dev.RotatedQuery, Tolerance, what + " query");
+            Parity.Close(cpu.RotatedKeys, dev.RotatedKeys, Tolerance, what + " keys");
+            Parity.Close(expected, actual, Tolerance, what);
+        }
     }
 }

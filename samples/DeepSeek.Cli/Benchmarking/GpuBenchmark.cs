@@ -113,14 +113,6 @@ internal static class GpuBenchmark
         return ids;
     }
 
-    private static int Argmax(ReadOnlySpan<float> row)
-    {
-        int best = 0;
-        for (int i = 1; i < row.Length; i++)
-            if (row[i] > row[best]) best = i;
-        return best;
-    }
-
     // Time from the prompt's ids to the first token's logits on the host; the median of three after a warm-up.
     private static double TimeToFirstToken(ICausalLanguageModel model, int length)
     {
@@ -133,7 +125,7 @@ internal static class GpuBenchmark
             cache.Truncate(0);
             var watch = Stopwatch.StartNew();
             model.Forward(prompt, cache, logits);
-            Argmax(logits);
+            Sampler.ArgMax(logits);
             if (run > 0) times.Add(watch.Elapsed.TotalMilliseconds);
         }
         times.Sort();
@@ -147,17 +139,17 @@ internal static class GpuBenchmark
         var logits = new float[model.VocabularySize];
         using var cache = model.CreateCache(promptLength + steps + 16);
         model.Forward(Prompt(promptLength, model.VocabularySize, 2), cache, logits);
-        int token = Argmax(logits);
+        int token = Sampler.ArgMax(logits);
         for (int i = 0; i < 8; i++)
         {
             model.Forward([token], cache, logits);
-            token = Argmax(logits);
+            token = Sampler.ArgMax(logits);
         }
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++)
         {
             model.Forward([token], cache, logits);
-            token = Argmax(logits);
+            token = Sampler.ArgMax(logits);
         }
         return (watch.Elapsed.TotalMilliseconds / steps, token);
     }
@@ -172,14 +164,14 @@ internal static class GpuBenchmark
         for (int s = 0; s < sequences; s++)
         {
             model.Forward(Prompt(promptLength, vocab, 100 + s), batch[s], last);
-            tokens[s] = Argmax(last);
+            tokens[s] = Sampler.ArgMax(last);
         }
         var caches = batch.Sequences.ToArray();
         var logits = new float[sequences * vocab];
         void Step()
         {
             model.DecodeBatch(tokens, caches, logits);
-            Parallel.For(0, sequences, s => tokens[s] = Argmax(logits.AsSpan(s * vocab, vocab)));
+            Parallel.For(0, sequences, s => tokens[s] = Sampler.ArgMax(logits.AsSpan(s * vocab, vocab)));
         }
         for (int i = 0; i < 4; i++) Step();
         var watch = Stopwatch.StartNew();

@@ -26,8 +26,22 @@ public interface IBackend : IDisposable
     /// <summary><c>y[.., n] = x[.., k] · w[n, k]^T (+ bias[n])</c>; x, y, bias F32; w F32, BF16, F16, or F8E4M3 with block scales.</summary>
     void MatMul(Tensor x, Tensor weight, Tensor? bias, Tensor y);
 
+    /// <summary>Several products of one input, <c>Output = x · Weight^T (+ Bias)</c> for each, with
+    /// <see cref="MatMul(Tensor, Tensor, Tensor?, Tensor)"/>'s rules (attention's q/k/v projections). A backend may run
+    /// them as one pass over x; the results are those of separate calls.</summary>
+    void MatMul(Tensor x, ReadOnlySpan<MatMulOutput> products);
+
+    /// <summary>The gated feed-forward input <c>y = silu(x · gate^T) * (x · up^T)</c> (SwiGLU's first half): gate and
+    /// up weights [n, k] of one dtype (as MatMul), y and scratch F32 [rows, n]. scratch holds <c>x · up^T</c> on
+    /// backends that compute the two products apart; the results are those of MatMul, MatMul and SwiGlu.</summary>
+    void SwiGluMatMul(Tensor x, Tensor gate, Tensor up, Tensor scratch, Tensor y);
+
     /// <summary>RMSNorm over the last axis; weight F32 or BF16.</summary>
     void RmsNorm(Tensor x, Tensor weight, float eps, Tensor y);
+
+    /// <summary>A residual add followed by RMSNorm, as one pass: <c>hidden += delta; normed = RMSNorm(hidden)</c>
+    /// (weight F32 or BF16). The results are those of Add then RmsNorm.</summary>
+    void AddRmsNorm(Tensor hidden, Tensor delta, Tensor weight, float eps, Tensor normed);
 
     /// <summary>LayerNorm over the last axis; weight and optional bias F32.</summary>
     void LayerNorm(Tensor x, Tensor weight, Tensor? bias, float eps, Tensor y);
@@ -88,8 +102,11 @@ public interface IBackend : IDisposable
     /// [rows, heads, headDim] (rotated) attends over positions 0..positions[r] of its slot, query head h reading
     /// key/value head h / (heads / kvHeads), softmax of <c>q·k · scale</c>, into output [rows, heads, valueDim].
     /// Positions below positions[r] must already be in the cache or be stored by another row of the same call (a
-    /// prompt's rows share a slot; a decode batch has one row per slot).</summary>
-    void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output);
+    /// prompt's rows share a slot; a decode batch has one row per slot). With <paramref name="rotary"/>, query and keys
+    /// are first rotated in place at their positions, as <see cref="ApplyRotary"/> with offset 0 would (so one call
+    /// replaces two rotations and the attention).</summary>
+    void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output,
+        RotaryTables? rotary = null);
 
     // ---- Vision: convolution, group norm, upsampling, unmasked attention (added by the janus branch; kernels in
     // Cpu/ConvolutionKernels.cs, Cpu/GroupNormKernels.cs, Cpu/UpsampleKernels.cs, Cpu/UnmaskedAttentionKernels.cs) ----

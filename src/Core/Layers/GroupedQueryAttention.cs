@@ -14,6 +14,7 @@ public sealed class GroupedQueryAttention
     private readonly RowBuffer _key;
     private readonly RowBuffer _value;
     private readonly RowBuffer _attention;
+    private readonly RotaryTables _rotary;
 
     /// <param name="cos">Rotary table [positions, head_dim / 2] (<see cref="RotaryEmbedding.Cos"/>) on the backend.</param>
     /// <param name="softmaxScale">1/sqrt(head_dim) for Llama and Qwen2.</param>
@@ -46,6 +47,7 @@ public sealed class GroupedQueryAttention
         Sin = sin;
         SoftmaxScale = softmaxScale;
         Layout = layout;
+        _rotary = new RotaryTables(cos, sin, layout);
         _query = workspace.Buffer("gqa.query", heads * headDim);
         _key = workspace.Buffer("gqa.key", kvHeads * headDim);
         _value = workspace.Buffer("gqa.value", kvHeads * headDim);
@@ -82,15 +84,10 @@ public sealed class GroupedQueryAttention
     public void Forward(IBackend backend, Tensor x, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues, Tensor y)
     {
         int rows = x.Shape[0];
-        Query.Forward(backend, x, _query.Rows(rows));
-        Key.Forward(backend, x, _key.Rows(rows));
-        Value.Forward(backend, x, _value.Rows(rows));
-        var queryHeads = _query.Rows(rows, Heads);
-        var keyHeads = _key.Rows(rows, KvHeads);
-        backend.ApplyRotary(queryHeads, positions, Cos, Sin, Layout);
-        backend.ApplyRotary(keyHeads, positions, Cos, Sin, Layout);
-        backend.GroupedQueryAttention(queryHeads, keyHeads, _value.Rows(rows, KvHeads), cacheKeys, cacheValues, slots, positions,
-            SoftmaxScale, _attention.Rows(rows, Heads));
+        backend.MatMul(x, [new(Query.Weight, Query.Bias, _query.Rows(rows)), new(Key.Weight, Key.Bias, _key.Rows(rows)),
+            new(Value.Weight, Value.Bias, _value.Rows(rows))]);
+        backend.GroupedQueryAttention(_query.Rows(rows, Heads), _key.Rows(rows, KvHeads), _value.Rows(rows, KvHeads), cacheKeys, cacheValues, slots, positions,
+            SoftmaxScale, _attention.Rows(rows, Heads), _rotary);
         Output.Forward(backend, _attention.Rows(rows), y);
     }
 }

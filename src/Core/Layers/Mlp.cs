@@ -45,10 +45,18 @@ public sealed class Mlp : IFeedForward
     {
         int rows = x.Shape[0];
         var gate = _gate.Rows(rows);
-        var up = _up.Rows(rows);
-        Gate.Forward(backend, x, gate);
-        Up.Forward(backend, x, up);
-        backend.SwiGlu(gate, up, gate);
+        if (Gate.Bias is null && Up.Bias is null)
+        {
+            // One pass over gate and up where the backend fuses it (the decode GEMV), SwiGLU included.
+            backend.SwiGluMatMul(x, Gate.Weight, Up.Weight, _up.Rows(rows), gate);
+        }
+        else
+        {
+            var up = _up.Rows(rows);
+            Gate.Forward(backend, x, gate);
+            Up.Forward(backend, x, up);
+            backend.SwiGlu(gate, up, gate);
+        }
         Down.Forward(backend, gate, y);
     }
 }

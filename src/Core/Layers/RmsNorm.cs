@@ -28,4 +28,7 @@ public sealed class RmsNorm
 
     /// <summary>May run in place (x and y the same tensor).</summary>
     public void Forward(IBackend backend, Tensor x, Tensor y) => backend.RmsNorm(x, Weight, Eps, y);
+
+    /// <summary>The residual add before this norm, fused with it: <c>hidden += delta; y = norm(hidden)</c>.</summary>
+    public void AddForward(IBackend backend, Tensor hidden, Tensor delta, Tensor y) => backend.AddRmsNorm(hidden, delta, Weight, Eps, y);
 }

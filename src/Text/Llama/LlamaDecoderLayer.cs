@@ -26,16 +26,18 @@ public sealed class LlamaDecoderLayer
 
     public Mlp Mlp { get; }
 
-    /// <summary>Updates hidden [rows, hidden] in place; normed and delta are scratch of the same shape. Row r sits at
-    /// positions[r] of cache slot slots[r].</summary>
-    public void Forward(IBackend backend, Tensor hidden, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues, Tensor normed, Tensor delta)
+    /// <summary>Updates hidden [rows, hidden] in place. On entry <paramref name="normed"/> holds InputNorm(hidden) (the
+    /// model computes it, fused with the previous layer's last residual add); on return it holds
+    /// <paramref name="nextNorm"/>(hidden) when one is given (the next layer's input norm, or the final norm), and
+    /// <paramref name="delta"/> is scratch. Row r sits at positions[r] of cache slot slots[r].</summary>
+    public void Forward(IBackend backend, Tensor hidden, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues, Tensor normed, Tensor delta,
+        RmsNorm? nextNorm)
     {
-        InputNorm.Forward(backend, hidden, normed);
         Attention.Forward(backend, normed, positions, slots, cacheKeys, cacheValues, delta);
-        backend.Add(hidden, delta, hidden);
-        PostAttentionNorm.Forward(backend, hidden, normed);
+        PostAttentionNorm.AddForward(backend, hidden, delta, normed);
         Mlp.Forward(backend, normed, delta);
-        backend.Add(hidden, delta, hidden);
+        if (nextNorm is not null) nextNorm.AddForward(backend, hidden, delta, normed);
+        else backend.Add(hidden, delta, hidden);
     }
 
     /// <summary>Builds layer <paramref name="index"/> from <c>{ModelPrefix}layers.{index}.*</c>.</summary>

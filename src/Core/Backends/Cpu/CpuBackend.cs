@@ -73,6 +73,26 @@ public sealed unsafe class CpuBackend : IBackend
         MatMulKernels.MatMul(_pool, (float*)x.DataPointer, m, w, biasPtr, (float*)y.DataPointer);
     }
 
+    public void MatMul(Tensor x, ReadOnlySpan<MatMulOutput> products)
+    {
+        foreach (var p in products) MatMul(x, p.Weight, p.Bias, p.Output);
+    }
+
+    public void SwiGluMatMul(Tensor x, Tensor gate, Tensor up, Tensor scratch, Tensor y)
+    {
+        OperationShapes.SameShape(y, scratch, nameof(SwiGluMatMul), nameof(y), nameof(scratch));
+        MatMul(x, gate, null, y);
+        MatMul(x, up, null, scratch);
+        SwiGlu(y, scratch, y);
+    }
+
+    public void AddRmsNorm(Tensor hidden, Tensor delta, Tensor weight, float eps, Tensor normed)
+    {
+        OperationShapes.SameShape(hidden, delta, nameof(AddRmsNorm), nameof(hidden), nameof(delta));
+        Add(hidden, delta, hidden);
+        RmsNorm(hidden, weight, eps, normed);
+    }
+
     public void RmsNorm(Tensor x, Tensor weight, float eps, Tensor y)
     {
         const string op = nameof(RmsNorm);
@@ -253,7 +273,8 @@ public sealed unsafe class CpuBackend : IBackend
 
     // ---- Grouped-query attention over a slot-based K/V cache ----
 
-    public void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output)
+    public void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output,
+        RotaryTables? rotary = null)
     {
         const string op = nameof(GroupedQueryAttention);
         TensorChecks.Type(query, DType.F32, op, nameof(query));
@@ -265,6 +286,11 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Type(positions, DType.I32, op, nameof(positions));
         TensorChecks.Type(output, DType.F32, op, nameof(output));
         var d = OperationShapes.GroupedQueryAttention(query, keys, values, cacheKeys, cacheValues, slots, positions, output);
+        if (rotary is not null)
+        {
+            ApplyRotary(query, positions, rotary.Cos, rotary.Sin, rotary.Layout);
+            ApplyRotary(keys, positions, rotary.Cos, rotary.Sin, rotary.Layout);
+        }
         GroupedQueryAttentionKernels.Store((float*)keys.DataPointer, (float*)values.DataPointer, d.Rows, d.KvHeads, d.HeadDim, d.ValueDim,
             (float*)cacheKeys.DataPointer, (float*)cacheValues.DataPointer, d.SlotCount, d.Capacity, (int*)slots.DataPointer, (int*)positions.DataPointer);
         GroupedQueryAttentionKernels.Attend(_pool, (float*)query.DataPointer, d.Rows, d.Heads, d.KvHeads, d.HeadDim, d.ValueDim,

@@ -49,7 +49,8 @@ public sealed unsafe partial class CudaBackend
 
     // ---- Grouped-query attention over a slot-based K/V cache (Llama, Qwen2) ----
 
-    public void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output)
+    public void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output,
+        RotaryTables? rotary = null)
     {
         const string op = nameof(GroupedQueryAttention);
         Enter();
@@ -65,10 +66,23 @@ public sealed unsafe partial class CudaBackend
         int rows = d.Rows, heads = d.Heads, kvHeads = d.KvHeads, headDim = d.HeadDim, valueDim = d.ValueDim, slotCount = d.SlotCount, capacity = d.Capacity;
         if (rows == 0) return;
 
+        ulong cos = 0, sin = 0;
+        int half = 0, maxPositions = 0, interleaved = 0;
+        if (rotary is not null)
+        {
+            _checks.Type(rotary.Cos, DType.F32, op, "rotary.Cos");
+            _checks.Type(rotary.Sin, DType.F32, op, "rotary.Sin");
+            if (rotary.Cos.Rank != 2) throw new ArgumentException($"{op}: rotary.Cos {rotary.Cos.Shape} must be [maxPositions, rotaryDim / 2].", nameof(rotary));
+            OperationShapes.SameShape(rotary.Cos, rotary.Sin, op, "rotary.Cos", "rotary.Sin");
+            (half, maxPositions) = (rotary.Cos.Shape[1], rotary.Cos.Shape[0]);
+            if (2 * half > headDim) throw new ArgumentException($"{op}: {2 * half} rotary features do not fit a head of {headDim}.", nameof(rotary));
+            (cos, sin, interleaved) = (CudaChecks.Address(rotary.Cos), CudaChecks.Address(rotary.Sin), rotary.Layout == RotaryLayout.Interleaved ? 1 : 0);
+        }
         ulong pq = CudaChecks.Address(query), pk = CudaChecks.Address(keys), pv = CudaChecks.Address(values);
         ulong ck = CudaChecks.Address(cacheKeys), cv = CudaChecks.Address(cacheValues);
         ulong ps = CudaChecks.Address(slots), pp = CudaChecks.Address(positions), po = CudaChecks.Address(output), errors = _errors.DevicePointer;
-        void** store = stackalloc void*[] { &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp, &errors };
+        void** store = stackalloc void*[] { &pq, &heads, &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp,
+            &cos, &sin, &half, &maxPositions, &interleaved, &errors };
         _graphs.Kernel(_functions.GqaStore, (uint)rows, (uint)kvHeads, 128, 0, store, "gqa_store");
 
         // Visible lengths live on the device; the capacity bounds them, and each split sizes itself to its row.

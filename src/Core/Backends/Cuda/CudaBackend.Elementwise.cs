@@ -23,6 +23,24 @@ public sealed unsafe partial class CudaBackend
         _graphs.Kernel(_functions.RmsNorm, (uint)OperationShapes.Rows(x), 1, RowBlock(cols), 0, args, "rmsnorm_f32");
     }
 
+    public void AddRmsNorm(Tensor hidden, Tensor delta, Tensor weight, float eps, Tensor normed)
+    {
+        const string op = nameof(AddRmsNorm);
+        Enter();
+        CheckUnary(hidden, normed, op);
+        _checks.Type(delta, DType.F32, op, nameof(delta));
+        OperationShapes.SameShape(hidden, delta, op, nameof(hidden), nameof(delta));
+        _checks.OnDevice(weight, op, nameof(weight));
+        if (weight.DType is not (DType.F32 or DType.BF16)) throw new ArgumentException($"{op}: weight must be F32 or BF16, got {weight.DType}.", nameof(weight));
+        int cols = hidden.Shape[-1];
+        if (weight.ElementCount != cols) throw new ArgumentException($"{op}: weight {weight.Shape} must have {cols} values.", nameof(weight));
+        ulong ph = CudaChecks.Address(hidden), pd = CudaChecks.Address(delta), pw = CudaChecks.Address(weight), py = CudaChecks.Address(normed);
+        int isBF16 = weight.DType == DType.BF16 ? 1 : 0;
+        void** args = stackalloc void*[] { &ph, &pd, &pw, &isBF16, &eps, &py, &cols };
+        // A decode step has one row: a wide block keeps each thread to one or two elements of its latency-bound pass.
+        _graphs.Kernel(_functions.AddRmsNorm, (uint)OperationShapes.Rows(hidden), 1, cols >= 1024 ? 1024u : RowBlock(cols), 0, args, "add_rmsnorm_f32");
+    }
+
     public void LayerNorm(Tensor x, Tensor weight, Tensor? bias, float eps, Tensor y)
     {
         const string op = nameof(LayerNorm);

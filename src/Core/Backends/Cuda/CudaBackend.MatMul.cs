@@ -19,73 +19,171 @@ public sealed unsafe partial class CudaBackend
     {
         const string op = nameof(MatMul);
         Enter();
-        _checks.Type(x, DType.F32, op, nameof(x));
-        _checks.Type(y, DType.F32, op, nameof(y));
-        _checks.OnDevice(weight, op, nameof(weight));
-        if (weight.Rank != 2) throw new ArgumentException($"{op}: weight {weight.Shape} must be 2-D [out, in].", nameof(weight));
-        if (weight.DType is not (DType.F32 or DType.BF16 or DType.F16 or DType.F8E4M3))
-            throw new NotSupportedException($"MatMul weights must be F32, BF16, F16 or F8E4M3, got {weight.DType}.");
-        int n = weight.Shape[0], k = weight.Shape[1];
-        OperationShapes.Features(x, k, op, nameof(x));
-        OperationShapes.Features(y, n, op, nameof(y));
-        int m = OperationShapes.Rows(x);
-        if (OperationShapes.Rows(y) != m) throw new ArgumentException($"{op}: y {y.Shape} must have the {m} rows of x {x.Shape}.", nameof(y));
-        ulong pb = 0;
-        if (bias is not null)
+        var w = CheckWeight(weight, op, nameof(weight));
+        int m = CheckProduct(x, w, y, op, nameof(y));
+        ulong pb = CheckBias(bias, w.N, op, nameof(bias));
+        if (m == 0 || w.N == 0) return;
+        ulong px = CudaChecks.Address(x), py = CudaChecks.Address(y);
+        if (m <= _options.GemvMaxRows) Gemv(px, m, w, pb, py);
+        else Gemm(px, m, w.K, w.Address, w.DType, w.Scales, w.ScaleStride, w.BlockRows, w.BlockCols, pb, py, w.N);
+    }
+
+    // Decode rows with up to three weights of one dtype, k and scale tiling: one launch for all (gemv_group);
+    // anything else, product by product.
+    public void MatMul(Tensor x, ReadOnlySpan<MatMulOutput> products)
+    {
+        const string op = nameof(MatMul);
+        Enter();
+        int count = products.Length;
+        if (count == 0) return;
+        bool together = count <= 3 && OperationShapes.Rows(x) is > 0 and var rows && rows <= _options.GemvMaxRows;
+        Span<GemvWeight> weights = stackalloc GemvWeight[3];
+        Span<ulong> biases = stackalloc ulong[3], outputs = stackalloc ulong[3];
+        for (int i = 0; i < count && together; i++)
         {
-            _checks.Type(bias, DType.F32, op, nameof(bias));
-            if (bias.ElementCount != n) throw new ArgumentException($"{op}: bias {bias.Shape} must have {n} values.", nameof(bias));
-            pb = CudaChecks.Address(bias);
+            var p = products[i];
+            weights[i] = CheckWeight(p.Weight, op, $"products[{i}].Weight");
+            CheckProduct(x, weights[i], p.Output, op, $"products[{i}].Output");
+            biases[i] = CheckBias(p.Bias, weights[i].N, op, $"products[{i}].Bias");
+            outputs[i] = CudaChecks.Address(p.Output);
+            together = weights[i].N > 0 && weights[i].SameLayout(weights[0]);
         }
+        if (!together)
+        {
+            foreach (var p in products) MatMul(x, p.Weight, p.Bias, p.Output);
+            return;
+        }
+        ulong px = CudaChecks.Address(x);
+        int m = OperationShapes.Rows(x), k = weights[0].K, n = 0;
+        int vectorized = 1;
+        for (int i = 0; i < count; i++)
+        {
+            n += weights[i].N;
+            vectorized &= Vectorized(px, weights[i]);
+        }
+        int split = GemvSplit(n, k, Info.Multiprocessors);
+        long blocks = 0;
+        for (int i = 0; i < count; i++) blocks += GemvBlocks(weights[i].N, split);
+        ulong w0 = weights[0].Address, s0 = weights[0].Scales, b0 = biases[0], y0 = outputs[0];
+        ulong w1 = weights[1].Address, s1 = weights[1].Scales, b1 = biases[1], y1 = outputs[1];
+        ulong w2 = weights[2].Address, s2 = weights[2].Scales, b2 = biases[2], y2 = outputs[2];
+        int n0 = weights[0].N, n1 = weights[1].N, n2 = weights[2].N;
+        long scaleStride = weights[0].ScaleStride;
+        int blockRows = weights[0].BlockRows, blockCols = weights[0].BlockCols;
+        var (function, name) = _functions.GemvGroup.For(weights[0].DType, m);
+        void** args = stackalloc void*[] { &px, &m, &k, &vectorized, &split, &scaleStride, &blockRows, &blockCols,
+            &w0, &s0, &b0, &y0, &n0, &w1, &s1, &b1, &y1, &n1, &w2, &s2, &b2, &y2, &n2 };
+        _graphs.Kernel(function, (uint)blocks, 1, GemvWarps * 32, 0, args, name);
+    }
+
+    public void SwiGluMatMul(Tensor x, Tensor gate, Tensor up, Tensor scratch, Tensor y)
+    {
+        const string op = nameof(SwiGluMatMul);
+        Enter();
+        var g = CheckWeight(gate, op, nameof(gate));
+        var u = CheckWeight(up, op, nameof(up));
+        if (!u.SameLayout(g) || u.N != g.N)
+            throw new ArgumentException($"{op}: up {up.Shape} ({up.DType}) must match gate {gate.Shape} ({gate.DType}), block scales included.", nameof(up));
+        int m = CheckProduct(x, g, y, op, nameof(y));
+        OperationShapes.SameShape(y, scratch, op, nameof(y), nameof(scratch));
+        _checks.Type(scratch, DType.F32, op, nameof(scratch));
+        if (m == 0 || g.N == 0) return;
+        ulong px = CudaChecks.Address(x), py = CudaChecks.Address(y);
+        if (m > _options.GemvMaxRows)
+        {
+            ulong ps = CudaChecks.Address(scratch);
+            Gemm(px, m, g.K, g.Address, g.DType, g.Scales, g.ScaleStride, g.BlockRows, g.BlockCols, 0, py, g.N);
+            Gemm(px, m, u.K, u.Address, u.DType, u.Scales, u.ScaleStride, u.BlockRows, u.BlockCols, 0, ps, u.N);
+            long count = (long)m * g.N;
+            void** swiglu = stackalloc void*[] { &py, &ps, &py, &count };
+            _graphs.Kernel(_functions.SwiGlu, Blocks(count), 1, ElementwiseBlock, 0, swiglu, "swiglu_f32");
+            return;
+        }
+        int k = g.K, n = g.N, blockRows = g.BlockRows, blockCols = g.BlockCols;
+        int vectorized = Vectorized(px, g) & Vectorized(px, u);
+        int split = GemvSplit(n, k, Info.Multiprocessors);
+        ulong pg = g.Address, sg = g.Scales, pu = u.Address, su = u.Scales;
+        long scaleStride = g.ScaleStride;
+        var (function, name) = _functions.GemvSwiGlu.For(g.DType, m);
+        void** args = stackalloc void*[] { &px, &m, &k, &pg, &sg, &pu, &su, &scaleStride, &blockRows, &blockCols, &py, &n, &vectorized, &split };
+        _graphs.Kernel(function, (uint)GemvBlocks(n, split), 1, GemvWarps * 32, 0, args, name);
+    }
+
+    // y[m, n] = x[m, k] . W[n, k]^T (+ bias) for an unscaled F32/BF16/F16 weight (convolutions).
+    private void Product(ulong x, int m, int k, ulong w, DType dtype, ulong bias, ulong y, int n)
+    {
+        if (m <= _options.GemvMaxRows) Gemv(x, m, new GemvWeight(w, dtype, n, k, 0, 0, 1, 1), bias, y);
+        else Gemm(x, m, k, w, dtype, 0, 0, 1, 1, bias, y, n);
+    }
+
+    // A product's weight as the kernels take it: address, dtype, [n, k], and FP8 block scales (0 when none).
+    private readonly record struct GemvWeight(ulong Address, DType DType, int N, int K, ulong Scales, long ScaleStride, int BlockRows, int BlockCols)
+    {
+        public bool SameLayout(GemvWeight other) => DType == other.DType && K == other.K && (Scales == 0) == (other.Scales == 0)
+            && ScaleStride == other.ScaleStride && BlockRows == other.BlockRows && BlockCols == other.BlockCols;
+    }
+
+    private GemvWeight CheckWeight(Tensor weight, string op, string name)
+    {
+        _checks.OnDevice(weight, op, name);
+        if (weight.Rank != 2) throw new ArgumentException($"{op}: {name} {weight.Shape} must be 2-D [out, in].", name);
+        if (weight.DType is not (DType.F32 or DType.BF16 or DType.F16 or DType.F8E4M3))
+            throw new NotSupportedException($"{op}: weights must be F32, BF16, F16 or F8E4M3, got {weight.DType} for {name}.");
         ulong scales = 0;
         long scaleStride = 0;
         int blockRows = 1, blockCols = 1;
         if (weight.Scales is { } s)
         {
-            s.Validate(weight.Shape, "weight");
-            _checks.OnDevice(s.Scales, op, "weight.Scales");
+            s.Validate(weight.Shape, name);
+            _checks.OnDevice(s.Scales, op, name + ".Scales");
             scales = CudaChecks.Address(s.Scales);
             scaleStride = s.Scales.Strides[0];
             (blockRows, blockCols) = (s.BlockRows, s.BlockCols);
         }
         else if (weight.DType == DType.F8E4M3)
         {
-            throw new ArgumentException($"{op}: an F8E4M3 weight needs its block scales (weight_scale_inv).", nameof(weight));
+            throw new ArgumentException($"{op}: an F8E4M3 weight needs its block scales (weight_scale_inv).", name);
         }
-        if (m == 0 || n == 0) return;
-        ulong px = CudaChecks.Address(x), pw = CudaChecks.Address(weight), py = CudaChecks.Address(y);
-        if (m <= _options.GemvMaxRows) Gemv(px, m, k, pw, weight.DType, scales, scaleStride, blockRows, blockCols, pb, py, n);
-        else Gemm(px, m, k, pw, weight.DType, scales, scaleStride, blockRows, blockCols, pb, py, n);
+        return new GemvWeight(CudaChecks.Address(weight), weight.DType, weight.Shape[0], weight.Shape[1], scales, scaleStride, blockRows, blockCols);
     }
 
-    // y[m, n] = x[m, k] . W[n, k]^T (+ bias) for an unscaled F32/BF16/F16 weight (convolutions).
-    private void Product(ulong x, int m, int k, ulong w, DType dtype, ulong bias, ulong y, int n)
+    // Checks x [m, k] and y [m, n] against the weight; returns m.
+    private int CheckProduct(Tensor x, GemvWeight w, Tensor y, string op, string yName)
     {
-        if (m <= _options.GemvMaxRows) Gemv(x, m, k, w, dtype, 0, 0, 1, 1, bias, y, n);
-        else Gemm(x, m, k, w, dtype, 0, 0, 1, 1, bias, y, n);
+        _checks.Type(x, DType.F32, op, nameof(x));
+        _checks.Type(y, DType.F32, op, yName);
+        OperationShapes.Features(x, w.K, op, nameof(x));
+        OperationShapes.Features(y, w.N, op, yName);
+        int m = OperationShapes.Rows(x);
+        if (OperationShapes.Rows(y) != m) throw new ArgumentException($"{op}: {yName} {y.Shape} must have the {m} rows of x {x.Shape}.", yName);
+        return m;
     }
 
-    private void Gemv(ulong x, int m, int k, ulong w, DType dtype, ulong scales, long scaleStride, int blockRows, int blockCols, ulong bias, ulong y, int n)
+    private ulong CheckBias(Tensor? bias, int n, string op, string name)
     {
-        // One row of x (batch-1 decode) has its own instances with a single accumulator.
-        var (function, name) = (dtype, m == 1) switch
-        {
-            (DType.F32, true) => (_functions.Gemv1F32, "gemv1_f32"),
-            (DType.BF16, true) => (_functions.Gemv1BF16, "gemv1_bf16"),
-            (DType.F16, true) => (_functions.Gemv1F16, "gemv1_f16"),
-            (_, true) => (_functions.Gemv1Fp8, "gemv1_fp8"),
-            (DType.F32, false) => (_functions.GemvF32, "gemv_f32"),
-            (DType.BF16, false) => (_functions.GemvBF16, "gemv_bf16"),
-            (DType.F16, false) => (_functions.GemvF16, "gemv_f16"),
-            _ => (_functions.GemvFp8, "gemv_fp8"),
-        };
-        // 8-wide chunks need k % 8 == 0 and aligned rows (16 bytes for the x loads and the 2- and 4-byte weights,
-        // 8 for FP8), and for FP8 that no chunk straddles two scale tiles.
-        int vectorized = k % 8 == 0 && x % 16 == 0 && w % 16 == 0 && (scales == 0 || blockCols % 8 == 0) ? 1 : 0;
+        if (bias is null) return 0;
+        _checks.Type(bias, DType.F32, op, name);
+        if (bias.ElementCount != n) throw new ArgumentException($"{op}: {name} {bias.Shape} must have {n} values.", name);
+        return CudaChecks.Address(bias);
+    }
+
+    // 8-wide chunks need k % 8 == 0 and aligned rows (16 bytes for the x loads and the 2- and 4-byte weights, 8 for
+    // FP8), and for FP8 that no chunk straddles two scale tiles.
+    private static int Vectorized(ulong x, GemvWeight w) =>
+        w.K % 8 == 0 && x % 16 == 0 && w.Address % 16 == 0 && (w.Scales == 0 || w.BlockCols % 8 == 0) ? 1 : 0;
+
+    private static long GemvBlocks(int n, int split) => ((long)n * split + GemvWarps - 1) / GemvWarps;
+
+    private void Gemv(ulong x, int m, GemvWeight weight, ulong bias, ulong y)
+    {
+        var (function, name) = _functions.Gemv.For(weight.DType, m);
+        int k = weight.K, n = weight.N, blockRows = weight.BlockRows, blockCols = weight.BlockCols;
+        int vectorized = Vectorized(x, weight);
         int split = GemvSplit(n, k, Info.Multiprocessors);
-        long rowStride = k;
+        ulong w = weight.Address, scales = weight.Scales;
+        long rowStride = k, scaleStride = weight.ScaleStride;
         void** args = stackalloc void*[] { &x, &m, &k, &w, &rowStride, &scales, &scaleStride, &blockRows, &blockCols, &bias, &y, &n, &vectorized, &split };
-        _graphs.Kernel(function, (uint)(((long)n * split + GemvWarps - 1) / GemvWarps), 1, GemvWarps * 32, 0, args, name);
+        _graphs.Kernel(function, (uint)GemvBlocks(n, split), 1, GemvWarps * 32, 0, args, name);
     }
 
     // Warps per output feature: a product with few output features (q/o_proj, down_proj) would leave SMs short of

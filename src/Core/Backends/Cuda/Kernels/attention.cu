@@ -178,9 +178,12 @@ extern "C" __global__ void mla_absorb_value(const float* oLatent, int heads, int
 // ---- Grouped-query attention over a slot-based K/V cache (Llama, Qwen2) ----
 // cacheKeys [slots, kvHeads, capacity, headDim], cacheValues [slots, kvHeads, capacity, valueDim].
 
-// Stores row r's keys and values at position positions[r] of slot slots[r]. grid (rows, kvHeads).
-extern "C" __global__ void gqa_store(const float* keys, const float* values, int kvHeads, int headDim, int valueDim,
-    float* cacheKeys, float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions, int* errors)
+// Stores row r's keys and values at position positions[r] of slot slots[r]. grid (rows, kvHeads). With cos/sin
+// tables (cosTable non-null), first rotates in place, at that position, key head kh and the query heads that read it
+// (kh * group .. kh * group + group - 1), as rotary_f32 would: the rotation costs no launch of its own.
+extern "C" __global__ void gqa_store(float* query, int heads, float* keys, const float* values, int kvHeads, int headDim, int valueDim,
+    float* cacheKeys, float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions,
+    const float* cosTable, const float* sinTable, int half, int maxPositions, int interleaved, int* errors)
 {
     grid_dependency_wait();
     int r = blockIdx.x, kh = blockIdx.y;
@@ -195,8 +198,29 @@ extern "C" __global__ void gqa_store(const float* keys, const float* values, int
         if (threadIdx.x == 0 && kh == 0) report_error(errors, ERR_CACHE_POSITION, pos, r);
         return;
     }
+    float* k = keys + ((i64)r * kvHeads + kh) * headDim;
+    if (cosTable)
+    {
+        if (pos >= maxPositions)
+        {
+            if (threadIdx.x == 0 && kh == 0) report_error(errors, ERR_ROTARY_POSITION, pos, r);
+            return;
+        }
+        const float* c = cosTable + (i64)pos * half;
+        const float* s = sinTable + (i64)pos * half;
+        int group = heads / kvHeads;
+        for (int j = threadIdx.x; j < (group + 1) * half; j += blockDim.x)
+        {
+            int h = j / half, i = j % half;
+            float* v = h < group ? query + ((i64)r * heads + kh * group + h) * headDim : k;
+            int ia = interleaved ? 2 * i : i, ib = interleaved ? 2 * i + 1 : i + half;
+            float a = v[ia], b = v[ib];
+            v[ia] = a * c[i] - b * s[i];
+            v[ib] = b * c[i] + a * s[i];
+        }
+        __syncthreads();
+    }
     i64 row = ((i64)slot * kvHeads + kh) * capacity + pos;
-    const float* k = keys + ((i64)r * kvHeads + kh) * headDim;
     const float* v = values + ((i64)r * kvHeads + kh) * valueDim;
     for (int i = threadIdx.x; i < headDim; i += blockDim.x) cacheKeys[row * headDim + i] = k[i];
     for (int i = threadIdx.x; i < valueDim; i += blockDim.x) cacheValues[row * valueDim + i] = v[i];

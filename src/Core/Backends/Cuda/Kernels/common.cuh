@@ -92,6 +92,9 @@ __device__ __forceinline__ u8 f32_to_fp8(float value)
     return (u8)(sign | code);
 }
 
+// silu(v) = v * sigmoid(v), as torch computes it in F32.
+__device__ __forceinline__ float silu(float v) { return v / (1.0f + expf(-v)); }
+
 __device__ __forceinline__ float warp_sum(float v)
 {
 #pragma unroll

@@ -8,8 +8,7 @@ extern "C" __global__ void silu_f32(const float* x, float* y, i64 n)
     grid_dependency_wait();
     GRID_STRIDE(i, n)
     {
-        float v = x[i];
-        y[i] = v / (1.0f + expf(-v));
+        y[i] = silu(x[i]);
     }
 }
 
@@ -19,8 +18,7 @@ extern "C" __global__ void swiglu_f32(const float* gate, const float* up, float*
     grid_dependency_wait();
     GRID_STRIDE(i, n)
     {
-        float g = gate[i];
-        y[i] = g / (1.0f + expf(-g)) * up[i];
+        y[i] = silu(gate[i]) * up[i];
     }
 }
 
