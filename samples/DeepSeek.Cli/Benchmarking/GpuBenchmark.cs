@@ -62,13 +62,11 @@ internal static class GpuBenchmark
             say($"{name}: per decode step {(double)(after.Launches - before.Launches) / measured:F0} launches, "
                 + $"{after.GraphReplays - before.GraphReplays} graph replays, {after.GraphCaptures - before.GraphCaptures} captures, "
                 + $"{after.GraphFallbacks - before.GraphFallbacks} fallbacks over {measured} steps");
-            if (graphs)
-            {
-                backend.CudaGraphs = false;
-                var (eagerMs, _) = DecodeOne(model, Math.Min(128, model.MaxContextLength / 2), steps);
-                backend.CudaGraphs = true;
-                say($"{name}: batch 1 without CUDA graphs: {eagerMs:F3} ms/token ({rooflineMs / eagerMs:P1} of roofline)");
-            }
+            // The other launch mode, for comparison (graphs are off by default where programmatic launch is on).
+            backend.CudaGraphs = !graphs;
+            var (otherMs, _) = DecodeOne(model, Math.Min(128, model.MaxContextLength / 2), steps);
+            backend.CudaGraphs = graphs;
+            say($"{name}: batch 1 {(graphs ? "without" : "with")} CUDA graphs: {otherMs:F3} ms/token ({rooflineMs / otherMs:P1} of roofline)");
             string batch16 = "n/a", batch64 = "n/a";
             if (model is LlamaModel llama)
             {

@@ -69,8 +69,8 @@ public sealed unsafe partial class CudaBackend : IBackend
             _scratch = new DeviceScratch(_pool);
             _checks = new CudaChecks(_pool, Device);
             _functions = new KernelTable(_kernels);
-            _graphs = new SegmentGraphs(_context, _stream, _cublas, _pool, _staging, options.CudaGraphs,
-                options.ProgrammaticDependentLaunch && info.ComputeCapabilityMajor >= 9, logger);
+            bool programmatic = options.ProgrammaticDependentLaunch && info.ComputeCapabilityMajor >= 9;
+            _graphs = new SegmentGraphs(_context, _stream, _cublas, _pool, _staging, options.CudaGraphs ?? !programmatic, programmatic, logger);
         }
         catch
         {
@@ -94,7 +94,7 @@ public sealed unsafe partial class CudaBackend : IBackend
     public (long Live, long Cached) MemoryInUse => (_pool.LiveBytes, _pool.CachedBytes);
 
     /// <summary>Whether repeated work between host waits is replayed as CUDA graphs (<see cref="SegmentGraphs"/>);
-    /// on by default (<see cref="CudaBackendOptions.CudaGraphs"/>), and switched off for good if a capture fails.</summary>
+    /// see <see cref="CudaBackendOptions.CudaGraphs"/> for the default; switched off for good if a capture fails.</summary>
     public bool CudaGraphs
     {
         get => _graphs.Enabled;

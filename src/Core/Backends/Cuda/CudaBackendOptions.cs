@@ -14,8 +14,11 @@ public sealed record CudaBackendOptions
     public int GemvMaxRows { get; init; } = 8;
 
     /// <summary>Replay work that repeats between host waits (a decode step) as CUDA graphs: one launch instead of
-    /// hundreds (<see cref="SegmentGraphs"/>). Results are the same either way.</summary>
-    public bool CudaGraphs { get; init; } = true;
+    /// hundreds (<see cref="SegmentGraphs"/>). Results are the same either way. Null (the default): only where
+    /// programmatic dependent launch is off or unavailable (before compute capability 9.0). With it, kernels
+    /// launched one by one keep the GPU busier than a replay, which must wait until the host has recorded the whole
+    /// step to know that it matches (docs/benchmarks.md: 2.45 vs 3.32 ms per token, R1-Distill-Qwen-1.5B shape, H100).</summary>
+    public bool? CudaGraphs { get; init; }
 
     /// <summary>On GPUs of compute capability 9.0 and later, launch kernels with programmatic stream serialization, so
     /// that each one is scheduled while the previous one finishes (every kernel waits for its predecessor with

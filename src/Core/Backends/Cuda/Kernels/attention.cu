@@ -5,6 +5,7 @@
 #include "common.cuh"
 
 #define ATTN_WARPS 8
+#define ATTN_KEYS 4
 
 // Partial attention of one query over keys [begin, end): score_s = (qa . ka_s + qb . kb_s) * scale, values v_s.
 // shared: dimA + dimB + ATTN_WARPS * (dimV + 2) floats. Writes the merged max, sum and unnormalized values.
@@ -24,24 +25,60 @@ __device__ void attend_split(const float* qaGlobal, int dimA, const float* qbGlo
     for (int c = lane; c < dimV; c += 32) ow[c] = 0.0f;
     __syncthreads();
 
+    // Each warp takes ATTN_KEYS keys per pass (keys s, s + ATTN_WARPS, ...), so that their loads are in flight
+    // together rather than one dependent HBM/L2 round trip per key.
     float m = NEG_INF, l = 0.0f;
-    for (int s = begin + warp; s < end; s += ATTN_WARPS)
+    for (int s0 = begin + warp; s0 < end; s0 += ATTN_WARPS * ATTN_KEYS)
     {
-        const float* kas = ka + (i64)s * strideA;
-        float dot = 0.0f;
-        for (int c = lane; c < dimA; c += 32) dot += qa[c] * kas[c];
-        if (dimB > 0)
+        float dot[ATTN_KEYS];
+#pragma unroll
+        for (int j = 0; j < ATTN_KEYS; j++) dot[j] = 0.0f;
+        for (int c = lane; c < dimA; c += 32)
         {
-            const float* kbs = kb + (i64)s * strideB;
-            for (int c = lane; c < dimB; c += 32) dot += qb[c] * kbs[c];
+            float q = qa[c];
+#pragma unroll
+            for (int j = 0; j < ATTN_KEYS; j++)
+            {
+                int s = s0 + j * ATTN_WARPS;
+                if (s < end) dot[j] += q * ka[(i64)s * strideA + c];
+            }
         }
-        float score = warp_sum(dot) * scale;
-        float mNew = fmaxf(m, score);
+        for (int c = lane; c < dimB; c += 32)
+        {
+            float q = qb[c];
+#pragma unroll
+            for (int j = 0; j < ATTN_KEYS; j++)
+            {
+                int s = s0 + j * ATTN_WARPS;
+                if (s < end) dot[j] += q * kb[(i64)s * strideB + c];
+            }
+        }
+        float mNew = m, p[ATTN_KEYS];
+#pragma unroll
+        for (int j = 0; j < ATTN_KEYS; j++)
+        {
+            dot[j] = warp_sum(dot[j]) * scale;
+            if (s0 + j * ATTN_WARPS < end) mNew = fmaxf(mNew, dot[j]);
+        }
         float correction = expf(m - mNew);
-        float p = expf(score - mNew);
-        l = l * correction + p;
-        const float* vs = v + (i64)s * strideV;
-        for (int c = lane; c < dimV; c += 32) ow[c] = ow[c] * correction + p * vs[c];
+        l *= correction;
+#pragma unroll
+        for (int j = 0; j < ATTN_KEYS; j++)
+        {
+            p[j] = s0 + j * ATTN_WARPS < end ? expf(dot[j] - mNew) : 0.0f;
+            l += p[j];
+        }
+        for (int c = lane; c < dimV; c += 32)
+        {
+            float acc = ow[c] * correction;
+#pragma unroll
+            for (int j = 0; j < ATTN_KEYS; j++)
+            {
+                int s = s0 + j * ATTN_WARPS;
+                if (s < end) acc += p[j] * v[(i64)s * strideV + c];
+            }
+            ow[c] = acc;
+        }
         m = mNew;
     }
     if (lane == 0)

@@ -104,8 +104,10 @@ __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int
     i64 rowStride, i64 scaleRowStride, int blockRows, int blockCols,
     const float* __restrict__ bias, float* __restrict__ y, int n, int vectorized, int split)
 {
-    const int U = Weight<WT>::Unroll;
+    // Chunks in flight per lane and row: 128 bytes (256 for a single row, so that down_proj's 8960-wide rows,
+    // split over 4 warps, take one round of loads instead of two).
     const int G = GATED ? 2 : 1;
+    const int U = GATED ? Weight<WT>::Unroll : 2 * Weight<WT>::Unroll;
     __shared__ float partial[GEMV_WARPS][G][MAXM];
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int part = warp % split;
