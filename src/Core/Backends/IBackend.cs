@@ -103,8 +103,9 @@ public interface IBackend : IDisposable
     /// key/value head h / (heads / kvHeads), softmax of <c>q·k · scale</c>, into output [rows, heads, valueDim].
     /// Positions below positions[r] must already be in the cache or be stored by another row of the same call (a
     /// prompt's rows share a slot; a decode batch has one row per slot). With <paramref name="rotary"/>, query and keys
-    /// are first rotated in place at their positions, as <see cref="ApplyRotary"/> with offset 0 would (so one call
-    /// replaces two rotations and the attention).</summary>
+    /// are first rotated at their positions, as <see cref="ApplyRotary"/> with offset 0 would (one call replaces two
+    /// rotations and the attention); the rotated keys are what the cache keeps. The query and keys tensors are scratch
+    /// then: a backend may rotate them in place or leave them as they were.</summary>
     void GroupedQueryAttention(Tensor query, Tensor keys, Tensor values, Tensor cacheKeys, Tensor cacheValues, Tensor slots, Tensor positions, float scale, Tensor output,
         RotaryTables? rotary = null);
 

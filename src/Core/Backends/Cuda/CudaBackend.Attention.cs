@@ -10,6 +10,8 @@ public sealed unsafe partial class CudaBackend
     private const int AttentionWarps = 8;
     private const int MaxSplits = 64;
     private const int MinKeysPerSplit = 32;
+    private ulong _decodeCounters;
+    private int _decodeCounterCount;
 
     // ---- Multi-head latent attention (DeepSeek-V2 2.1.2, absorbed) ----
 
@@ -81,19 +83,42 @@ public sealed unsafe partial class CudaBackend
         ulong pq = CudaChecks.Address(query), pk = CudaChecks.Address(keys), pv = CudaChecks.Address(values);
         ulong ck = CudaChecks.Address(cacheKeys), cv = CudaChecks.Address(cacheValues);
         ulong ps = CudaChecks.Address(slots), pp = CudaChecks.Address(positions), po = CudaChecks.Address(output), errors = _errors.DevicePointer;
+        int items = rows * heads;
+        int splits = Splits(items, capacity);
+        var (pMax, pSum, pValues) = Partials(items, splits, valueDim);
+        if (rows == 1)
+        {
+            // Batch-1 decode: everything in one kernel (gqa_decode). One row cannot depend on another row's keys.
+            ulong counters = DecodeCounters(heads);
+            uint decodeShared = AttentionShared(headDim, headDim, valueDim, _functions.GqaDecode);
+            void** decode = stackalloc void*[] { &pq, &heads, &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp,
+                &cos, &sin, &half, &maxPositions, &interleaved, &scale, &splits, &pMax, &pSum, &pValues, &counters, &po, &errors };
+            _graphs.Kernel(_functions.GqaDecode, (uint)heads, (uint)splits, AttentionBlock, decodeShared, decode, "gqa_decode");
+            return;
+        }
         void** store = stackalloc void*[] { &pq, &heads, &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp,
             &cos, &sin, &half, &maxPositions, &interleaved, &errors };
         _graphs.Kernel(_functions.GqaStore, (uint)rows, (uint)kvHeads, 128, 0, store, "gqa_store");
 
         // Visible lengths live on the device; the capacity bounds them, and each split sizes itself to its row.
-        int items = rows * heads;
-        int splits = Splits(items, capacity);
-        var (pMax, pSum, pValues) = Partials(items, splits, valueDim);
         uint shared = AttentionShared(headDim, 0, valueDim, _functions.GqaAttend);
         void** attend = stackalloc void*[] { &pq, &heads, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp, &scale, &splits, &pMax, &pSum, &pValues };
         _graphs.Kernel(_functions.GqaAttend, (uint)items, (uint)splits, AttentionBlock, shared, attend, "gqa_attend");
 
         Combine(pMax, pSum, pValues, splits, valueDim, po, items);
+    }
+
+    // gqa_decode's per-head counters of finished splits: zero between launches (the last block of a head resets its
+    // own), so they are zeroed once when the buffer is made or grown.
+    private ulong DecodeCounters(int heads)
+    {
+        if (heads > _decodeCounterCount)
+        {
+            _decodeCounterCount = Math.Max(heads, 256);
+            _decodeCounters = _scratch.Get("attention.decode_counters", _decodeCounterCount * sizeof(int));
+            _graphs.Memset(_decodeCounters, _decodeCounterCount * sizeof(int));
+        }
+        return _decodeCounters;
     }
 
     // Enough blocks for two per SM, but no split shorter than MinKeysPerSplit keys.

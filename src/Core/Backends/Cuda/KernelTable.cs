@@ -29,6 +29,7 @@ internal sealed class KernelTable(CudaKernels k)
     public readonly IntPtr MlaAbsorbValue = k["mla_absorb_value"];
     public readonly IntPtr GqaStore = k["gqa_store"];
     public readonly IntPtr GqaAttend = k["gqa_attend"];
+    public readonly IntPtr GqaDecode = k["gqa_decode"];
     public readonly IntPtr FullAttend = k["full_attend"];
     public readonly IntPtr Im2Col = k["im2col_f32"];
     public readonly IntPtr GroupNorm = k["groupnorm_f32"];

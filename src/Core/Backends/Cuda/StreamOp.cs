@@ -6,7 +6,7 @@ namespace DeepSeek.Sdk.Backends.Cuda;
 /// blocks still compare equal. Slots are reused from segment to segment, so recording allocates nothing.</summary>
 internal sealed class StreamOp
 {
-    public const int MaxValues = 24;
+    public const int MaxValues = 32;
 
     public StreamOpKind Kind;
     public IntPtr Function;

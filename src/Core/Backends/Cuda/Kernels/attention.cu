@@ -117,33 +117,39 @@ __device__ __forceinline__ void split_range(int visible, int split, int splits, 
     *end = e < visible ? e : visible;
 }
 
-// Merges the splits of each item: out[item, :] = sum_s e^(m_s - M) o_s / sum_s e^(m_s - M) l_s. grid (items).
-extern "C" __global__ void attn_combine(const float* partialMax, const float* partialSum, const float* partialValues,
-    int splits, int dimV, float* output)
+// Merges the splits of one item: out[:] = sum_s e^(m_s - M) o_s / sum_s e^(m_s - M) l_s. The partials are read
+// past L1 (__ldcg): in gqa_decode other blocks of the same launch wrote them. weights: 64 floats of shared memory.
+__device__ void combine_item(const float* pm, const float* ps, const float* pv, int splits, int dimV, float* out, float* weights)
 {
-    grid_dependency_wait();
-    __shared__ float weights[64];
-    int item = blockIdx.x;
-    const float* pm = partialMax + (i64)item * splits;
-    const float* ps = partialSum + (i64)item * splits;
-    const float* pv = partialValues + (i64)item * splits * dimV;
     float blockMax = NEG_INF;
-    for (int s = 0; s < splits; s++) blockMax = fmaxf(blockMax, pm[s]);
+    for (int s = 0; s < splits; s++) blockMax = fmaxf(blockMax, __ldcg(pm + s));
     float total = 0.0f;
     for (int s = 0; s < splits; s++)
     {
-        float w = pm[s] == NEG_INF ? 0.0f : expf(pm[s] - blockMax);
+        float m = __ldcg(pm + s);
+        float w = m == NEG_INF ? 0.0f : expf(m - blockMax);
         if (threadIdx.x == 0) weights[s] = w;
-        total += w * ps[s];
+        total += w * __ldcg(ps + s);
     }
     __syncthreads();
     float inv = total > 0.0f ? 1.0f / total : 0.0f;
     for (int c = threadIdx.x; c < dimV; c += blockDim.x)
     {
         float acc = 0.0f;
-        for (int s = 0; s < splits; s++) acc += weights[s] * pv[(i64)s * dimV + c];
-        output[(i64)item * dimV + c] = acc * inv;
+        for (int s = 0; s < splits; s++) acc += weights[s] * __ldcg(pv + (i64)s * dimV + c);
+        out[c] = acc * inv;
     }
+}
+
+// Merges the splits of each item. grid (items).
+extern "C" __global__ void attn_combine(const float* partialMax, const float* partialSum, const float* partialValues,
+    int splits, int dimV, float* output)
+{
+    grid_dependency_wait();
+    __shared__ float weights[64];
+    int item = blockIdx.x;
+    combine_item(partialMax + (i64)item * splits, partialSum + (i64)item * splits, partialValues + (i64)item * splits * dimV,
+        splits, dimV, output + (i64)item * dimV, weights);
 }
 
 // ---- Multi-head latent attention, absorbed form (DeepSeek-V2 2.1.2; inference/model.py attn_impl="absorb") ----
@@ -284,6 +290,72 @@ extern "C" __global__ void gqa_attend(const float* query, int heads, int kvHeads
         cacheKeys + head * capacity * headDim, headDim, cacheKeys, 0,
         cacheValues + head * capacity * valueDim, valueDim, valueDim, begin, end, scale,
         partialMax + p, partialSum + p, partialValues + p * valueDim, shared);
+}
+
+// Feature i of head x rotated at the angles c/s (rotary_f32's pairing); features past 2 * half pass through.
+__device__ __forceinline__ float rotated_feature(const float* x, int i, int half, int interleaved, const float* c, const float* s)
+{
+    if (i >= 2 * half) return x[i];
+    if (interleaved)
+    {
+        int j = i >> 1;
+        return (i & 1) ? x[i] * c[j] + x[i - 1] * s[j] : x[i] * c[j] - x[i + 1] * s[j];
+    }
+    return i < half ? x[i] * c[i] - x[i + half] * s[i] : x[i] * c[i - half] + x[i - half] * s[i - half];
+}
+
+// Batch-1 decode in one kernel: rotation, cache store, attention over the splits and their merge. grid (heads,
+// splits), block 256. Each block rotates its query head into shared memory; every block whose split holds the new
+// position writes the rotated key and the value there first (the blocks of one key head write identical bytes), so
+// its own reads see them; the last block of a head to finish (a counter per head, reset by that block) merges the
+// splits in a fixed order, as attn_combine does. query and keys are read, not modified.
+extern "C" __global__ void gqa_decode(const float* query, int heads, const float* keys, const float* values, int kvHeads, int headDim,
+    int valueDim, float* cacheKeys, float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions,
+    const float* cosTable, const float* sinTable, int half, int maxPositions, int interleaved, float scale, int splits,
+    float* partialMax, float* partialSum, float* partialValues, int* counters, float* output, int* errors)
+{
+    grid_dependency_wait();
+    extern __shared__ float shared[];
+    __shared__ float weights[64];
+    __shared__ int last;
+    int h = blockIdx.x, split = blockIdx.y, kh = h / (heads / kvHeads);
+    int slot = slots[0], pos = positions[0];
+    bool first = h == 0 && split == 0 && threadIdx.x == 0;
+    if (slot < 0 || slot >= slotCount) { if (first) report_error(errors, ERR_CACHE_SLOT, slot, 0); return; }
+    if (pos < 0 || pos >= capacity) { if (first) report_error(errors, ERR_CACHE_POSITION, pos, 0); return; }
+    if (cosTable && pos >= maxPositions) { if (first) report_error(errors, ERR_ROTARY_POSITION, pos, 0); return; }
+    const float* c = cosTable ? cosTable + (i64)pos * half : 0;
+    const float* s = cosTable ? sinTable + (i64)pos * half : 0;
+    float* q = shared + headDim + ATTN_WARPS * (valueDim + 2);
+    const float* qh = query + (i64)h * headDim;
+    for (int i = threadIdx.x; i < headDim; i += blockDim.x) q[i] = c ? rotated_feature(qh, i, half, interleaved, c, s) : qh[i];
+    int begin, end;
+    split_range(pos + 1, split, splits, &begin, &end);
+    i64 head = (i64)slot * kvHeads + kh;
+    if (begin <= pos && pos < end)
+    {
+        const float* k = keys + (i64)kh * headDim;
+        const float* v = values + (i64)kh * valueDim;
+        i64 row = head * capacity + pos;
+        for (int i = threadIdx.x; i < headDim; i += blockDim.x) cacheKeys[row * headDim + i] = c ? rotated_feature(k, i, half, interleaved, c, s) : k[i];
+        for (int i = threadIdx.x; i < valueDim; i += blockDim.x) cacheValues[row * valueDim + i] = v[i];
+    }
+    __syncthreads();
+    i64 p = (i64)h * splits + split;
+    attend_split(q, headDim, q, 0, cacheKeys + head * capacity * headDim, headDim, cacheKeys, 0,
+        cacheValues + head * capacity * valueDim, valueDim, valueDim, begin, end, scale,
+        partialMax + p, partialSum + p, partialValues + p * valueDim, shared);
+
+    // Publish this split, then let the last block of the head merge them all.
+    __threadfence();
+    __syncthreads();
+    if (threadIdx.x == 0) last = atomicAdd(counters + h, 1) == splits - 1;
+    __syncthreads();
+    if (!last) return;
+    __threadfence();
+    combine_item(partialMax + (i64)h * splits, partialSum + (i64)h * splits, partialValues + (i64)h * splits * valueDim,
+        splits, valueDim, output + (i64)h * valueDim, weights);
+    if (threadIdx.x == 0) counters[h] = 0;
 }
 
 // ---- Attention without a mask (image encoders) ----
