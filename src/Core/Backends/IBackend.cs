@@ -36,11 +36,6 @@ public interface IBackend : IDisposable
     /// backends that compute the two products apart; the results are those of MatMul, MatMul and SwiGlu.</summary>
     void SwiGluMatMul(Tensor x, Tensor gate, Tensor up, Tensor scratch, Tensor y);
 
-    /// <summary>A product added into the residual stream, then the next RMSNorm, as one pass: <c>hidden += x ·
-    /// weight^T; normed = RMSNorm(hidden)</c> (o_proj or down_proj with the residual add and the norm that follows).
-    /// The results are those of MatMul, Add and RmsNorm.</summary>
-    void MatMulAddRmsNorm(Tensor x, Tensor weight, Tensor hidden, Tensor normWeight, float eps, Tensor normed);
-
     /// <summary>RMSNorm over the last axis; weight F32 or BF16.</summary>
     void RmsNorm(Tensor x, Tensor weight, float eps, Tensor y);
 

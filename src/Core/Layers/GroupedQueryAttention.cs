@@ -81,18 +81,13 @@ public sealed class GroupedQueryAttention
     /// o_proj output to y [rows, hidden].</summary>
     /// <param name="cacheKeys">This layer's <see cref="KvCacheBatch.Keys"/>.</param>
     /// <param name="cacheValues">This layer's <see cref="KvCacheBatch.Values"/>.</param>
-    public void Forward(IBackend backend, Tensor x, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues, Tensor y) =>
-        Output.Forward(backend, Attend(backend, x, positions, slots, cacheKeys, cacheValues), y);
-
-    /// <summary><see cref="Forward"/> up to o_proj: the heads' attention outputs [rows, heads · headDim], for a caller
-    /// that applies <see cref="Output"/> fused with what follows.</summary>
-    public Tensor Attend(IBackend backend, Tensor x, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues)
+    public void Forward(IBackend backend, Tensor x, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues, Tensor y)
     {
         int rows = x.Shape[0];
         backend.MatMul(x, [new(Query.Weight, Query.Bias, _query.Rows(rows)), new(Key.Weight, Key.Bias, _key.Rows(rows)),
             new(Value.Weight, Value.Bias, _value.Rows(rows))]);
         backend.GroupedQueryAttention(_query.Rows(rows, Heads), _key.Rows(rows, KvHeads), _value.Rows(rows, KvHeads), cacheKeys, cacheValues, slots, positions,
             SoftmaxScale, _attention.Rows(rows, Heads), _rotary);
-        return _attention.Rows(rows);
+        Output.Forward(backend, _attention.Rows(rows), y);
     }
 }

@@ -51,18 +51,4 @@ public sealed class Linear
         new(Weight.Slice(0, start, count), Bias?.Slice(0, start, count));
 
     public void Forward(IBackend backend, Tensor x, Tensor y) => backend.MatMul(x, Weight, Bias, y);
-
-    /// <summary>This projection added into the residual stream, then the norm that follows: <c>hidden += x · Wᵀ (+ b);
-    /// normed = norm(hidden)</c>, in one pass where the backend fuses it (no bias); scratch [rows, out] holds the
-    /// product otherwise.</summary>
-    public void ForwardAddNorm(IBackend backend, Tensor x, Tensor hidden, RmsNorm norm, Tensor normed, Tensor scratch)
-    {
-        if (Bias is null)
-        {
-            backend.MatMulAddRmsNorm(x, Weight, hidden, norm.Weight, norm.Eps, normed);
-            return;
-        }
-        Forward(backend, x, scratch);
-        norm.AddForward(backend, hidden, scratch, normed);
-    }
 }

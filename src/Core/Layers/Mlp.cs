@@ -41,11 +41,7 @@ public sealed class Mlp : IFeedForward
             Linear.Load(backend, checkpoint, prefix + "down_proj", quantization));
     }
 
-    public void Forward(IBackend backend, Tensor x, Tensor y) => Down.Forward(backend, Gated(backend, x), y);
-
-    /// <summary>down_proj's input <c>silu(gate(x)) * up(x)</c> [rows, intermediate], for a caller that applies
-    /// <see cref="Down"/> fused with what follows.</summary>
-    public Tensor Gated(IBackend backend, Tensor x)
+    public void Forward(IBackend backend, Tensor x, Tensor y)
     {
         int rows = x.Shape[0];
         var gate = _gate.Rows(rows);
@@ -61,6 +57,6 @@ public sealed class Mlp : IFeedForward
             Up.Forward(backend, x, up);
             backend.SwiGlu(gate, up, gate);
         }
-        return gate;
+        Down.Forward(backend, gate, y);
     }
 }

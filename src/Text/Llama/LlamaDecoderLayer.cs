@@ -33,18 +33,11 @@ public sealed class LlamaDecoderLayer
     public void Forward(IBackend backend, Tensor hidden, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues, Tensor normed, Tensor delta,
         RmsNorm? nextNorm)
     {
-        var attended = Attention.Attend(backend, normed, positions, slots, cacheKeys, cacheValues);
-        Attention.Output.ForwardAddNorm(backend, attended, hidden, PostAttentionNorm, normed, delta);
-        var gated = Mlp.Gated(backend, normed);
-        if (nextNorm is not null)
-        {
-            Mlp.Down.ForwardAddNorm(backend, gated, hidden, nextNorm, normed, delta);
-        }
-        else
-        {
-            Mlp.Down.Forward(backend, gated, delta);
-            backend.Add(hidden, delta, hidden);
-        }
+        Attention.Forward(backend, normed, positions, slots, cacheKeys, cacheValues, delta);
+        PostAttentionNorm.AddForward(backend, hidden, delta, normed);
+        Mlp.Forward(backend, normed, delta);
+        if (nextNorm is not null) nextNorm.AddForward(backend, hidden, delta, normed);
+        else backend.Add(hidden, delta, hidden);
     }
 
     /// <summary>Builds layer <paramref name="index"/> from <c>{ModelPrefix}layers.{index}.*</c>.</summary>

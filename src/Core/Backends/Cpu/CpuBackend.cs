@@ -86,13 +86,6 @@ public sealed unsafe class CpuBackend : IBackend
         SwiGlu(y, scratch, y);
     }
 
-    public void MatMulAddRmsNorm(Tensor x, Tensor weight, Tensor hidden, Tensor normWeight, float eps, Tensor normed)
-    {
-        OperationShapes.SameShape(hidden, normed, nameof(MatMulAddRmsNorm), nameof(hidden), nameof(normed));
-        MatMul(x, weight, null, normed);
-        AddRmsNorm(hidden, normed, normWeight, eps, normed);
-    }
-
     public void AddRmsNorm(Tensor hidden, Tensor delta, Tensor weight, float eps, Tensor normed)
     {
         OperationShapes.SameShape(hidden, delta, nameof(AddRmsNorm), nameof(hidden), nameof(delta));

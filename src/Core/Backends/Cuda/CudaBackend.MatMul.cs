@@ -109,50 +109,6 @@ public sealed unsafe partial class CudaBackend
         _graphs.Kernel(function, (uint)GemvBlocks(n, split), 1, GemvWarps * 32, 0, args, name);
     }
 
-    public void MatMulAddRmsNorm(Tensor x, Tensor weight, Tensor hidden, Tensor normWeight, float eps, Tensor normed)
-    {
-        const string op = nameof(MatMulAddRmsNorm);
-        Enter();
-        var w = CheckWeight(weight, op, nameof(weight));
-        int m = CheckProduct(x, w, hidden, op, nameof(hidden));
-        OperationShapes.SameShape(hidden, normed, op, nameof(hidden), nameof(normed));
-        _checks.Type(normed, DType.F32, op, nameof(normed));
-        if (m > _options.GemvMaxRows)
-        {
-            MatMul(x, weight, null, normed);
-            AddRmsNorm(hidden, normed, normWeight, eps, normed);
-            return;
-        }
-        _checks.OnDevice(normWeight, op, nameof(normWeight));
-        if (normWeight.DType is not (DType.F32 or DType.BF16)) throw new ArgumentException($"{op}: normWeight must be F32 or BF16, got {normWeight.DType}.", nameof(normWeight));
-        if (normWeight.ElementCount != w.N) throw new ArgumentException($"{op}: normWeight {normWeight.Shape} must have {w.N} values.", nameof(normWeight));
-        if (m == 0 || w.N == 0) return;
-        ulong px = CudaChecks.Address(x), ph = CudaChecks.Address(hidden), pn = CudaChecks.Address(normWeight), py = CudaChecks.Address(normed);
-        ulong pw = w.Address, scales = w.Scales, counter = LastBlockCounter();
-        int k = w.K, n = w.N, blockRows = w.BlockRows, blockCols = w.BlockCols, isBF16 = normWeight.DType == DType.BF16 ? 1 : 0;
-        int vectorized = Vectorized(px, w);
-        int split = GemvSplit(n, k, Info.Multiprocessors);
-        long scaleStride = w.ScaleStride;
-        var (function, name) = _functions.GemvAddRmsNorm.For(w.DType, m);
-        void** args = stackalloc void*[] { &px, &m, &k, &pw, &scales, &scaleStride, &blockRows, &blockCols, &ph, &n, &vectorized, &split,
-            &pn, &isBF16, &eps, &py, &counter };
-        _graphs.Kernel(function, (uint)GemvBlocks(n, split), 1, GemvWarps * 32, 0, args, name);
-    }
-
-    // The finished-block counter of gemv_add_rmsnorm: zero between launches (the last block resets it), so zeroed
-    // once when made. Launches on the stream run one after another, so one counter serves them all.
-    private ulong LastBlockCounter()
-    {
-        if (_lastBlockCounter == 0)
-        {
-            _lastBlockCounter = _scratch.Get("matmul.last_block_counter", sizeof(int));
-            _graphs.Memset(_lastBlockCounter, sizeof(int));
-        }
-        return _lastBlockCounter;
-    }
-
-    private ulong _lastBlockCounter;
-
     // y[m, n] = x[m, k] . W[n, k]^T (+ bias) for an unscaled F32/BF16/F16 weight (convolutions).
     private void Product(ulong x, int m, int k, ulong w, DType dtype, ulong bias, ulong y, int n)
     {

@@ -22,7 +22,6 @@ internal sealed class KernelTable(CudaKernels k)
     public readonly GemvFamily Gemv = new(k, "gemv");
     public readonly GemvFamily GemvGroup = new(k, "gemv_group");
     public readonly GemvFamily GemvSwiGlu = new(k, "gemv_swiglu");
-    public readonly GemvFamily GemvAddRmsNorm = new(k, "gemv_add_rmsnorm");
     public readonly IntPtr AddRmsNorm = k["add_rmsnorm_f32"];
     public readonly IntPtr AttentionCombine = k["attn_combine"];
     public readonly IntPtr MlaAbsorbQuery = k["mla_absorb_query"];

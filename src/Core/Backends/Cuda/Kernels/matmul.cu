@@ -96,10 +96,9 @@ __device__ __forceinline__ void decode_chunk(const Chunk& c, float* w)
 // (1, 2 or 4) consecutive warps share an output feature, warp `part` of them taking the 8-wide chunks part,
 // part + split, ... of the row. MAXM: the largest m this instance serves (1 or GEMV_MAX_ROWS), so that batch-1
 // decode keeps one accumulator. vectorized: k % 8 == 0 and 16-byte aligned rows of x and w (and blockCols % 8 == 0
-// when scaled), checked by the host. ACCUMULATE: y += x . w^T (+ bias), each output written by the one warp that
-// computed it (a residual add). GATED: w2 (with its scales s2) is the up projection of the same shape, and the
+// when scaled), checked by the host. GATED: w2 (with its scales s2) is the up projection of the same shape, and the
 // output is silu(x . w) * (x . w2) (SwiGLU's first half; no bias), both rows streamed by the same warp.
-template <int WT, int MAXM, bool GATED, bool ACCUMULATE = false>
+template <int WT, int MAXM, bool GATED>
 __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int m, int k,
     const u8* __restrict__ w, const float* __restrict__ scales, const u8* __restrict__ w2, const float* __restrict__ scales2,
     i64 rowStride, i64 scaleRowStride, int blockRows, int blockCols,
@@ -221,7 +220,7 @@ __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int
             float b = bias ? bias[row] : 0.0f;
 #pragma unroll
             for (int r = 0; r < MAXM; r++)
-                if (r < m) y[(i64)r * n + row] = GATED ? silu(acc[0][r]) * acc[G - 1][r] : (ACCUMULATE ? y[(i64)r * n + row] : 0.0f) + (acc[0][r] + b);
+                if (r < m) y[(i64)r * n + row] = GATED ? silu(acc[0][r]) * acc[G - 1][r] : acc[0][r] + b;
         }
         return;
     }
@@ -242,8 +241,7 @@ __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int
             total[g] = 0.0f;
             for (int p = 0; p < split; p++) total[g] += partial[warp + p][g][lane];
         }
-        y[(i64)lane * n + row] = GATED ? silu(total[0]) * total[G - 1]
-            : (ACCUMULATE ? y[(i64)lane * n + row] : 0.0f) + (total[0] + (bias ? bias[row] : 0.0f));
+        y[(i64)lane * n + row] = GATED ? silu(total[0]) * total[G - 1] : total[0] + (bias ? bias[row] : 0.0f);
     }
 }
 
@@ -277,49 +275,6 @@ __device__ __forceinline__ int gemv_blocks(int n, int split) { return (int)(((i6
         int n, int vectorized, int split) \
     { gemv<WT, MAXM, true>(blockIdx.x, x, m, k, gate, gateScales, up, upScales, k, scaleRowStride, blockRows, blockCols, 0, y, n, vectorized, split); }
 
-// hidden += x . w^T, then RMSNorm of each row of hidden into normed (o_proj or down_proj with the residual add and
-// the next norm): every block adds its outputs, and the last block to finish (a counter, reset by that block) reads
-// the finished rows past L1 and normalizes them, as add_rmsnorm_f32 would.
-#define GEMV_ADD_RMSNORM_ENTRY(name, WT, MAXM) \
-    extern "C" __global__ void __launch_bounds__(GEMV_WARPS * 32) name(const float* x, int m, int k, const u8* w, \
-        const float* scales, i64 scaleRowStride, int blockRows, int blockCols, float* hidden, int n, int vectorized, int split, \
-        const void* normWeight, int normIsBF16, float eps, float* normed, int* counter) \
-    { \
-        gemv<WT, MAXM, false, true>(blockIdx.x, x, m, k, w, scales, 0, 0, k, scaleRowStride, blockRows, blockCols, 0, hidden, n, vectorized, split); \
-        add_rmsnorm_last_block(hidden, m, n, normWeight, normIsBF16, eps, normed, counter); \
-    }
-
-__device__ void add_rmsnorm_last_block(const float* hidden, int m, int n, const void* normWeight, int normIsBF16, float eps,
-    float* normed, int* counter)
-{
-    __shared__ float scratch[32];
-    __shared__ int last;
-    __threadfence();
-    __syncthreads();
-    if (threadIdx.x == 0) last = atomicAdd(counter, 1) == (int)gridDim.x - 1;
-    __syncthreads();
-    if (!last) return;
-    __threadfence();
-    for (int r = 0; r < m; r++)
-    {
-        const float* hr = hidden + (i64)r * n;
-        float sum = 0.0f;
-        for (int i = threadIdx.x; i < n; i += blockDim.x)
-        {
-            float h = __ldcg(hr + i);
-            sum += h * h;
-        }
-        sum = block_sum(sum, scratch);
-        float inv = 1.0f / sqrtf(sum / n + eps);
-        for (int i = threadIdx.x; i < n; i += blockDim.x)
-        {
-            float wv = normIsBF16 ? bf16_to_f32(((const u16*)normWeight)[i]) : ((const float*)normWeight)[i];
-            normed[(i64)r * n + i] = __ldcg(hr + i) * inv * wv;
-        }
-    }
-    if (threadIdx.x == 0) *counter = 0;
-}
-
 #define GEMV_FAMILY(ENTRY, prefix) \
     ENTRY(prefix##_f32, DT_F32, GEMV_MAX_ROWS) \
     ENTRY(prefix##_bf16, DT_BF16, GEMV_MAX_ROWS) \
@@ -333,4 +288,3 @@ __device__ void add_rmsnorm_last_block(const float* hidden, int m, int n, const 
 GEMV_FAMILY(GEMV_ENTRY, gemv)
 GEMV_FAMILY(GEMV_GROUP_ENTRY, gemv_group)
 GEMV_FAMILY(GEMV_SWIGLU_ENTRY, gemv_swiglu)
-GEMV_FAMILY(GEMV_ADD_RMSNORM_ENTRY, gemv_add_rmsnorm)
