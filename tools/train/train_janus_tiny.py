@@ -45,7 +45,8 @@ SPECIALS = (BOS, EOS, PAD, BOI, EOI, USER, ASSISTANT, IMG)
 BOS_ID, EOS_ID, PAD_ID, BOI_ID, EOI_ID, IMG_ID = 0, 1, 2, 3, 4, 7
 VOCAB = 512
 NUM_CODES = 1024
-IMAGE_TOKENS = 64  # (64 / patch 8)^2 understanding tokens; also the 8x8 VQ grid
+GEN_TOKENS = 64  # the 8x8 VQ code grid of a generated picture
+UND_TOKENS = 64  # understanding tokens per picture, (64 / patch)^2; set from the model's config in main()
 MEAN, STD = 0.5, 0.5
 NORMALISED_CODES = True  # transformers' get_codebook_entry l2-normalises (checked in check_paths)
 
@@ -60,14 +61,14 @@ def log(*parts):
     LOG.append(line)
 
 
-def janus_config(vocab_size):
+def janus_config(vocab_size, patch=8):
     from transformers import JanusConfig
     text = {"model_type": "llama", "vocab_size": vocab_size, "hidden_size": 256, "intermediate_size": 768,
             "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 4, "head_dim": 64,
             "max_position_embeddings": 512, "rope_theta": 10000.0, "rms_norm_eps": 1e-6,
             "bos_token_id": BOS_ID, "eos_token_id": EOS_ID, "pad_token_id": PAD_ID, "tie_word_embeddings": False}
-    vision = {"hidden_size": 128, "num_hidden_layers": 4, "num_attention_heads": 4, "patch_size": 8, "image_size": 64,
-              "mlp_ratio": 4.0, "projection_dim": 256, "depth": 2, "num_image_tokens": IMAGE_TOKENS, "hidden_act": "gelu",
+    vision = {"hidden_size": 128, "num_hidden_layers": 4, "num_attention_heads": 4, "patch_size": patch, "image_size": 64,
+              "mlp_ratio": 4.0, "projection_dim": 256, "depth": 2, "num_image_tokens": (64 // patch) ** 2, "hidden_act": "gelu",
               "layer_norm_eps": 1e-6, "use_qk_norm": False, "attention_bias": True}
     vq = {"embed_dim": 16, "num_embeddings": NUM_CODES, "latent_channels": 64, "base_channels": 32,
           "channel_multiplier": [1, 2, 2, 4], "num_res_blocks": 1, "num_patches": 8, "projection_dim": 256,
@@ -130,14 +131,14 @@ class Texts:
         return ids
 
     def understanding(self, question):
-        """BOS + prompt with the placeholder expanded to BOI + 64 x IMG + EOI (JanusPromptFormat.EncodeUnderstanding)."""
+        """BOS + prompt with the placeholder expanded to BOI + UND_TOKENS x IMG + EOI (JanusPromptFormat.EncodeUnderstanding)."""
         key = ("u", question)
         ids = self.cache.get(key)
         if ids is None:
             raw = self.enc(understanding_text(question))
             assert raw.count(IMG_ID) == 1, raw
             k = raw.index(IMG_ID)
-            ids = self.cache[key] = [BOS_ID] + raw[:k] + [BOI_ID] + [IMG_ID] * IMAGE_TOKENS + [EOI_ID] + raw[k + 1:]
+            ids = self.cache[key] = [BOS_ID] + raw[:k] + [BOI_ID] + [IMG_ID] * UND_TOKENS + [EOI_ID] + raw[k + 1:]
         return ids
 
     def generation(self, prompt):
@@ -213,13 +214,27 @@ def vq_encode(vq, x):
     return zf, e, idx, (b, h, w, c)
 
 
-def vq_train_loss(vq, x):
+def edge_map(x):
+    """1 where a pixel's 3x3 neighbourhood holds another colour (the shape's outline, both sides), else 0."""
+    hi = F.max_pool2d(x, 3, 1, 1)
+    lo = -F.max_pool2d(-x, 3, 1, 1)
+    return ((hi - lo).abs().sum(1, keepdim=True) > 0).float()
+
+
+def vq_train_loss(vq, x, edge_weight=0.0):
+    """Reconstruction (MSE + L1/2; with edge_weight > 0 the outline pixels count 1 + edge_weight times, so the
+    silhouette the pixel analysis judges is not traded for the flat areas) and the codebook/commitment terms."""
     zf, e, idx, (b, h, w, c) = vq_encode(vq, x)
     q = e[idx]
     codebook = F.mse_loss(q, zf.detach()) + 0.25 * F.mse_loss(zf, q.detach())
     qs = zf + (q - zf).detach()
     dec = vq.decoder(vq.post_quant_conv(qs.view(b, h, w, c).permute(0, 3, 1, 2)))
-    rec = F.mse_loss(dec, x) + 0.5 * F.l1_loss(dec, x)
+    if edge_weight > 0:
+        wgt = 1 + edge_weight * edge_map(x)
+        d = dec.float() - x
+        rec = ((d * d + 0.5 * d.abs()) * wgt).sum() / (wgt.sum() * x.shape[1])
+    else:
+        rec = F.mse_loss(dec, x) + 0.5 * F.l1_loss(dec, x)
     return rec, codebook, idx, zf
 
 
@@ -255,10 +270,11 @@ def pad_rows(rows, value):
 
 # ---------------------------------------------------------------- batches
 
-def understanding_batch(texts, rng, n):
+def understanding_batch(texts, rng, n, shape_weight=0.4):
     p = sample_params(rng, n)
     # shape questions weighted up: the one answer that no single patch's colour gives away
-    kinds = rng.choice(len(shapes.QUESTIONS) + 1, n, p=[0.4, 0.15, 0.15, 0.15, 0.15])
+    rest = (1 - shape_weight) / 4
+    kinds = rng.choice(len(shapes.QUESTIONS) + 1, n, p=[shape_weight, rest, rest, rest, rest])
     rows, labels = [], []
     for i in range(n):
         s = shapes.Scene(*[int(v) for v in p[i, :7]])
@@ -274,7 +290,7 @@ def understanding_batch(texts, rng, n):
     ids = pad_rows(rows, PAD_ID)
     lab = pad_rows(labels, -1)
     mask = (torch.arange(ids.shape[1])[None] < torch.tensor([len(r) for r in rows])[:, None]).long()
-    return ids.to(DEVICE), mask.to(DEVICE), lab.to(DEVICE), normalise(render(p))
+    return ids.to(DEVICE), mask.to(DEVICE), lab.to(DEVICE), normalise(render(p)), torch.from_numpy(kinds == 0)
 
 
 def generation_batch(texts, rng, n, vq, uncond_rate=0.1):
@@ -322,7 +338,7 @@ def check_paths(model, texts):
     """Our splice of image features and our generation embeddings against transformers' own methods."""
     model.eval()
     rng = np.random.default_rng(123)
-    ids, mask, lab, pv = understanding_batch(texts, rng, 2)
+    ids, mask, lab, pv, _ = understanding_batch(texts, rng, 2)
     ours = understanding_logits(model, ids[:1], mask[:1], pv[:1])
     theirs = model(input_ids=ids[:1], pixel_values=pv[:1]).logits
     d1 = (ours - theirs).abs().max().item()
@@ -335,7 +351,7 @@ def check_paths(model, texts):
     import copy
     vq = copy.deepcopy(model.model.vqmodel).double()
     e = F.normalize(vq.quantize.embedding.weight, dim=1)
-    codes = torch.randint(0, NUM_CODES, (1, 64), device=DEVICE)
+    codes = torch.randint(0, NUM_CODES, (1, GEN_TOKENS), device=DEVICE)
     ours_px = vq.decoder(vq.post_quant_conv(e[codes].view(1, 8, 8, -1).permute(0, 3, 1, 2)))
     theirs_px = vq.decode(codes)
     d3 = (ours_px - theirs_px).abs().max().item()
@@ -378,7 +394,7 @@ def greedy_image(model, ids, cfg):
     rows = torch.tensor([ids, uncond], device=DEVICE)
     emb = m.language_model.embed_tokens(rows)
     codes = []
-    for _ in range(IMAGE_TOKENS):
+    for _ in range(GEN_TOKENS):
         h = m.language_model(inputs_embeds=emb).last_hidden_state[:, -1]
         lg = m.generation_head(h).float()
         g = lg[1] + cfg * (lg[0] - lg[1])
@@ -433,6 +449,15 @@ def evaluate(model, texts, tok, seed, n_und, n_gen, cfg, examples_und=0, example
     examples["cfg_weight"] = w
     res["generation_match"] = ok / max(1, len(gscenes))
     res["generation_cfg"] = w
+    # positioned prompts (the engine's default suite): held-out scenes where they are, at the chosen weight
+    pscenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "generation-positioned")), n_gen)
+    ok = 0
+    for s in pscenes:
+        codes = greedy_image(model, texts.generation(s.prompt(with_position=True)), w)
+        px = to_u8(model.model.vqmodel.decode(torch.tensor([codes], device=DEVICE)))[0]
+        ok += shapes.matches(s, shapes.analyse(px.tobytes()))
+    res["generation_match_positioned"] = ok / max(1, len(pscenes))
+    log(f"generation, positioned prompts, cfg {w:g}: {ok}/{len(pscenes)} match")
     model.train()
     return res, examples, pngs
 
@@ -460,21 +485,42 @@ def lr_at(step, total, peak, warmup):
 
 # ---------------------------------------------------------------- main
 
-def train_vq(vq, rng, args):
-    # --- VQ autoencoder
+@torch.no_grad()
+def vq_recon_check(vq, n=384):
+    """How often the VQ's reconstruction of a rendered training scene passes the pixel analysis (shapes.analyse,
+    the rule our engine's eval uses), overall and per shape: generation can hardly beat it."""
+    p = sample_params(np.random.default_rng(999), n)
+    idx = torch.cat([vq_encode(vq, normalise(render(p[i:i + 128])))[2] for i in range(0, n, 128)])
+    rec_px = np.concatenate([to_u8(vq.decode(idx.view(-1, GEN_TOKENS)[i:i + 128])) for i in range(0, n, 128)])
+    ok, per = 0, [[0, 0] for _ in shapes.SHAPES]
+    for i in range(n):
+        scene = shapes.Scene(*[int(v) for v in p[i, :7]])
+        m = shapes.matches(scene, shapes.analyse(rec_px[i].tobytes()))
+        ok += m
+        per[scene.shape][0] += m
+        per[scene.shape][1] += 1
+    log(f"vq reconstructions passing the pixel check: {ok}/{n} ("
+        + ", ".join(f"{name} {a}/{b}" for name, (a, b) in zip(shapes.SHAPES, per)) + ")")
+    return ok / n, png_grid(list(rec_px[:16]))
+
+
+def train_vq(vq, rng, args, continuing=False):
+    """The VQ autoencoder; continuing (from a saved run) uses a lower peak learning rate and a short warm-up."""
     vq.train()
-    opt = torch.optim.AdamW(vq.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=0.0)
+    peak = args.vq_lr if args.vq_lr else (3e-4 if continuing else 1e-3)
+    opt = torch.optim.AdamW(vq.parameters(), lr=peak, betas=(0.9, 0.99), weight_decay=0.0)
     vq_steps = 5 if args.smoke else (args.vq_steps or 10 ** 9)
     step, t_start, usage = 0, time.time(), torch.zeros(NUM_CODES, device=DEVICE)
     est_total = args.vq_steps or 3000
+    warmup = 20 if continuing else 100
     while step < vq_steps:
         if not args.vq_steps and not args.smoke and time.time() - t_start > args.vq_seconds:
             break
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, est_total, 1e-3, 100)
+            g["lr"] = lr_at(step, est_total, peak, warmup)
         x = normalise(render(sample_params(rng, 128)))
         with torch.autocast(DEVICE, dtype=torch.bfloat16):
-            rec, cb, idx, zf = vq_train_loss(vq, x)
+            rec, cb, idx, zf = vq_train_loss(vq, x, args.vq_edge_weight)
         loss = rec + cb
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -495,19 +541,84 @@ def train_vq(vq, rng, args):
             est_total = int(args.vq_seconds / per)
             log(f"vq: {per * 1000:.1f} ms/step, planning {est_total} steps")
     log(f"vq done: {step} steps (repeat with --vq-steps {step})")
-    with torch.no_grad():
-        p = sample_params(np.random.default_rng(999), 256)
-        x = normalise(render(p))
-        _, _, idx, _ = vq_encode(vq, x)
-        rec_px = to_u8(vq.decode(idx.view(256, 64)))
-        ok = sum(shapes.matches(shapes.Scene(*[int(v) for v in p[i, :7]]), shapes.analyse(rec_px[i].tobytes())) for i in range(256))
-    log(f"vq reconstructions passing the pixel check: {ok}/256")
-    return png_grid(list(rec_px[:16])), ok
+    vq.eval()
 
 
+@torch.no_grad()
+def shape_probe(model, texts, n=300, held_out=True, label=""):
+    """Teacher-forced shape question on n fresh scenes (held-out or training tuples): is the first answer token the
+    right one? With the weights as they are and rounded to BF16 (as shipped). Returns the accuracy as they are."""
+    q = dict(shapes.QUESTIONS)["shape"]
+    ids = texts.understanding(q)
+    first = [texts.enc(" " + name)[0] for name in shapes.SHAPES]
+    scenes = shapes.sample_eval(random.Random(f"probe-{held_out}"), n, held_out=held_out)
+    pv = torch.stack([normalise(torch.tensor(list(s.pixels()), dtype=torch.float32).view(64, 64, 3).permute(2, 0, 1)) for s in scenes]).to(DEVICE)
+    truth = torch.tensor([first[s.shape] for s in scenes], device=DEVICE)
+    was_training = model.training
+    model.eval()
+    out = []
+    for rounded in (False, True):
+        m = model
+        if rounded:
+            import copy
+            m = copy.deepcopy(model).to(torch.bfloat16).float()
+        pred = []
+        for i in range(0, n, 100):
+            k = pv[i:i + 100].shape[0]
+            t = torch.tensor([ids] * k, device=DEVICE)
+            pred.append(understanding_logits(m, t, torch.ones_like(t), pv[i:i + 100])[:, -1].argmax(-1))
+        pred = torch.cat(pred)
+        acc = (pred == truth).float().mean().item()
+        conf = [[int(((truth == first[a]) & (pred == first[b])).sum()) for b in range(3)] for a in range(3)]
+        out.append(acc)
+        log(f"shape probe{label} ({'held-out' if held_out else 'training'} tuples, {n} scenes, weights "
+            f"{'rounded to BF16' if rounded else 'float32'}): {acc:.3f}; rows truth circle/square/triangle, columns answer: {conf}")
+        if rounded:
+            del m
+    model.train(was_training)
+    return out[0]
+
+
+def load_init(args):
+    """A saved run's tokenizer and weights; with --patch other than its patch size the vision tower's patch and
+    position embeddings are re-made (the patch kernel summed over its sub-blocks, so a flat patch embeds as before;
+    the position grid interpolated), everything else kept."""
+    from safetensors.torch import load_file
+    from tokenizers import Tokenizer
+    from transformers import JanusConfig, JanusForConditionalGeneration
+    tok = Tokenizer.from_file(os.path.join(args.init_from, "tokenizer.json"))
+    cfg = JanusConfig.from_pretrained(args.init_from)
+    old_patch = cfg.vision_config.patch_size
+    if not args.patch or args.patch == old_patch:
+        model = JanusForConditionalGeneration.from_pretrained(args.init_from, dtype=torch.float32).to(DEVICE)
+        log(f"continuing from {args.init_from}")
+        return tok, model
+    assert old_patch % args.patch == 0, (old_patch, args.patch)
+    cfg.vision_config.patch_size = args.patch
+    cfg.vision_config.num_image_tokens = (64 // args.patch) ** 2
+    model = JanusForConditionalGeneration(cfg).float()
+    sd = {k: v.float() for k, v in load_file(os.path.join(args.init_from, "model.safetensors")).items()}
+    pk, pe = "model.vision_model.embeddings.patch_embedding.weight", "model.vision_model.embeddings.position_embedding.weight"
+    w = sd[pk]  # [hidden, 3, old, old]
+    f = old_patch // args.patch
+    sd[pk] = w.view(w.shape[0], w.shape[1], f, args.patch, f, args.patch).sum((2, 4))
+    g_old, g_new = 64 // old_patch, 64 // args.patch
+    pos = sd[pe].view(g_old, g_old, -1).permute(2, 0, 1)[None]
+    sd[pe] = F.interpolate(pos, size=(g_new, g_new), mode="bilinear", align_corners=False)[0].permute(1, 2, 0).reshape(g_new * g_new, -1)
+    missing, unexpected = model.load_state_dict(sd, strict=False)
+    # tied parameters (lm_head <- embed_tokens) are saved once: a missing name whose tensor was loaded is fine
+    named = dict(model.named_parameters(remove_duplicate=False))
+    loaded = {id(v) for k, v in named.items() if k in sd}
+    missing = [k for k in missing if not k.endswith("position_ids") and not (k in named and id(named[k]) in loaded)]
+    log(f"continuing from {args.init_from} with patch {args.patch} (was {old_patch}): patch and position embeddings "
+        f"re-made; missing {missing}, unexpected {list(unexpected)}")
+    if missing or unexpected:
+        raise SystemExit("the init checkpoint does not fit")
+    return tok, model.to(DEVICE)
 
 
 def main():
+    global UND_TOKENS
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=0)
@@ -522,6 +633,14 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="a few steps of everything (catches bugs cheaply)")
     ap.add_argument("--init-from", default=None, help="continue from a saved run (its weights and tokenizer); the VQ is kept")
     ap.add_argument("--lr", type=float, default=1e-3, help="peak learning rate of the understanding/generation phase")
+    ap.add_argument("--patch", type=int, default=0, help="vision patch size (0: 8, or the init's); smaller than the init's re-makes the embeddings")
+    ap.add_argument("--shape-weight", type=float, default=0.4, help="share of shape questions (the other four share the rest)")
+    ap.add_argument("--train-vq", action="store_true", help="with --init-from: continue training its VQ first (kept only if its reconstructions pass the pixel check more often)")
+    ap.add_argument("--vq-lr", type=float, default=0.0, help="peak VQ learning rate (0: 1e-3, or 3e-4 when continuing)")
+    ap.add_argument("--vq-edge-weight", type=float, default=0.0, help="extra weight of outline pixels in the VQ reconstruction loss")
+    ap.add_argument("--vq-from", default=None, help="take the VQ from this saved run instead (with --init-from)")
+    ap.add_argument("--deadline", type=float, default=0, help="seconds from start by which everything, evaluation included, should be done (0: none)")
+    ap.add_argument("--eval-reserve", type=float, default=75, help="seconds kept for export and evaluation under --deadline")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(args.seed)
@@ -531,27 +650,46 @@ def main():
     from transformers import JanusForConditionalGeneration
 
     if args.init_from:
-        from tokenizers import Tokenizer
-        tok = Tokenizer.from_file(os.path.join(args.init_from, "tokenizer.json"))
-        model = JanusForConditionalGeneration.from_pretrained(args.init_from, dtype=torch.float32).to(DEVICE)
+        tok, model = load_init(args)
         texts = Texts(tok)
-        log(f"continuing from {args.init_from}")
     else:
         tok = train_tokenizer(args.seed)
         texts = Texts(tok)
-        model = JanusForConditionalGeneration(janus_config(tok.get_vocab_size())).to(DEVICE)
+        model = JanusForConditionalGeneration(janus_config(tok.get_vocab_size(), args.patch or 8)).to(DEVICE)
+    UND_TOKENS = model.config.vision_config.num_image_tokens
+    if args.vq_from:
+        from safetensors.torch import load_file
+        vsd = {k[len("model.vqmodel."):]: v.float() for k, v in load_file(os.path.join(args.vq_from, "model.safetensors")).items()
+               if k.startswith("model.vqmodel.")}
+        model.model.vqmodel.load_state_dict(vsd)
+        log(f"VQ from {args.vq_from} ({len(vsd)} tensors)")
     log(f"tokenizer: {tok.get_vocab_size()} tokens; understanding prompt {len(texts.understanding(shapes.QUESTIONS[0][1]))} ids, "
         f"generation prompt {len(texts.generation(shapes.Scene(0, 0, 1, 4, 8, 0, 0).prompt(False)))} ids")
     n_params = sum(p.numel() for p in model.parameters())
-    log(f"parameters: {n_params} ({n_params * 2 / 2**20:.1f} MiB in BF16)")
+    log(f"parameters: {n_params} ({n_params * 2 / 2**20:.1f} MiB in BF16); vision patch {model.config.vision_config.patch_size}, {UND_TOKENS} image tokens")
     check_paths(model, texts)
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
     vq = model.model.vqmodel
+    vq.eval()
+    if args.init_from:
+        shape_probe(model, texts, held_out=True, label=" at start")
+        shape_probe(model, texts, held_out=False, label=" at start")
     if not args.init_from:
-        recon_png, ok = train_vq(vq, rng, args)
+        train_vq(vq, rng, args)
+        ok, recon_png = vq_recon_check(vq)
+    elif args.train_vq:
+        import copy
+        before, _ = vq_recon_check(vq)
+        saved = copy.deepcopy(vq.state_dict())
+        train_vq(vq, rng, args, continuing=True)
+        ok, recon_png = vq_recon_check(vq)
+        if ok < before:
+            vq.load_state_dict(saved)
+            ok = before
+            log("the continued VQ passes less often: keeping the one it started from")
     else:
-        recon_png, ok = b"", -256
+        ok, recon_png = vq_recon_check(vq, n=256) if args.vq_from else (None, b"")
     vq.eval()
     for p_ in vq.parameters():
         p_.requires_grad_(False)
@@ -560,17 +698,22 @@ def main():
     params = [q for n, q in model.named_parameters() if not n.startswith("model.vqmodel.")]
     opt = torch.optim.AdamW(params, lr=1e-3, betas=(0.9, 0.98), weight_decay=0.01)
     lm_steps = 5 if args.smoke else (args.lm_steps or 10 ** 9)
+    lm_seconds = args.lm_seconds
+    if args.deadline:
+        lm_seconds = min(lm_seconds, args.deadline - args.eval_reserve - (time.time() - T0))
+        log(f"lm: {lm_seconds:.0f} s before the deadline's evaluation reserve")
     step, t_start = 0, time.time()
     est_total = args.lm_steps or 3000
     model.train()
     vq.eval()
+    hits = seen = 0
     while step < lm_steps:
-        if not args.lm_steps and not args.smoke and time.time() - t_start > args.lm_seconds:
+        if not args.lm_steps and not args.smoke and time.time() - t_start >= lm_seconds:
             break
-        lr = lr_at(step, est_total, args.lr, 150 if not args.init_from else 20)
+        lr = lr_at(step, est_total, args.lr, 150 if not args.init_from else 50)
         for g in opt.param_groups:
             g["lr"] = lr
-        uids, umask, ulab, upv = understanding_batch(texts, rng, args.batch)
+        uids, umask, ulab, upv, ushape = understanding_batch(texts, rng, args.batch, args.shape_weight)
         gids, gmask, gcodes, P = generation_batch(texts, rng, args.batch, vq)
         with torch.autocast(DEVICE, dtype=torch.bfloat16):
             ul = understanding_logits(model, uids, umask, upv)
@@ -582,15 +725,28 @@ def main():
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
+        with torch.no_grad():
+            # teacher-forced first answer token of this batch's shape questions
+            first = (ulab >= 0).float().argmax(1)
+            rows = ushape.to(DEVICE)
+            pred = ul.detach()[torch.arange(len(first), device=DEVICE), first].argmax(-1)
+            gold = ulab[torch.arange(len(first), device=DEVICE), first]
+            hits += int(((pred == gold) & rows).sum())
+            seen += int(rows.sum())
         if step % 200 == 0 or args.smoke:
-            log(f"lm step {step}: lr {lr:.2e} understanding {uloss.item():.4f} generation {gloss.item():.4f}")
+            log(f"lm step {step}: lr {lr:.2e} understanding {uloss.item():.4f} generation {gloss.item():.4f} "
+                f"shape (batch, teacher-forced) {hits / max(1, seen):.3f}")
+            hits = seen = 0
         if step == 20:
             t20 = time.time()
         if not args.lm_steps and step == 100:
             per = (time.time() - t20) / 80
-            est_total = int(args.lm_seconds / per)
+            est_total = int((lm_seconds - (time.time() - t_start)) / per) + step
             log(f"lm: {per * 1000:.1f} ms/step, planning {est_total} steps")
     log(f"lm done: {step} steps (repeat with --lm-steps {step})")
+    if step:
+        shape_probe(model, texts, held_out=True, label=" after training")
+        shape_probe(model, texts, held_out=False, label=" after training")
 
     # --- export, reload, evaluate
     with tempfile.TemporaryDirectory() as d:
@@ -619,9 +775,14 @@ def main():
         n_und = 4 if args.smoke else args.eval_und
         n_gen = 2 if args.smoke else args.eval_gen
         cfgs = [float(v) for v in args.cfg.split(",")]
-        res, examples, pngs = evaluate(reloaded, texts, tok, args.seed, n_und, n_gen, cfgs, examples_und=6, examples_gen=4)
+        try:
+            res, examples, pngs = evaluate(reloaded, texts, tok, args.seed, n_und, n_gen, cfgs, examples_und=6, examples_gen=4)
+        except Exception:  # keep the trained weights and the log even so
+            import traceback
+            log("evaluation failed:\n" + traceback.format_exc())
+            res, examples, pngs = {}, {}, []
         res["loading_info"] = info
-        res["vq_recon_pixel_check"] = ok / 256 if ok >= 0 else None
+        res["vq_recon_pixel_check"] = ok
         log(f"eval (transformers, reloaded BF16 weights in float32, held-out scenes): {json.dumps({k: v for k, v in res.items() if k != 'loading_info'})}")
         json.dump(res, open(os.path.join(d, "eval.json"), "w"), indent=2)
         json.dump(examples, open(os.path.join(d, "examples.json"), "w"), indent=1)
