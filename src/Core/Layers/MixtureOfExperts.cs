@@ -4,10 +4,25 @@ using DeepSeek.Sdk.Tensors;
 namespace DeepSeek.Sdk.Layers;
 
 /// <summary>DeepSeekMoE (Dai et al. 2024; DeepSeek-V3 §2.1.2): <c>y = Σ shared(x) + Σ_i g_i · expert_i(x)</c> over
-/// the experts the <see cref="ExpertRouter"/> picks. Tokens are grouped by expert (a counting sort), so each
-/// chosen expert runs one MLP over all of its tokens rather than one per token.</summary>
+/// the experts the <see cref="ExpertRouter"/> picks. Two paths, chosen in <see cref="Forward"/> by the row count
+/// alone. Decode (at most <see cref="InPlaceRoutingMaxRows"/> rows) routes and runs the experts without the choice
+/// leaving the backend (<see cref="IBackend.RouteExperts"/>, <see cref="IBackend.ExpertGateUp"/>,
+/// <see cref="IBackend.ExpertDown"/>): on a GPU a step has no host wait and three launches for the routed experts.
+/// Prompts copy the routing to the host and group tokens by expert (a counting sort), so each chosen expert runs
+/// one MLP over all of its tokens rather than one per token.</summary>
 public sealed class MixtureOfExperts : IFeedForward
 {
+    /// <summary>Rows up to which the routed path is taken. Above it the grouped path reads each chosen expert's
+    /// weights once for all of its tokens, where the routed path reads them once per (token, expert) pair.</summary>
+    public const int InPlaceRoutingMaxRows = 1;
+
+    private readonly ExpertWeights _gateWeights;
+    private readonly ExpertWeights _upWeights;
+    private readonly ExpertWeights _downWeights;
+    private readonly Tensor? _correctionBias;
+    private readonly RowBuffer _chosenIds;
+    private readonly RowBuffer _chosenWeights;
+    private readonly RowBuffer _hidden;
     private readonly RowBuffer _logits;
     private readonly RowBuffer _gathered;
     private readonly RowBuffer _expertOutput;
@@ -41,6 +56,26 @@ public sealed class MixtureOfExperts : IFeedForward
         _expertOutput = workspace.Buffer("moe.expert_output", hidden);
         _expertStart = new int[router.Experts + 1];
         _expertFill = new int[router.Experts];
+
+        var backend = workspace.Backend;
+        var gates = new Tensor[experts.Count];
+        var ups = new Tensor[experts.Count];
+        var downs = new Tensor[experts.Count];
+        for (int e = 0; e < experts.Count; e++)
+        {
+            var expert = experts[e];
+            if (expert.Gate.Bias is not null || expert.Up.Bias is not null || expert.Down.Bias is not null)
+                throw new ArgumentException($"Expert {e} has a projection bias; DeepSeekMoE experts have none.", nameof(experts));
+            (gates[e], ups[e], downs[e]) = (expert.Gate.Weight, expert.Up.Weight, expert.Down.Weight);
+        }
+        _gateWeights = backend.PrepareExperts(gates);
+        _upWeights = backend.PrepareExperts(ups);
+        _downWeights = backend.PrepareExperts(downs);
+        if (!router.CorrectionBias.IsEmpty)
+            _correctionBias = backend.Upload(Tensor.FromSpan(router.CorrectionBias, new Shape(router.Experts), DType.F32));
+        _chosenIds = new RowBuffer(backend, router.TopK, DType.I32);
+        _chosenWeights = new RowBuffer(backend, router.TopK);
+        _hidden = workspace.Buffer("moe.hidden", router.TopK * experts[0].IntermediateSize);
     }
 
     public Linear Gate { get; }
@@ -53,23 +88,37 @@ public sealed class MixtureOfExperts : IFeedForward
 
     public void Forward(IBackend backend, Tensor x, Tensor y)
     {
-        int rows = x.Shape[0], k = Router.TopK, experts = Router.Experts;
-        EnsureCapacity(rows);
-
+        int rows = x.Shape[0];
         // Router logits in F32 (the references compute the gate in float32 whatever the weights' dtype).
         var logits = _logits.Rows(rows);
         Gate.Forward(backend, x, logits);
+        if (rows <= InPlaceRoutingMaxRows) ForwardRoutedInPlace(backend, x, y, logits, rows);
+        else ForwardGrouped(backend, x, y, logits, rows);
+    }
+
+    /// <summary>Decode: routing and experts read the chosen ids where RouteExperts wrote them; ExpertDown adds the
+    /// experts into y in ascending id order, as the grouped path does.</summary>
+    private void ForwardRoutedInPlace(IBackend backend, Tensor x, Tensor y, Tensor logits, int rows)
+    {
+        var ids = _chosenIds.Rows(rows);
+        var weights = _chosenWeights.Rows(rows);
+        backend.RouteExperts(logits, Router, _correctionBias, ids, weights);
+        if (SharedExperts is not null) SharedExperts.Forward(backend, x, y);
+        else backend.Scale(x, 0f, y);
+        var hidden = _hidden.Rows(rows, Router.TopK);
+        backend.ExpertGateUp(x, _gateWeights, _upWeights, ids, hidden);
+        backend.ExpertDown(hidden, _downWeights, ids, weights, y);
+    }
+
+    private void ForwardGrouped(IBackend backend, Tensor x, Tensor y, Tensor logits, int rows)
+    {
+        int k = Router.TopK, experts = Router.Experts;
+        EnsureCapacity(rows);
         var hostLogits = HostLogits(rows);
         backend.CopyToHost(logits, hostLogits);
         var logitSpan = hostLogits.AsSpan<float>();
         for (int r = 0; r < rows; r++)
             Router.Route(logitSpan.Slice(r * experts, experts), _chosen.AsSpan(r * k, k), _weights.AsSpan(r * k, k));
-
-        if (rows == 1)
-        {
-            ForwardOneToken(backend, x, y, k);
-            return;
-        }
 
         // Counting sort of (token, expert) pairs by expert.
         Array.Clear(_expertStart);
@@ -103,29 +152,6 @@ public sealed class MixtureOfExperts : IFeedForward
                 var target = TargetRow(y, _slotToken[start + j]);
                 backend.AddScaled(target, _expertOutput.Row(j), _slotWeight[start + j], target);
             }
-        }
-    }
-
-    /// <summary>Decode: the single token is every chosen expert's only input, so there is nothing to gather or
-    /// scatter; experts run on x and add straight into y, in ascending expert order as the grouped path sums them.</summary>
-    private void ForwardOneToken(IBackend backend, Tensor x, Tensor y, int k)
-    {
-        var chosen = _chosen.AsSpan(0, k);
-        var weights = _weights.AsSpan(0, k);
-        for (int i = 1; i < k; i++)
-            for (int j = i; j > 0 && chosen[j] < chosen[j - 1]; j--)
-            {
-                (chosen[j], chosen[j - 1]) = (chosen[j - 1], chosen[j]);
-                (weights[j], weights[j - 1]) = (weights[j - 1], weights[j]);
-            }
-
-        if (SharedExperts is not null) SharedExperts.Forward(backend, x, y);
-        else backend.Scale(x, 0f, y);
-        var output = _expertOutput.Rows(1);
-        for (int i = 0; i < k; i++)
-        {
-            Experts[chosen[i]].Forward(backend, x, output);
-            backend.AddScaled(y, output, weights[i], y);
         }
     }
 
