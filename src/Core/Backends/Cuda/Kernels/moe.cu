@@ -128,10 +128,10 @@ extern "C" __global__ void moe_route(const float* logits, int experts, int k, in
         if (normalize && k > 1)
         {
             float inv = 1.0f / (sum + 1e-20f);
-            for (int i = 0; i < k; i++) rowWeights[i] = __fmul_rn(rowWeights[i], inv);
+            for (int i = 0; i < k; i++) rowWeights[i] *= inv;
         }
         if (scale)
-            for (int i = 0; i < k; i++) rowWeights[i] = __fmul_rn(rowWeights[i], scaling);
+            for (int i = 0; i < k; i++) rowWeights[i] *= scaling;
     }
 }
 
@@ -160,7 +160,7 @@ __device__ __forceinline__ void moe_gate_up(const float* x, int dim, int k, cons
         blockRows, blockCols, 0, u, inter, vectorized, split);
     __syncthreads();
     int f = gemv_block_first(split) + threadIdx.x;
-    if (threadIdx.x < GEMV_WARPS / split && f < inter)
+    if ((int)threadIdx.x < GEMV_WARPS / split && f < inter)
     {
         float g = h[f];
         h[f] = g / (1.0f + expf(-g)) * u[f]; // swiglu_f32's expression
@@ -188,7 +188,7 @@ __device__ __forceinline__ void moe_down(const float* hidden, int inter, int k, 
         __syncthreads();
     }
     int f = gemv_block_first(split) + threadIdx.x;
-    if (threadIdx.x < GEMV_WARPS / split && f < dim)
+    if ((int)threadIdx.x < GEMV_WARPS / split && f < dim)
     {
         float acc = y[(i64)row * dim + f];
         int previous = -1;
