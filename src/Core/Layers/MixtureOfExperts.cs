@@ -6,8 +6,8 @@ namespace DeepSeek.Sdk.Layers;
 /// <summary>DeepSeekMoE (Dai et al. 2024; DeepSeek-V3 §2.1.2): <c>y = Σ shared(x) + Σ_i g_i · expert_i(x)</c> over
 /// the experts the <see cref="ExpertRouter"/> picks. Two paths, chosen in <see cref="Forward"/> by the row count
 /// alone. Decode (at most <see cref="InPlaceRoutingMaxRows"/> rows) routes and runs the experts without the choice
-/// leaving the backend (<see cref="IBackend.RouteExperts"/>, <see cref="IBackend.ExpertGateUp"/>,
-/// <see cref="IBackend.ExpertDown"/>): on a GPU a step has no host wait and three launches for the routed experts.
+/// leaving the backend (<see cref="RoutedExpertDecode"/>): on a GPU a step has no host wait, and the MoE layer is
+/// five launches.
 /// Prompts copy the routing to the host and group tokens by expert (a counting sort), so each chosen expert runs
 /// one MLP over all of its tokens rather than one per token.</summary>
 public sealed class MixtureOfExperts : IFeedForward
@@ -16,13 +16,7 @@ public sealed class MixtureOfExperts : IFeedForward
     /// weights once for all of its tokens, where the routed path reads them once per (token, expert) pair.</summary>
     public const int InPlaceRoutingMaxRows = 1;
 
-    private readonly ExpertWeights _gateWeights;
-    private readonly ExpertWeights _upWeights;
-    private readonly ExpertWeights _downWeights;
-    private readonly Tensor? _correctionBias;
-    private readonly RowBuffer _chosenIds;
-    private readonly RowBuffer _chosenWeights;
-    private readonly RowBuffer _hidden;
+    private readonly RoutedExpertDecode _decode;
     private readonly RowBuffer _logits;
     private readonly RowBuffer _gathered;
     private readonly RowBuffer _expertOutput;
@@ -57,25 +51,7 @@ public sealed class MixtureOfExperts : IFeedForward
         _expertStart = new int[router.Experts + 1];
         _expertFill = new int[router.Experts];
 
-        var backend = workspace.Backend;
-        var gates = new Tensor[experts.Count];
-        var ups = new Tensor[experts.Count];
-        var downs = new Tensor[experts.Count];
-        for (int e = 0; e < experts.Count; e++)
-        {
-            var expert = experts[e];
-            if (expert.Gate.Bias is not null || expert.Up.Bias is not null || expert.Down.Bias is not null)
-                throw new ArgumentException($"Expert {e} has a projection bias; DeepSeekMoE experts have none.", nameof(experts));
-            (gates[e], ups[e], downs[e]) = (expert.Gate.Weight, expert.Up.Weight, expert.Down.Weight);
-        }
-        _gateWeights = backend.PrepareExperts(gates);
-        _upWeights = backend.PrepareExperts(ups);
-        _downWeights = backend.PrepareExperts(downs);
-        if (!router.CorrectionBias.IsEmpty)
-            _correctionBias = backend.Upload(Tensor.FromSpan(router.CorrectionBias, new Shape(router.Experts), DType.F32));
-        _chosenIds = new RowBuffer(backend, router.TopK, DType.I32);
-        _chosenWeights = new RowBuffer(backend, router.TopK);
-        _hidden = workspace.Buffer("moe.hidden", router.TopK * experts[0].IntermediateSize);
+        _decode = new RoutedExpertDecode(workspace.Backend, router, experts, sharedExperts);
     }
 
     public Linear Gate { get; }
@@ -92,22 +68,8 @@ public sealed class MixtureOfExperts : IFeedForward
         // Router logits in F32 (the references compute the gate in float32 whatever the weights' dtype).
         var logits = _logits.Rows(rows);
         Gate.Forward(backend, x, logits);
-        if (rows <= InPlaceRoutingMaxRows) ForwardRoutedInPlace(backend, x, y, logits, rows);
+        if (rows <= InPlaceRoutingMaxRows) _decode.Forward(backend, x, logits, y);
         else ForwardGrouped(backend, x, y, logits, rows);
-    }
-
-    /// <summary>Decode: routing and experts read the chosen ids where RouteExperts wrote them; ExpertDown adds the
-    /// experts into y in ascending id order, as the grouped path does.</summary>
-    private void ForwardRoutedInPlace(IBackend backend, Tensor x, Tensor y, Tensor logits, int rows)
-    {
-        var ids = _chosenIds.Rows(rows);
-        var weights = _chosenWeights.Rows(rows);
-        backend.RouteExperts(logits, Router, _correctionBias, ids, weights);
-        if (SharedExperts is not null) SharedExperts.Forward(backend, x, y);
-        else backend.Scale(x, 0f, y);
-        var hidden = _hidden.Rows(rows, Router.TopK);
-        backend.ExpertGateUp(x, _gateWeights, _upWeights, ids, hidden);
-        backend.ExpertDown(hidden, _downWeights, ids, weights, y);
     }
 
     private void ForwardGrouped(IBackend backend, Tensor x, Tensor y, Tensor logits, int rows)

@@ -95,16 +95,20 @@ public sealed class RoutedExpertOpsTests : IDisposable
         Assert.Equal(expected.AsSpan<float>().ToArray(), y.AsSpan<float>().ToArray());
     }
 
+    // Shared width 48 runs the shared MLP as its own (bit-exact); 80 = 2 × 40 folds it into the routed gate/up
+    // launch as two slices, where only SwiGLU over 40-wide spans instead of 80-wide rows may round differently.
     [Theory]
-    [InlineData(DType.BF16, "v3")]
-    [InlineData(DType.F8E4M3, "v2")]
-    public void A_decode_row_equals_that_row_of_the_grouped_prompt_path(DType dtype, string name)
+    [InlineData(DType.BF16, "v3", 48)]
+    [InlineData(DType.F8E4M3, "v2", 48)]
+    [InlineData(DType.BF16, "v3", 80)]
+    [InlineData(DType.F8E4M3, "v2-lite", 80)]
+    public void A_decode_row_equals_that_row_of_the_grouped_prompt_path(DType dtype, string name, int sharedWidth)
     {
         var router = Router(name);
         var workspace = new LayerWorkspace(_cpu);
         var mlps = RandomExperts(workspace, router.Experts, dtype, hidden: 64, intermediate: 40, seed: 9);
         var gate = new Linear(Tensor.FromArray(Random(new Random(31), router.Experts * 64, 0.3f), router.Experts, 64));
-        var shared = RandomExperts(workspace, 1, dtype, hidden: 64, intermediate: 48, seed: 10)[0];
+        var shared = RandomExperts(workspace, 1, dtype, hidden: 64, intermediate: sharedWidth, seed: 10)[0];
         var moe = new MixtureOfExperts(workspace, gate, router, mlps, shared);
         var x = Random(new Random(32), 3 * 64, 1f);
 
@@ -114,7 +118,14 @@ public sealed class RoutedExpertOpsTests : IDisposable
         {
             var decoded = Tensor.Zeros(DType.F32, new Shape(1, 64));
             moe.Forward(_cpu, Tensor.FromArray(x[(r * 64)..((r + 1) * 64)], 1, 64), decoded);
-            Assert.Equal(grouped.AsSpan<float>().Slice(r * 64, 64).ToArray(), decoded.AsSpan<float>().ToArray());
+            var expected = grouped.AsSpan<float>().Slice(r * 64, 64).ToArray();
+            var actual = decoded.AsSpan<float>().ToArray();
+            if (sharedWidth % 40 != 0) Assert.Equal(expected, actual);
+            else
+            {
+                float scale = expected.Max(MathF.Abs);
+                for (int i = 0; i < 64; i++) Assert.True(MathF.Abs(actual[i] - expected[i]) <= 1e-6f * scale, $"row {r}, feature {i}: {actual[i]} vs {expected[i]}");
+            }
         }
     }
 
