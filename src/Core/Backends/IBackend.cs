@@ -136,7 +136,10 @@ public interface IBackend : IDisposable
 
     /// <summary>The second half, summed into y (F32 [rows, out]): for each row r, over its experts in ascending id
     /// order (the order in which the grouped path adds them), <c>y[r] = y[r] + weights[r, j] · (hidden[r, j] ·
-    /// down[e]ᵀ)</c> with e = experts[r, j], hidden F32 [rows, k, in], weights F32 [rows, k]. Deterministic: the
-    /// same inputs give the same y on every run.</summary>
-    void ExpertDown(Tensor hidden, ExpertWeights down, Tensor experts, Tensor weights, Tensor y);
+    /// down[e]ᵀ)</c> with e = experts[r, j], hidden F32 [rows, k, in], weights F32 [rows, k]. When
+    /// <paramref name="sharedDown"/> (a weight [out, sharedIn] of the experts' dtype: the shared experts' down_proj)
+    /// and <paramref name="sharedHidden"/> (F32 [rows, sharedIn]) are given, the sum starts from
+    /// <c>sharedHidden[r] · sharedDownᵀ</c> instead of y's contents. Deterministic: the same inputs give the same y
+    /// on every run.</summary>
+    void ExpertDown(Tensor hidden, ExpertWeights down, Tensor experts, Tensor weights, Tensor y, Tensor? sharedHidden = null, Tensor? sharedDown = null);
 }

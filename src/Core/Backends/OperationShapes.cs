@@ -209,4 +209,22 @@ internal static class OperationShapes
         if (Rows(y) != rows) throw new ArgumentException($"{op}: y {y.Shape} must have {rows} rows.", nameof(y));
         return (rows, k);
     }
+
+    /// <summary>The optional shared-experts product of <see cref="IBackend.ExpertDown"/>: both or neither; sharedDown
+    /// [out, sharedIn] of the experts' dtype (FP8 with scales), sharedHidden [rows, sharedIn].</summary>
+    public static bool ExpertDownShared(Tensor? sharedHidden, Tensor? sharedDown, ExpertWeights down, int rows)
+    {
+        const string op = nameof(IBackend.ExpertDown);
+        if (sharedHidden is null && sharedDown is null) return false;
+        if (sharedHidden is null || sharedDown is null)
+            throw new ArgumentException($"{op}: give both sharedHidden and sharedDown, or neither.", sharedHidden is null ? nameof(sharedHidden) : nameof(sharedDown));
+        if (sharedDown.Rank != 2 || sharedDown.Shape[0] != down.OutFeatures || sharedDown.DType != down.DType || !sharedDown.IsContiguous)
+            throw new ArgumentException($"{op}: sharedDown {sharedDown.DType} {sharedDown.Shape} must be a contiguous {down.DType} [{down.OutFeatures}, in].", nameof(sharedDown));
+        if (sharedDown.DType == DType.F8E4M3 && sharedDown.Scales is null)
+            throw new ArgumentException($"{op}: an F8E4M3 sharedDown needs its block scales.", nameof(sharedDown));
+        sharedDown.Scales?.Validate(sharedDown.Shape, nameof(sharedDown));
+        Features(sharedHidden, sharedDown.Shape[1], op, nameof(sharedHidden));
+        if (Rows(sharedHidden) != rows) throw new ArgumentException($"{op}: sharedHidden {sharedHidden.Shape} must have {rows} rows.", nameof(sharedHidden));
+        return true;
+    }
 }

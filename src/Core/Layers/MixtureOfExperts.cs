@@ -7,7 +7,7 @@ namespace DeepSeek.Sdk.Layers;
 /// the experts the <see cref="ExpertRouter"/> picks. Two paths, chosen in <see cref="Forward"/> by the row count
 /// alone. Decode (at most <see cref="InPlaceRoutingMaxRows"/> rows) routes and runs the experts without the choice
 /// leaving the backend (<see cref="RoutedExpertDecode"/>): on a GPU a step has no host wait, and the MoE layer is
-/// five launches.
+/// four launches.
 /// Prompts copy the routing to the host and group tokens by expert (a counting sort), so each chosen expert runs
 /// one MLP over all of its tokens rather than one per token.</summary>
 public sealed class MixtureOfExperts : IFeedForward

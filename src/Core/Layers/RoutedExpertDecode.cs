@@ -8,8 +8,8 @@ namespace DeepSeek.Sdk.Layers;
 /// which read the chosen ids where the router wrote them, so the choice never reaches the host (on a GPU: no wait
 /// in the step). Where their shapes allow, the shared experts' gate/up rows ride along as extra experts of the same
 /// gate/up launch — cut into slices as wide as a routed expert, with constant ids after the routed ones — and their
-/// down projection writes y before the routed experts are added: a MoE layer is then the router's GEMV plus four
-/// launches. Buffers and views are made once here, so a step allocates nothing.</summary>
+/// down projection runs inside the routed down launch, as the start of the sum: a MoE layer is then the router's
+/// GEMV plus three launches. Buffers and views are made once here, so a step allocates nothing.</summary>
 internal sealed class RoutedExpertDecode
 {
     private readonly ExpertRouter _router;
@@ -73,22 +73,26 @@ internal sealed class RoutedExpertDecode
         if (x.Shape[0] != 1) throw new ArgumentException($"The routed decode path takes one token, got x {x.Shape}.", nameof(x));
         backend.RouteExperts(logits, _router, _correctionBias, _routedIds, _weights);
         backend.ExpertGateUp(x, _gate, _up, _ids, _hidden);
-        if (_sharedHidden is not null) _shared!.Down.Forward(backend, _sharedHidden, y);
-        else if (_shared is not null) _shared.Forward(backend, x, y);
+        if (_sharedHidden is not null)
+        {
+            backend.ExpertDown(_routedHidden, _down, _routedIds, _weights, y, _sharedHidden, _shared!.Down.Weight);
+            return;
+        }
+        if (_shared is not null) _shared.Forward(backend, x, y);
         else backend.Scale(x, 0f, y);
         backend.ExpertDown(_routedHidden, _down, _routedIds, _weights, y);
     }
 
-    // The shared experts' gate/up can join the routed launch when their width is a whole number of routed widths,
+    // The shared experts' gate/up can join the routed launch (and their down the routed down launch) when their width is a whole number of routed widths,
     // their dtype and scale tiling are the routed experts', no slice cuts a scale tile, and they have no bias. True of
     // DeepSeek-V2/V3 (n_shared_experts × moe_intermediate_size; 128-row FP8 tiles and 1408 / 2048 / 1536 widths).
     private static int FoldableSlices(Mlp? shared, Mlp expert)
     {
-        if (shared is null || shared.Gate.Bias is not null || shared.Up.Bias is not null) return 0;
+        if (shared is null || shared.Gate.Bias is not null || shared.Up.Bias is not null || shared.Down.Bias is not null) return 0;
         int width = expert.IntermediateSize;
-        var (sg, su, eg) = (shared.Gate.Weight, shared.Up.Weight, expert.Gate.Weight);
+        var (sg, su, sd, eg) = (shared.Gate.Weight, shared.Up.Weight, shared.Down.Weight, expert.Gate.Weight);
         if (shared.IntermediateSize % width != 0 || sg.Shape[1] != eg.Shape[1] || sg.DType != eg.DType || su.DType != eg.DType
-            || !sg.IsContiguous || !su.IsContiguous)
+            || sd.DType != expert.Down.Weight.DType || !sg.IsContiguous || !su.IsContiguous || !sd.IsContiguous)
             return 0;
         if (!SameTiling(sg.Scales, eg.Scales, width) || !SameTiling(su.Scales, eg.Scales, width)) return 0;
         return shared.IntermediateSize / width;

@@ -143,6 +143,28 @@ public sealed class RoutedExpertOpsTests : IDisposable
     }
 
     [Fact]
+    public void ExpertDown_with_the_shared_experts_starts_from_their_product_not_from_y()
+    {
+        var workspace = new LayerWorkspace(_cpu);
+        var mlps = RandomExperts(workspace, 4, DType.BF16, hidden: 16, intermediate: 8, seed: 2);
+        var shared = RandomExperts(workspace, 1, DType.BF16, hidden: 16, intermediate: 16, seed: 4)[0];
+        var down = _cpu.PrepareExperts(mlps.Select(m => m.Down.Weight).ToArray());
+        var hidden = Tensor.FromArray(Random(new Random(5), 2 * 8, 1f), 1, 2, 8);
+        var sharedHidden = Tensor.FromArray(Random(new Random(6), 16, 1f), 1, 16);
+        var ids = Tensor.FromArray(new[] { 3, 1 }, 1, 2);
+        var weights = Tensor.FromArray(new[] { 0.25f, 0.5f }, 1, 2);
+
+        var expected = Tensor.Zeros(DType.F32, new Shape(1, 16));
+        shared.Down.Forward(_cpu, sharedHidden, expected);
+        _cpu.ExpertDown(hidden, down, ids, weights, expected);
+        var y = Tensor.FromArray(Enumerable.Repeat(1e3f, 16).ToArray(), 1, 16); // must be ignored
+        _cpu.ExpertDown(hidden, down, ids, weights, y, sharedHidden, shared.Down.Weight);
+
+        Assert.Equal(expected.AsSpan<float>().ToArray(), y.AsSpan<float>().ToArray());
+        Assert.Throws<ArgumentException>(() => _cpu.ExpertDown(hidden, down, ids, weights, y, sharedHidden, null));
+    }
+
+    [Fact]
     public void PrepareExperts_rejects_matrices_of_different_shapes()
     {
         var e = Assert.Throws<ArgumentException>(() => _cpu.PrepareExperts([Tensor.Zeros(DType.BF16, new Shape(8, 16)), Tensor.Zeros(DType.BF16, new Shape(8, 24))]));

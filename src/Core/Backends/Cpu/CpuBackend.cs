@@ -356,7 +356,7 @@ public sealed unsafe class CpuBackend : IBackend
         ExpertKernels.GateUp(_pool, (float*)x.DataPointer, rows, k, gate, up, (int*)experts.DataPointer, (float*)hidden.DataPointer);
     }
 
-    public void ExpertDown(Tensor hidden, ExpertWeights down, Tensor experts, Tensor weights, Tensor y)
+    public void ExpertDown(Tensor hidden, ExpertWeights down, Tensor experts, Tensor weights, Tensor y, Tensor? sharedHidden = null, Tensor? sharedDown = null)
     {
         const string op = nameof(ExpertDown);
         ArgumentNullException.ThrowIfNull(down);
@@ -365,6 +365,15 @@ public sealed unsafe class CpuBackend : IBackend
         TensorChecks.Type(weights, DType.F32, op, nameof(weights));
         TensorChecks.Type(y, DType.F32, op, nameof(y));
         var (rows, k) = OperationShapes.ExpertDown(hidden, down, experts, weights, y);
-        ExpertKernels.Down(_pool, (float*)hidden.DataPointer, rows, k, down, (int*)experts.DataPointer, (float*)weights.DataPointer, (float*)y.DataPointer);
+        float* shared = null;
+        if (OperationShapes.ExpertDownShared(sharedHidden, sharedDown, down, rows))
+        {
+            TensorChecks.Type(sharedHidden!, DType.F32, op, nameof(sharedHidden));
+            TensorChecks.Host(sharedDown!, op, nameof(sharedDown));
+            if (sharedDown!.Scales is { } s) TensorChecks.Host(s.Scales, op, "sharedDown.Scales");
+            shared = (float*)sharedHidden!.DataPointer;
+        }
+        ExpertKernels.Down(_pool, (float*)hidden.DataPointer, rows, k, down, (int*)experts.DataPointer, (float*)weights.DataPointer,
+            shared, shared == null ? null : sharedDown, (float*)y.DataPointer);
     }
 }

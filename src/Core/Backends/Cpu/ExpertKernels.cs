@@ -38,7 +38,8 @@ internal static unsafe class ExpertKernels
         }
     }
 
-    public static void Down(CpuThreadPool pool, float* hidden, int rows, int k, ExpertWeights down, int* ids, float* weights, float* y)
+    public static void Down(CpuThreadPool pool, float* hidden, int rows, int k, ExpertWeights down, int* ids, float* weights,
+        float* sharedHidden, Tensor? sharedDown, float* y)
     {
         int inFeatures = down.InFeatures, outFeatures = down.OutFeatures;
         fixed (float* scratch = Scratch(outFeatures))
@@ -46,6 +47,9 @@ internal static unsafe class ExpertKernels
             for (int r = 0; r < rows; r++)
             {
                 float* yRow = y + (long)r * outFeatures;
+                // The shared experts' down_proj writes the row first, as Mlp.Forward did into y.
+                if (sharedDown is not null)
+                    MatMulKernels.MatMul(pool, sharedHidden + (long)r * sharedDown.Shape[1], 1, Matrix(sharedDown), null, yRow);
                 int previous = -1;
                 for (int done = 0; done < k; done++)
                 {

@@ -4,7 +4,8 @@ namespace DeepSeek.Sdk.Backends.Cuda;
 
 // Mixture-of-experts decode without a host wait (Kernels/moe.cu): moe_route routes on the device, one warp per token;
 // moe_gate_up_* runs gate and up of every chosen expert of every token in one launch with SwiGLU fused; moe_down_*
-// runs the down products and adds them, weighted, into y in ascending expert order. Both products are matmul.cu's
+// runs the down products (and, optionally, the shared experts' down product that the sum starts from) and adds them,
+// weighted, into y in ascending expert order. Both products are matmul.cu's
 // gemv (same split, same loads), reading each chosen expert's weight through the ExpertWeights address table.
 public sealed unsafe partial class CudaBackend
 {
@@ -95,7 +96,7 @@ public sealed unsafe partial class CudaBackend
         _graphs.Kernel(function, (uint)(((long)inter * split + GemvWarps - 1) / GemvWarps), (uint)(rows * k), GemvWarps * 32, 0, args, name);
     }
 
-    public void ExpertDown(Tensor hidden, ExpertWeights down, Tensor experts, Tensor weights, Tensor y)
+    public void ExpertDown(Tensor hidden, ExpertWeights down, Tensor experts, Tensor weights, Tensor y, Tensor? sharedHidden = null, Tensor? sharedDown = null)
     {
         const string op = nameof(ExpertDown);
         ArgumentNullException.ThrowIfNull(down);
@@ -110,9 +111,27 @@ public sealed unsafe partial class CudaBackend
         ulong downTable = TableOf(down, op, nameof(down));
         int inter = down.InFeatures, dim = down.OutFeatures, count = down.Count;
         var (scaleStride, blockRows, blockCols) = Tiling(down);
-        ulong outScratch = _scratch.Get("moe.down", (long)rows * k * dim * sizeof(float));
+        ulong outScratch = _scratch.Get("moe.down", (long)rows * (k + 1) * dim * sizeof(float));
         int vectorized = Vectorized(inter, ph, down) ? 1 : 0;
         int split = GemvSplit(dim, inter, Info.Multiprocessors);
+        // The shared experts' down product, run by the same blocks with the routed products' split.
+        ulong sharedW = 0, sharedScales = 0, sharedX = 0;
+        long sharedScaleStride = 0;
+        int sharedBlockRows = 1, sharedBlockCols = 1, sharedK = 0, sharedVectorized = 0;
+        if (OperationShapes.ExpertDownShared(sharedHidden, sharedDown, down, rows))
+        {
+            _checks.Type(sharedHidden!, DType.F32, op, nameof(sharedHidden));
+            _checks.OnDevice(sharedDown!, op, nameof(sharedDown));
+            sharedW = CudaChecks.Address(sharedDown!);
+            sharedX = CudaChecks.Address(sharedHidden!);
+            sharedK = sharedDown!.Shape[1];
+            if (sharedDown.Scales is { } s)
+            {
+                _checks.OnDevice(s.Scales, op, "sharedDown.Scales");
+                (sharedScales, sharedScaleStride, sharedBlockRows, sharedBlockCols) = (CudaChecks.Address(s.Scales), s.Scales.Strides[0], s.BlockRows, s.BlockCols);
+            }
+            sharedVectorized = sharedK % 8 == 0 && sharedX % 16 == 0 && sharedW % 16 == 0 && (sharedScales == 0 || sharedBlockCols % 8 == 0) ? 1 : 0;
+        }
         var (function, name) = down.DType switch
         {
             DType.F32 => (_functions.MoeDownF32, "moe_down_f32"),
@@ -120,7 +139,8 @@ public sealed unsafe partial class CudaBackend
             DType.F16 => (_functions.MoeDownF16, "moe_down_f16"),
             _ => (_functions.MoeDownFp8, "moe_down_fp8"),
         };
-        void** args = stackalloc void*[] { &ph, &inter, &k, &pi, &pw, &count, &downTable, &scaleStride, &blockRows, &blockCols, &outScratch, &py, &dim, &vectorized, &split };
+        void** args = stackalloc void*[] { &ph, &inter, &k, &pi, &pw, &count, &downTable, &scaleStride, &blockRows, &blockCols, &outScratch, &py, &dim, &vectorized, &split,
+            &sharedW, &sharedScales, &sharedScaleStride, &sharedBlockRows, &sharedBlockCols, &sharedX, &sharedK, &sharedVectorized };
         _graphs.Kernel(function, (uint)(((long)dim * split + GemvWarps - 1) / GemvWarps), (uint)rows, GemvWarps * 32, 0, args, name);
     }
 

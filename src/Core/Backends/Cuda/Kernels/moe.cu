@@ -167,30 +167,40 @@ __device__ __forceinline__ void moe_gate_up(const float* x, int dim, int k, cons
     }
 }
 
-// y[row] += sum over the row's k experts, in ascending expert id (the order the host path adds them), of
-// weights[row, j] * (hidden[row, j] . down[e]^T); grid x as gemv's for `dim` outputs, y: one block row per token.
-// Each block runs the k products for its features into outScratch [rows, k, dim], then adds them to y with
-// add_scaled_f32's fmaf: no atomics, so the sum does not depend on timing.
+// y[row] = start + sum over the row's k experts, in ascending expert id (the order the host path adds them), of
+// weights[row, j] * (hidden[row, j] . down[e]^T), where start is y[row], or, when sharedW is given, the shared
+// experts' down product sharedHidden[row] . sharedW^T (same dtype as the experts, its own scale tiling); grid x as
+// gemv's for `dim` outputs, y: one block row per token. Each block runs the products for its features into
+// outScratch [rows, k + 1, dim] (the shared one last), then adds them with add_scaled_f32's fmaf: no atomics, so
+// the sum does not depend on timing.
 template <int WT>
 __device__ __forceinline__ void moe_down(const float* hidden, int inter, int k, const int* ids, const float* weights,
     int experts, const u64* downTable, i64 scaleRowStride, int blockRows, int blockCols, float* outScratch,
-    float* y, int dim, int vectorized, int split)
+    float* y, int dim, int vectorized, int split, const u8* sharedW, const float* sharedScales, i64 sharedScaleRowStride,
+    int sharedBlockRows, int sharedBlockCols, const float* sharedHidden, int sharedK, int sharedVectorized)
 {
     int row = blockIdx.y;
     const int* rowIds = ids + (i64)row * k;
+    float* rowOut = outScratch + (i64)row * (k + 1) * dim;
     for (int j = 0; j < k; j++)
     {
         int e = rowIds[j];
         if (e < 0 || e >= experts) continue;
         gemv<WT, 1>(hidden + ((i64)row * k + j) * inter, 1, inter, (const u8*)downTable[e], inter,
-            (const float*)downTable[experts + e], scaleRowStride, blockRows, blockCols, 0,
-            outScratch + ((i64)row * k + j) * dim, dim, vectorized, split);
+            (const float*)downTable[experts + e], scaleRowStride, blockRows, blockCols, 0, rowOut + (i64)j * dim, dim,
+            vectorized, split);
+        __syncthreads();
+    }
+    if (sharedW)
+    {
+        gemv<WT, 1>(sharedHidden + (i64)row * sharedK, 1, sharedK, sharedW, sharedK, sharedScales, sharedScaleRowStride,
+            sharedBlockRows, sharedBlockCols, 0, rowOut + (i64)k * dim, dim, sharedVectorized, split);
         __syncthreads();
     }
     int f = gemv_block_first(split) + threadIdx.x;
     if ((int)threadIdx.x < GEMV_WARPS / split && f < dim)
     {
-        float acc = y[(i64)row * dim + f];
+        float acc = sharedW ? rowOut[(i64)k * dim + f] : y[(i64)row * dim + f];
         int previous = -1;
         for (int r = 0; r < k; r++)
         {
@@ -202,7 +212,7 @@ __device__ __forceinline__ void moe_down(const float* hidden, int inter, int k, 
                 if (e > previous && e < experts && (next < 0 || e < rowIds[next])) next = j;
             }
             if (next < 0) break;
-            acc = fmaf(outScratch[((i64)row * k + next) * dim + f], weights[(i64)row * k + next], acc);
+            acc = fmaf(rowOut[(i64)next * dim + f], weights[(i64)row * k + next], acc);
             previous = rowIds[next];
         }
         y[(i64)row * dim + f] = acc;
@@ -217,9 +227,11 @@ __device__ __forceinline__ void moe_down(const float* hidden, int inter, int k, 
     upScratch, inter, vectorized, split
 #define MOE_DOWN_ARGS const float* hidden, int inter, int k, const int* ids, const float* weights, int experts, \
     const u64* downTable, i64 scaleRowStride, int blockRows, int blockCols, float* outScratch, float* y, int dim, \
-    int vectorized, int split
+    int vectorized, int split, const u8* sharedW, const float* sharedScales, i64 sharedScaleRowStride, \
+    int sharedBlockRows, int sharedBlockCols, const float* sharedHidden, int sharedK, int sharedVectorized
 #define MOE_DOWN_CALL hidden, inter, k, ids, weights, experts, downTable, scaleRowStride, blockRows, blockCols, \
-    outScratch, y, dim, vectorized, split
+    outScratch, y, dim, vectorized, split, sharedW, sharedScales, sharedScaleRowStride, sharedBlockRows, \
+    sharedBlockCols, sharedHidden, sharedK, sharedVectorized
 
 extern "C" __global__ void moe_gate_up_f32(MOE_GATE_UP_ARGS)
 { grid_dependency_wait(); moe_gate_up<DT_F32>(MOE_GATE_UP_CALL); }
