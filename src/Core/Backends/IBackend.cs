@@ -132,4 +132,32 @@ public interface IBackend : IDisposable
     /// [batch, keys, heads, headDim], values [batch, keys, heads, valueDim], all F32; each query of a batch item attends
     /// to every key of that item with softmax(q·k · scale); output [batch, queries, heads, valueDim].</summary>
     void UnmaskedAttention(Tensor query, Tensor keys, Tensor values, float scale, Tensor output);
+
+    // ---- Mixture of experts with the routing kept on the device (added by the gpumoe branch; kernels in
+    // Cpu/ExpertKernels.cs, Cuda/Kernels/moe.cu). Decode uses them so that no step waits on the host. ----
+
+    /// <summary>Gathers one projection of every routed expert (matrices of one shape and dtype) for
+    /// <see cref="ExpertGateUp"/> and <see cref="ExpertDown"/>; done once at load.</summary>
+    ExpertWeights PrepareExperts(IReadOnlyList<Tensor> matrices);
+
+    /// <summary>Routes each row of gate logits (F32 [rows, router.Experts]) exactly as
+    /// <see cref="Layers.ExpertRouter.Route"/> does: the chosen expert ids into experts (I32 [rows, router.TopK]),
+    /// in the router's order (selection score descending, ties to the lower index), and their combination weights
+    /// into weights (F32 [rows, router.TopK]). correctionBias: the router's e_score_correction_bias as an F32
+    /// [router.Experts] tensor on this backend when it has one (noaux_tc), else null.</summary>
+    void RouteExperts(Tensor logits, Layers.ExpertRouter router, Tensor? correctionBias, Tensor experts, Tensor weights);
+
+    /// <summary>The first half of each chosen expert's SwiGLU MLP: for row r of x (F32 [rows, in]) and its j-th
+    /// expert e = experts[r, j] (I32 [rows, k]), <c>hidden[r, j] = silu(x[r] · gate[e]ᵀ) * (x[r] · up[e]ᵀ)</c>,
+    /// hidden F32 [rows, k, out].</summary>
+    void ExpertGateUp(Tensor x, ExpertWeights gate, ExpertWeights up, Tensor experts, Tensor hidden);
+
+    /// <summary>The second half, summed into y (F32 [rows, out]): for each row r, over its experts in ascending id
+    /// order (the order in which the grouped path adds them), <c>y[r] = y[r] + weights[r, j] · (hidden[r, j] ·
+    /// down[e]ᵀ)</c> with e = experts[r, j], hidden F32 [rows, k, in], weights F32 [rows, k]. When
+    /// <paramref name="sharedDown"/> (a weight [out, sharedIn] of the experts' dtype: the shared experts' down_proj)
+    /// and <paramref name="sharedHidden"/> (F32 [rows, sharedIn]) are given, the sum starts from
+    /// <c>sharedHidden[r] · sharedDownᵀ</c> instead of y's contents. Deterministic: the same inputs give the same y
+    /// on every run.</summary>
+    void ExpertDown(Tensor hidden, ExpertWeights down, Tensor experts, Tensor weights, Tensor y, Tensor? sharedHidden = null, Tensor? sharedDown = null);
 }

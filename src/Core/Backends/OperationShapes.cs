@@ -137,4 +137,94 @@ internal static class OperationShapes
             throw new ArgumentException($"{op}: output {output.Shape} must be [{batch}, {queries}, {heads}, {valueDim}].", nameof(output));
         return new AttentionDims(batch, queries, keyCount, heads, headDim, valueDim);
     }
+
+    /// <summary>The matrices of <see cref="IBackend.PrepareExperts"/>: at least one, each 2-D and contiguous, all of one
+    /// shape and dtype (F32, BF16, F16, or F8E4M3 with block scales), scales of one tiling or none.</summary>
+    public static void ExpertMatrices(IReadOnlyList<Tensor> matrices)
+    {
+        const string op = nameof(IBackend.PrepareExperts);
+        ArgumentNullException.ThrowIfNull(matrices);
+        if (matrices.Count == 0) throw new ArgumentException($"{op}: no expert matrices.", nameof(matrices));
+        var first = matrices[0];
+        if (first.Rank != 2) throw new ArgumentException($"{op}: expert 0's matrix {first.Shape} must be 2-D [out, in].", nameof(matrices));
+        if (first.DType is not (DType.F32 or DType.BF16 or DType.F16 or DType.F8E4M3))
+            throw new NotSupportedException($"{op}: expert weights must be F32, BF16, F16 or F8E4M3, got {first.DType}.");
+        if (first.DType == DType.F8E4M3 && first.Scales is null)
+            throw new ArgumentException($"{op}: F8E4M3 expert weights need their block scales (weight_scale_inv).", nameof(matrices));
+        for (int e = 0; e < matrices.Count; e++)
+        {
+            var m = matrices[e];
+            if (m.Shape != first.Shape || m.DType != first.DType)
+                throw new ArgumentException($"{op}: expert {e}'s matrix {m.DType} {m.Shape} differs from expert 0's {first.DType} {first.Shape}.", nameof(matrices));
+            if (!m.IsContiguous) throw new ArgumentException($"{op}: expert {e}'s matrix {m.Shape} must be contiguous.", nameof(matrices));
+            var s = m.Scales;
+            if ((s is null) != (first.Scales is null)
+                || (s is not null && (s.BlockRows != first.Scales!.BlockRows || s.BlockCols != first.Scales.BlockCols || !s.Scales.IsContiguous)))
+                throw new ArgumentException($"{op}: expert {e}'s block scales differ in presence or tiling from expert 0's.", nameof(matrices));
+            s?.Validate(m.Shape, $"expert {e}");
+        }
+    }
+
+    /// <summary>Rows of <see cref="IBackend.RouteExperts"/>: logits [rows, experts], ids and weights [rows, k].</summary>
+    public static int RouteExperts(Tensor logits, int experts, int k, Tensor? correctionBias, bool routerHasBias, Tensor ids, Tensor weights)
+    {
+        const string op = nameof(IBackend.RouteExperts);
+        Features(logits, experts, op, nameof(logits));
+        int rows = Rows(logits);
+        if (ids.ElementCount != (long)rows * k || ids.Shape[-1] != k)
+            throw new ArgumentException($"{op}: experts {ids.Shape} must be [{rows}, {k}].", "experts");
+        SameShape(ids, weights, op, "experts", nameof(weights));
+        if (routerHasBias != correctionBias is not null)
+            throw new ArgumentException($"{op}: pass the router's e_score_correction_bias exactly when it has one (it {(routerHasBias ? "has" : "has none")}).", nameof(correctionBias));
+        if (correctionBias is not null && correctionBias.ElementCount != experts)
+            throw new ArgumentException($"{op}: correctionBias {correctionBias.Shape} must have {experts} values.", nameof(correctionBias));
+        return rows;
+    }
+
+    /// <summary>(rows, k) of <see cref="IBackend.ExpertGateUp"/>: x [rows, in], experts [rows, k], hidden [rows, k, out].</summary>
+    public static (int Rows, int K) ExpertGateUp(Tensor x, ExpertWeights gate, ExpertWeights up, Tensor ids, Tensor hidden)
+    {
+        const string op = nameof(IBackend.ExpertGateUp);
+        if (up.Count != gate.Count || up.OutFeatures != gate.OutFeatures || up.InFeatures != gate.InFeatures || up.DType != gate.DType)
+            throw new ArgumentException($"{op}: up ({up.Count} × {up.DType} [{up.OutFeatures}, {up.InFeatures}]) must match gate ({gate.Count} × {gate.DType} [{gate.OutFeatures}, {gate.InFeatures}]).", nameof(up));
+        Features(x, gate.InFeatures, op, nameof(x));
+        int rows = Rows(x), k = ids.Shape[-1];
+        if (ids.ElementCount != (long)rows * k) throw new ArgumentException($"{op}: experts {ids.Shape} must be [{rows}, k].", "experts");
+        if (hidden.Rank != 3 || hidden.Shape[0] != rows || hidden.Shape[1] != k || hidden.Shape[2] != gate.OutFeatures)
+            throw new ArgumentException($"{op}: hidden {hidden.Shape} must be [{rows}, {k}, {gate.OutFeatures}].", nameof(hidden));
+        return (rows, k);
+    }
+
+    /// <summary>(rows, k) of <see cref="IBackend.ExpertDown"/>: hidden [rows, k, in], experts and weights [rows, k], y [rows, out].</summary>
+    public static (int Rows, int K) ExpertDown(Tensor hidden, ExpertWeights down, Tensor ids, Tensor weights, Tensor y)
+    {
+        const string op = nameof(IBackend.ExpertDown);
+        if (hidden.Rank != 3 || hidden.Shape[2] != down.InFeatures)
+            throw new ArgumentException($"{op}: hidden {hidden.Shape} must be [rows, k, {down.InFeatures}].", nameof(hidden));
+        int rows = hidden.Shape[0], k = hidden.Shape[1];
+        if (ids.ElementCount != (long)rows * k || ids.Shape[-1] != k)
+            throw new ArgumentException($"{op}: experts {ids.Shape} must be [{rows}, {k}].", "experts");
+        SameShape(ids, weights, op, "experts", nameof(weights));
+        Features(y, down.OutFeatures, op, nameof(y));
+        if (Rows(y) != rows) throw new ArgumentException($"{op}: y {y.Shape} must have {rows} rows.", nameof(y));
+        return (rows, k);
+    }
+
+    /// <summary>The optional shared-experts product of <see cref="IBackend.ExpertDown"/>: both or neither; sharedDown
+    /// [out, sharedIn] of the experts' dtype (FP8 with scales), sharedHidden [rows, sharedIn].</summary>
+    public static bool ExpertDownShared(Tensor? sharedHidden, Tensor? sharedDown, ExpertWeights down, int rows)
+    {
+        const string op = nameof(IBackend.ExpertDown);
+        if (sharedHidden is null && sharedDown is null) return false;
+        if (sharedHidden is null || sharedDown is null)
+            throw new ArgumentException($"{op}: give both sharedHidden and sharedDown, or neither.", sharedHidden is null ? nameof(sharedHidden) : nameof(sharedDown));
+        if (sharedDown.Rank != 2 || sharedDown.Shape[0] != down.OutFeatures || sharedDown.DType != down.DType || !sharedDown.IsContiguous)
+            throw new ArgumentException($"{op}: sharedDown {sharedDown.DType} {sharedDown.Shape} must be a contiguous {down.DType} [{down.OutFeatures}, in].", nameof(sharedDown));
+        if (sharedDown.DType == DType.F8E4M3 && sharedDown.Scales is null)
+            throw new ArgumentException($"{op}: an F8E4M3 sharedDown needs its block scales.", nameof(sharedDown));
+        sharedDown.Scales?.Validate(sharedDown.Shape, nameof(sharedDown));
+        Features(sharedHidden, sharedDown.Shape[1], op, nameof(sharedHidden));
+        if (Rows(sharedHidden) != rows) throw new ArgumentException($"{op}: sharedHidden {sharedHidden.Shape} must have {rows} rows.", nameof(sharedHidden));
+        return true;
+    }
 }

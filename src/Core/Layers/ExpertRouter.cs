@@ -54,6 +54,9 @@ public sealed class ExpertRouter
 
     public float ScalingFactor { get; }
 
+    /// <summary>e_score_correction_bias, added to the affinities for the selection only; empty when the router has none.</summary>
+    public ReadOnlySpan<float> CorrectionBias => _correctionBias;
+
     /// <summary>Chooses <see cref="TopK"/> experts for one token from its gate logits and writes their indices and
     /// combination weights (order: by selection score, descending; ties to the lower index).</summary>
     public void Route(ReadOnlySpan<float> logits, Span<int> experts, Span<float> weights)

@@ -4,10 +4,19 @@ using DeepSeek.Sdk.Tensors;
 namespace DeepSeek.Sdk.Layers;
 
 /// <summary>DeepSeekMoE (Dai et al. 2024; DeepSeek-V3 §2.1.2): <c>y = Σ shared(x) + Σ_i g_i · expert_i(x)</c> over
-/// the experts the <see cref="ExpertRouter"/> picks. Tokens are grouped by expert (a counting sort), so each
-/// chosen expert runs one MLP over all of its tokens rather than one per token.</summary>
+/// the experts the <see cref="ExpertRouter"/> picks. Two paths, chosen in <see cref="Forward"/> by the row count
+/// alone. Decode (at most <see cref="InPlaceRoutingMaxRows"/> rows) routes and runs the experts without the choice
+/// leaving the backend (<see cref="RoutedExpertDecode"/>): on a GPU a step has no host wait, and the MoE layer is
+/// four launches.
+/// Prompts copy the routing to the host and group tokens by expert (a counting sort), so each chosen expert runs
+/// one MLP over all of its tokens rather than one per token.</summary>
 public sealed class MixtureOfExperts : IFeedForward
 {
+    /// <summary>Rows up to which the routed path is taken. Above it the grouped path reads each chosen expert's
+    /// weights once for all of its tokens, where the routed path reads them once per (token, expert) pair.</summary>
+    public const int InPlaceRoutingMaxRows = 1;
+
+    private readonly RoutedExpertDecode _decode;
     private readonly RowBuffer _logits;
     private readonly RowBuffer _gathered;
     private readonly RowBuffer _expertOutput;
@@ -41,6 +50,8 @@ public sealed class MixtureOfExperts : IFeedForward
         _expertOutput = workspace.Buffer("moe.expert_output", hidden);
         _expertStart = new int[router.Experts + 1];
         _expertFill = new int[router.Experts];
+
+        _decode = new RoutedExpertDecode(workspace.Backend, router, experts, sharedExperts);
     }
 
     public Linear Gate { get; }
@@ -53,23 +64,23 @@ public sealed class MixtureOfExperts : IFeedForward
 
     public void Forward(IBackend backend, Tensor x, Tensor y)
     {
-        int rows = x.Shape[0], k = Router.TopK, experts = Router.Experts;
-        EnsureCapacity(rows);
-
+        int rows = x.Shape[0];
         // Router logits in F32 (the references compute the gate in float32 whatever the weights' dtype).
         var logits = _logits.Rows(rows);
         Gate.Forward(backend, x, logits);
+        if (rows <= InPlaceRoutingMaxRows) _decode.Forward(backend, x, logits, y);
+        else ForwardGrouped(backend, x, y, logits, rows);
+    }
+
+    private void ForwardGrouped(IBackend backend, Tensor x, Tensor y, Tensor logits, int rows)
+    {
+        int k = Router.TopK, experts = Router.Experts;
+        EnsureCapacity(rows);
         var hostLogits = HostLogits(rows);
         backend.CopyToHost(logits, hostLogits);
         var logitSpan = hostLogits.AsSpan<float>();
         for (int r = 0; r < rows; r++)
             Router.Route(logitSpan.Slice(r * experts, experts), _chosen.AsSpan(r * k, k), _weights.AsSpan(r * k, k));
-
-        if (rows == 1)
-        {
-            ForwardOneToken(backend, x, y, k);
-            return;
-        }
 
         // Counting sort of (token, expert) pairs by expert.
         Array.Clear(_expertStart);
@@ -103,29 +114,6 @@ public sealed class MixtureOfExperts : IFeedForward
                 var target = TargetRow(y, _slotToken[start + j]);
                 backend.AddScaled(target, _expertOutput.Row(j), _slotWeight[start + j], target);
             }
-        }
-    }
-
-    /// <summary>Decode: the single token is every chosen expert's only input, so there is nothing to gather or
-    /// scatter; experts run on x and add straight into y, in ascending expert order as the grouped path sums them.</summary>
-    private void ForwardOneToken(IBackend backend, Tensor x, Tensor y, int k)
-    {
-        var chosen = _chosen.AsSpan(0, k);
-        var weights = _weights.AsSpan(0, k);
-        for (int i = 1; i < k; i++)
-            for (int j = i; j > 0 && chosen[j] < chosen[j - 1]; j--)
-            {
-                (chosen[j], chosen[j - 1]) = (chosen[j - 1], chosen[j]);
-                (weights[j], weights[j - 1]) = (weights[j - 1], weights[j]);
-            }
-
-        if (SharedExperts is not null) SharedExperts.Forward(backend, x, y);
-        else backend.Scale(x, 0f, y);
-        var output = _expertOutput.Rows(1);
-        for (int i = 0; i < k; i++)
-        {
-            Experts[chosen[i]].Forward(backend, x, output);
-            backend.AddScaled(y, output, weights[i], y);
         }
     }
 

@@ -343,4 +343,63 @@ public sealed unsafe class CpuBackend : IBackend
         UnmaskedAttentionKernels.Attend(_pool, (float*)query.DataPointer, (float*)keys.DataPointer, (float*)values.DataPointer,
             d.Batch, d.Queries, d.Keys, d.Heads, d.HeadDim, d.ValueDim, scale, (float*)output.DataPointer);
     }
+
+    // ---- Mixture of experts routed without leaving the backend (Cpu/ExpertKernels.cs; OperationShapes) ----
+
+    public ExpertWeights PrepareExperts(IReadOnlyList<Tensor> matrices)
+    {
+        OperationShapes.ExpertMatrices(matrices);
+        foreach (var m in matrices)
+        {
+            TensorChecks.Host(m, nameof(PrepareExperts), nameof(matrices));
+            if (m.Scales is { } s) TensorChecks.Host(s.Scales, nameof(PrepareExperts), "matrices.Scales");
+        }
+        return new ExpertWeights(matrices.ToArray(), addressTable: null, aligned: true);
+    }
+
+    public void RouteExperts(Tensor logits, Layers.ExpertRouter router, Tensor? correctionBias, Tensor experts, Tensor weights)
+    {
+        const string op = nameof(RouteExperts);
+        ArgumentNullException.ThrowIfNull(router);
+        TensorChecks.Type(logits, DType.F32, op, nameof(logits));
+        TensorChecks.Type(experts, DType.I32, op, nameof(experts));
+        TensorChecks.Type(weights, DType.F32, op, nameof(weights));
+        if (correctionBias is not null) TensorChecks.Type(correctionBias, DType.F32, op, nameof(correctionBias));
+        int rows = OperationShapes.RouteExperts(logits, router.Experts, router.TopK, correctionBias, !router.CorrectionBias.IsEmpty, experts, weights);
+        // The router applies its own copy of the bias, equal to correctionBias by the contract of the operation.
+        ExpertKernels.Route(router, (float*)logits.DataPointer, rows, (int*)experts.DataPointer, (float*)weights.DataPointer);
+    }
+
+    public void ExpertGateUp(Tensor x, ExpertWeights gate, ExpertWeights up, Tensor experts, Tensor hidden)
+    {
+        const string op = nameof(ExpertGateUp);
+        ArgumentNullException.ThrowIfNull(gate);
+        ArgumentNullException.ThrowIfNull(up);
+        TensorChecks.Type(x, DType.F32, op, nameof(x));
+        TensorChecks.Type(experts, DType.I32, op, nameof(experts));
+        TensorChecks.Type(hidden, DType.F32, op, nameof(hidden));
+        var (rows, k) = OperationShapes.ExpertGateUp(x, gate, up, experts, hidden);
+        ExpertKernels.GateUp(_pool, (float*)x.DataPointer, rows, k, gate, up, (int*)experts.DataPointer, (float*)hidden.DataPointer);
+    }
+
+    public void ExpertDown(Tensor hidden, ExpertWeights down, Tensor experts, Tensor weights, Tensor y, Tensor? sharedHidden = null, Tensor? sharedDown = null)
+    {
+        const string op = nameof(ExpertDown);
+        ArgumentNullException.ThrowIfNull(down);
+        TensorChecks.Type(hidden, DType.F32, op, nameof(hidden));
+        TensorChecks.Type(experts, DType.I32, op, nameof(experts));
+        TensorChecks.Type(weights, DType.F32, op, nameof(weights));
+        TensorChecks.Type(y, DType.F32, op, nameof(y));
+        var (rows, k) = OperationShapes.ExpertDown(hidden, down, experts, weights, y);
+        float* shared = null;
+        if (OperationShapes.ExpertDownShared(sharedHidden, sharedDown, down, rows))
+        {
+            TensorChecks.Type(sharedHidden!, DType.F32, op, nameof(sharedHidden));
+            TensorChecks.Host(sharedDown!, op, nameof(sharedDown));
+            if (sharedDown!.Scales is { } s) TensorChecks.Host(s.Scales, op, "sharedDown.Scales");
+            shared = (float*)sharedHidden!.DataPointer;
+        }
+        ExpertKernels.Down(_pool, (float*)hidden.DataPointer, rows, k, down, (int*)experts.DataPointer, (float*)weights.DataPointer,
+            shared, shared == null ? null : sharedDown, (float*)y.DataPointer);
+    }
 }

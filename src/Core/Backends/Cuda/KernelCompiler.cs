@@ -7,9 +7,10 @@ using Microsoft.Extensions.Logging;
 
 namespace DeepSeek.Sdk.Backends.Cuda;
 
-/// <summary>Compiles the embedded kernel sources (Kernels/*.cu, with Kernels/common.cuh as their one header) to
+/// <summary>Compiles the embedded kernel sources (Kernels/*.cu, with Kernels/common.cuh as their common header; a
+/// source may also include another kernel source by name, as moe.cu includes matmul.cu for its GEMV) to
 /// CUBIN for the GPU present with NVRTC, and caches each CUBIN on disk under a name that hashes the source, the
-/// header, the options, the NVRTC version and the architecture, so that a changed kernel, compiler or GPU never
+/// headers, the options, the NVRTC version and the architecture, so that a changed kernel, compiler or GPU never
 /// reuses a stale binary and an unchanged one is compiled once per machine.</summary>
 internal sealed unsafe class KernelCompiler
 {
@@ -68,9 +69,9 @@ internal sealed unsafe class KernelCompiler
     public byte[] Compile(string fileName, int major, int minor, out bool fromCache)
     {
         string source = ReadSource(fileName);
-        string header = ReadSource(HeaderName);
+        var headers = Headers(source);
         string[] options = [$"--gpu-architecture=sm_{major}{minor}", "--std=c++17"];
-        string key = CacheKey(fileName, source, header, options);
+        string key = CacheKey(fileName, source, headers, options);
         string? path = _cacheDirectory is null ? null
             : Path.Combine(_cacheDirectory, $"{Path.GetFileNameWithoutExtension(fileName)}-sm{major}{minor}-{key}.cubin");
         if (path is not null && File.Exists(path))
@@ -86,16 +87,31 @@ internal sealed unsafe class KernelCompiler
             }
         }
         fromCache = false;
-        byte[] cubin = RunNvrtc(fileName, source, header, options);
+        byte[] cubin = RunNvrtc(fileName, source, headers, options);
         if (path is not null) Store(path, cubin);
         return cubin;
     }
 
-    private string CacheKey(string fileName, string source, string header, string[] options)
+    // common.cuh, then every other kernel source that the source includes with #include "name.cu".
+    private static List<(string Name, string Text)> Headers(string source)
+    {
+        var headers = new List<(string Name, string Text)> { (HeaderName, ReadSource(HeaderName)) };
+        const string include = "\n#include \"";
+        for (int at = source.IndexOf(include, StringComparison.Ordinal); at >= 0; at = source.IndexOf(include, at + 1, StringComparison.Ordinal))
+        {
+            int start = at + include.Length;
+            string name = source[start..source.IndexOf('"', start)];
+            if (name.EndsWith(".cu", StringComparison.Ordinal)) headers.Add((name, ReadSource(name)));
+        }
+        return headers;
+    }
+
+    private string CacheKey(string fileName, string source, List<(string Name, string Text)> headers, string[] options)
     {
         var text = new StringBuilder();
         text.Append(NvrtcVersion()).Append('\n').Append(string.Join(' ', options)).Append('\n')
-            .Append(fileName).Append('\n').Append(source).Append('\n').Append(header);
+            .Append(fileName).Append('\n').Append(source);
+        foreach (var (name, header) in headers) text.Append('\n').Append(name).Append('\n').Append(header);
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
         return Convert.ToHexStringLower(hash.AsSpan(0, 12));
     }
@@ -116,7 +132,7 @@ internal sealed unsafe class KernelCompiler
         }
     }
 
-    private byte[] RunNvrtc(string fileName, string source, string header, string[] options)
+    private byte[] RunNvrtc(string fileName, string source, List<(string Name, string Text)> headers, string[] options)
     {
         var pinned = new List<IntPtr>();
         byte* Utf8(string s)
@@ -128,9 +144,14 @@ internal sealed unsafe class KernelCompiler
         IntPtr program = IntPtr.Zero;
         try
         {
-            byte* headerSource = Utf8(header);
-            byte* headerName = Utf8(HeaderName);
-            CudaException.CheckNvrtc(Nvrtc.CreateProgram(&program, Utf8(source), Utf8(fileName), 1, &headerSource, &headerName), "nvrtcCreateProgram");
+            byte** headerSources = stackalloc byte*[headers.Count];
+            byte** headerNames = stackalloc byte*[headers.Count];
+            for (int i = 0; i < headers.Count; i++)
+            {
+                headerSources[i] = Utf8(headers[i].Text);
+                headerNames[i] = Utf8(headers[i].Name);
+            }
+            CudaException.CheckNvrtc(Nvrtc.CreateProgram(&program, Utf8(source), Utf8(fileName), headers.Count, headerSources, headerNames), "nvrtcCreateProgram");
             byte** optionPointers = stackalloc byte*[options.Length];
             for (int i = 0; i < options.Length; i++) optionPointers[i] = Utf8(options[i]);
             int result = Nvrtc.CompileProgram(program, options.Length, optionPointers);

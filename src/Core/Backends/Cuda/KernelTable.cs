@@ -34,4 +34,13 @@ internal sealed class KernelTable(CudaKernels k)
     public readonly IntPtr Im2Col = k["im2col_f32"];
     public readonly IntPtr GroupNorm = k["groupnorm_f32"];
     public readonly IntPtr UpsampleNearest = k["upsample_nearest_f32"];
+    public readonly IntPtr MoeRoute = k["moe_route"];
+    public readonly IntPtr MoeGateUpF32 = k["moe_gate_up_f32"];
+    public readonly IntPtr MoeGateUpBF16 = k["moe_gate_up_bf16"];
+    public readonly IntPtr MoeGateUpF16 = k["moe_gate_up_f16"];
+    public readonly IntPtr MoeGateUpFp8 = k["moe_gate_up_fp8"];
+    public readonly IntPtr MoeDownF32 = k["moe_down_f32"];
+    public readonly IntPtr MoeDownBF16 = k["moe_down_bf16"];
+    public readonly IntPtr MoeDownF16 = k["moe_down_f16"];
+    public readonly IntPtr MoeDownFp8 = k["moe_down_fp8"];
 }
