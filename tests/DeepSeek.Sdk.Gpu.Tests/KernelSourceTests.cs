@@ -32,7 +32,7 @@ public sealed class KernelSourceTests
             }
         }
         Assert.True(kernels >= 27, $"only {kernels} kernels found in the sources");
-        string matmul = KernelCompiler.ReadSource("matmul.cu");
+        string matmul = KernelCompiler.ReadSource("gemv.cuh");
         int function = matmul.IndexOf("__device__ __forceinline__ void gemv(", StringComparison.Ordinal);
         int wait = matmul.IndexOf("grid_dependency_wait();", function, StringComparison.Ordinal);
         int firstRead = matmul.IndexOf("(x + ", function, StringComparison.Ordinal);

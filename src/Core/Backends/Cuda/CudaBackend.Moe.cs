@@ -82,7 +82,6 @@ public sealed unsafe partial class CudaBackend
         var (scaleStride, blockRows, blockCols) = Tiling(gate);
         if (up.Scales is { } us && (us.BlockRows != blockRows || us.BlockCols != blockCols))
             throw new ArgumentException($"{op}: up's scale tiles {us.BlockRows}x{us.BlockCols} must match gate's {blockRows}x{blockCols}.", nameof(up));
-        ulong upScratch = _scratch.Get("moe.up", (long)rows * k * inter * sizeof(float));
         int vectorized = Vectorized(dim, px, gate) && up.Aligned ? 1 : 0;
         int split = GemvSplit(inter, dim, Info.Multiprocessors);
         var (function, name) = gate.DType switch
@@ -92,7 +91,7 @@ public sealed unsafe partial class CudaBackend
             DType.F16 => (_functions.MoeGateUpF16, "moe_gate_up_f16"),
             _ => (_functions.MoeGateUpFp8, "moe_gate_up_fp8"),
         };
-        void** args = stackalloc void*[] { &px, &dim, &k, &pi, &count, &gateTable, &upTable, &scaleStride, &blockRows, &blockCols, &ph, &upScratch, &inter, &vectorized, &split };
+        void** args = stackalloc void*[] { &px, &dim, &k, &pi, &count, &gateTable, &upTable, &scaleStride, &blockRows, &blockCols, &ph, &inter, &vectorized, &split };
         _graphs.Kernel(function, (uint)(((long)inter * split + GemvWarps - 1) / GemvWarps), (uint)(rows * k), GemvWarps * 32, 0, args, name);
     }
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace DeepSeek.Sdk.Backends.Cuda;
 
 /// <summary>Compiles the embedded kernel sources (Kernels/*.cu, with Kernels/common.cuh as their common header; a
-/// source may also include another kernel source by name, as moe.cu includes matmul.cu for its GEMV) to
+/// source may also include another embedded header by name, as matmul.cu and moe.cu include gemv.cuh) to
 /// CUBIN for the GPU present with NVRTC, and caches each CUBIN on disk under a name that hashes the source, the
 /// headers, the options, the NVRTC version and the architecture, so that a changed kernel, compiler or GPU never
 /// reuses a stale binary and an unchanged one is compiled once per machine.</summary>
@@ -92,7 +92,7 @@ internal sealed unsafe class KernelCompiler
         return cubin;
     }
 
-    // common.cuh, then every other kernel source that the source includes with #include "name.cu".
+    // common.cuh, then every other embedded file that the source includes by name (gemv.cuh).
     private static List<(string Name, string Text)> Headers(string source)
     {
         var headers = new List<(string Name, string Text)> { (HeaderName, ReadSource(HeaderName)) };
@@ -101,7 +101,7 @@ internal sealed unsafe class KernelCompiler
         {
             int start = at + include.Length;
             string name = source[start..source.IndexOf('"', start)];
-            if (name.EndsWith(".cu", StringComparison.Ordinal)) headers.Add((name, ReadSource(name)));
+            if (name != HeaderName) headers.Add((name, ReadSource(name)));
         }
         return headers;
     }

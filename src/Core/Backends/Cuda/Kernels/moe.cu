@@ -1,10 +1,9 @@
 // Mixture-of-experts decode on the device: routing (moe_route) and the routed experts' products reading the chosen
 // expert ids from device memory (moe_gate_up_*, moe_down_*), so that a decode step has no host wait and a fixed
-// launch sequence (CudaBackend.Moe.cs). The products reuse matmul.cu's gemv device function (same loads, same
+// launch sequence (CudaBackend.Moe.cs). The products reuse the gemv device function of gemv.cuh (MatMul's) (same loads, same
 // split, same FP8 tile scaling), so an expert's product equals what MatMul would give for it; each expert's weight
 // is found through a table of device addresses built once at load (ExpertWeights), with the weights left in place.
-#include "common.cuh"
-#include "matmul.cu"
+#include "gemv.cuh"
 
 // RouterSelection's order (Layers/RouterSelection.cs).
 #define ROUTE_GREEDY 0
@@ -139,32 +138,20 @@ extern "C" __global__ void moe_route(const float* logits, int experts, int k, in
 __device__ __forceinline__ int gemv_block_first(int split) { return blockIdx.x * (GEMV_WARPS / split); }
 
 // hidden[pair] = silu(x[row] . gate[e]^T) * (x[row] . up[e]^T) for pair = row * k + j (blockIdx.y) and e = ids[pair];
-// grid x as gemv's for `inter` outputs. The gate product goes to hidden, the up product to upScratch, then the
-// block applies SwiGLU to the features it wrote (visible to the block after the barrier). tables: [2, experts]
-// addresses, weights then block scales (0 when unscaled). An id outside 0..experts-1 leaves its row untouched.
+// grid x as gemv's for `inter` outputs; gemv's gated form streams both rows and applies SwiGLU (SwiGluMatMul's
+// kernel). tables: [2, experts] addresses, weights then block scales (0 when unscaled). An id outside 0..experts-1
+// leaves its row untouched.
 template <int WT>
 __device__ __forceinline__ void moe_gate_up(const float* x, int dim, int k, const int* ids, int experts,
     const u64* gateTable, const u64* upTable, i64 scaleRowStride, int blockRows, int blockCols,
-    float* hidden, float* upScratch, int inter, int vectorized, int split)
+    float* hidden, int inter, int vectorized, int split)
 {
     int pair = blockIdx.y, row = pair / k;
     int e = ids[pair];
     if (e < 0 || e >= experts) return;
-    const float* xr = x + (i64)row * dim;
-    float* h = hidden + (i64)pair * inter;
-    float* u = upScratch + (i64)pair * inter;
-    gemv<WT, 1>(xr, 1, dim, (const u8*)gateTable[e], dim, (const float*)gateTable[experts + e], scaleRowStride,
-        blockRows, blockCols, 0, h, inter, vectorized, split);
-    __syncthreads();
-    gemv<WT, 1>(xr, 1, dim, (const u8*)upTable[e], dim, (const float*)upTable[experts + e], scaleRowStride,
-        blockRows, blockCols, 0, u, inter, vectorized, split);
-    __syncthreads();
-    int f = gemv_block_first(split) + threadIdx.x;
-    if ((int)threadIdx.x < GEMV_WARPS / split && f < inter)
-    {
-        float g = h[f];
-        h[f] = g / (1.0f + expf(-g)) * u[f]; // swiglu_f32's expression
-    }
+    gemv<WT, 1, true>(blockIdx.x, x + (i64)row * dim, 1, dim, (const u8*)gateTable[e], (const float*)gateTable[experts + e],
+        (const u8*)upTable[e], (const float*)upTable[experts + e], dim, scaleRowStride, blockRows, blockCols, 0,
+        hidden + (i64)pair * inter, inter, vectorized, split);
 }
 
 // y[row] = start + sum over the row's k experts, in ascending expert id (the order the host path adds them), of
@@ -186,15 +173,15 @@ __device__ __forceinline__ void moe_down(const float* hidden, int inter, int k, 
     {
         int e = rowIds[j];
         if (e < 0 || e >= experts) continue;
-        gemv<WT, 1>(hidden + ((i64)row * k + j) * inter, 1, inter, (const u8*)downTable[e], inter,
-            (const float*)downTable[experts + e], scaleRowStride, blockRows, blockCols, 0, rowOut + (i64)j * dim, dim,
-            vectorized, split);
+        gemv<WT, 1, false>(blockIdx.x, hidden + ((i64)row * k + j) * inter, 1, inter, (const u8*)downTable[e],
+            (const float*)downTable[experts + e], 0, 0, inter, scaleRowStride, blockRows, blockCols, 0, rowOut + (i64)j * dim,
+            dim, vectorized, split);
         __syncthreads();
     }
     if (sharedW)
     {
-        gemv<WT, 1>(sharedHidden + (i64)row * sharedK, 1, sharedK, sharedW, sharedK, sharedScales, sharedScaleRowStride,
-            sharedBlockRows, sharedBlockCols, 0, rowOut + (i64)k * dim, dim, sharedVectorized, split);
+        gemv<WT, 1, false>(blockIdx.x, sharedHidden + (i64)row * sharedK, 1, sharedK, sharedW, sharedScales, 0, 0, sharedK,
+            sharedScaleRowStride, sharedBlockRows, sharedBlockCols, 0, rowOut + (i64)k * dim, dim, sharedVectorized, split);
         __syncthreads();
     }
     int f = gemv_block_first(split) + threadIdx.x;
@@ -221,10 +208,10 @@ __device__ __forceinline__ void moe_down(const float* hidden, int inter, int k, 
 
 // Entry points per weight dtype, launched with GEMV_WARPS * 32 threads.
 #define MOE_GATE_UP_ARGS const float* x, int dim, int k, const int* ids, int experts, const u64* gateTable, \
-    const u64* upTable, i64 scaleRowStride, int blockRows, int blockCols, float* hidden, float* upScratch, int inter, \
+    const u64* upTable, i64 scaleRowStride, int blockRows, int blockCols, float* hidden, int inter, \
     int vectorized, int split
 #define MOE_GATE_UP_CALL x, dim, k, ids, experts, gateTable, upTable, scaleRowStride, blockRows, blockCols, hidden, \
-    upScratch, inter, vectorized, split
+    inter, vectorized, split
 #define MOE_DOWN_ARGS const float* hidden, int inter, int k, const int* ids, const float* weights, int experts, \
     const u64* downTable, i64 scaleRowStride, int blockRows, int blockCols, float* outScratch, float* y, int dim, \
     int vectorized, int split, const u8* sharedW, const float* sharedScales, i64 sharedScaleRowStride, \
