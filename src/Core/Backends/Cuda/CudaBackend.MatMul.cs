@@ -91,12 +91,10 @@ public sealed unsafe partial class CudaBackend
         ulong px = CudaChecks.Address(x), py = CudaChecks.Address(y);
         if (m > _options.GemvMaxRows)
         {
-            ulong ps = CudaChecks.Address(scratch);
-            Gemm(px, m, g.K, g.Address, g.DType, g.Scales, g.ScaleStride, g.BlockRows, g.BlockCols, 0, py, g.N);
-            Gemm(px, m, u.K, u.Address, u.DType, u.Scales, u.ScaleStride, u.BlockRows, u.BlockCols, 0, ps, u.N);
-            long count = (long)m * g.N;
-            void** swiglu = stackalloc void*[] { &py, &ps, &py, &count };
-            _graphs.Kernel(_functions.SwiGlu, Blocks(count), 1, ElementwiseBlock, 0, swiglu, "swiglu_f32");
+            // Prompts: two cuBLAS products and the SwiGLU kernel, as the CPU composes it.
+            MatMul(x, gate, null, y);
+            MatMul(x, up, null, scratch);
+            SwiGlu(y, scratch, y);
             return;
         }
         int k = g.K, n = g.N, blockRows = g.BlockRows, blockCols = g.BlockCols;
