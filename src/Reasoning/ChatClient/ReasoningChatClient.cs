@@ -114,16 +114,8 @@ public sealed class ReasoningChatClient : IChatClient
     };
 
     /// <summary>This client, its <see cref="ChatClientMetadata"/>, the pipeline, its tokenizer, or null.</summary>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null) return null;
-        if (serviceType == typeof(ChatClientMetadata)) return Metadata;
-        if (serviceType.IsInstanceOfType(this)) return this;
-        if (serviceType.IsInstanceOfType(_pipeline)) return _pipeline;
-        if (serviceType == typeof(Tokenizer)) return _pipeline.Tokenizer;
-        return null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        ChatOptionsMapping.GetService(serviceType, serviceKey, this, Metadata, _pipeline, _pipeline.Tokenizer);
 
     /// <summary>The pipeline is shared (and owned by whoever built it), so there is nothing to release.</summary>
     public void Dispose()

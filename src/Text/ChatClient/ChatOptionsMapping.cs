@@ -112,4 +112,17 @@ public static class ChatOptionsMapping
             ["queue_time_ms"] = statistics.QueueTime.TotalMilliseconds,
         };
     }
+
+    /// <summary>IChatClient.GetService for the SDK's chat clients: the client itself, its metadata, the pipeline it
+    /// wraps, or that pipeline's tokenizer; null for anything else or any key.</summary>
+    public static object? GetService(Type serviceType, object? serviceKey, IChatClient client, ChatClientMetadata metadata, object pipeline, Tokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null) return null;
+        if (serviceType == typeof(ChatClientMetadata)) return metadata;
+        if (serviceType.IsInstanceOfType(client)) return client;
+        if (serviceType.IsInstanceOfType(pipeline)) return pipeline;
+        if (serviceType == typeof(Tokenizer)) return tokenizer;
+        return null;
+    }
 }
