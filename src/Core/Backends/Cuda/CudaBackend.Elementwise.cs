@@ -13,10 +13,8 @@ public sealed unsafe partial class CudaBackend
         const string op = nameof(RmsNorm);
         Enter();
         CheckUnary(x, y, op);
-        _checks.OnDevice(weight, op, nameof(weight));
-        if (weight.DType is not (DType.F32 or DType.BF16)) throw new ArgumentException($"{op}: weight must be F32 or BF16, got {weight.DType}.", nameof(weight));
         int cols = x.Shape[-1];
-        if (weight.ElementCount != cols) throw new ArgumentException($"{op}: weight {weight.Shape} must have {cols} values.", nameof(weight));
+        CheckNormWeight(weight, cols, op);
         ulong px = CudaChecks.Address(x), pw = CudaChecks.Address(weight), py = CudaChecks.Address(y);
         int isBF16 = weight.DType == DType.BF16 ? 1 : 0;
         void** args = stackalloc void*[] { &px, &pw, &isBF16, &eps, &py, &cols };
@@ -30,10 +28,8 @@ public sealed unsafe partial class CudaBackend
         CheckUnary(hidden, normed, op);
         _checks.Type(delta, DType.F32, op, nameof(delta));
         OperationShapes.SameShape(hidden, delta, op, nameof(hidden), nameof(delta));
-        _checks.OnDevice(weight, op, nameof(weight));
-        if (weight.DType is not (DType.F32 or DType.BF16)) throw new ArgumentException($"{op}: weight must be F32 or BF16, got {weight.DType}.", nameof(weight));
         int cols = hidden.Shape[-1];
-        if (weight.ElementCount != cols) throw new ArgumentException($"{op}: weight {weight.Shape} must have {cols} values.", nameof(weight));
+        CheckNormWeight(weight, cols, op);
         ulong ph = CudaChecks.Address(hidden), pd = CudaChecks.Address(delta), pw = CudaChecks.Address(weight), py = CudaChecks.Address(normed);
         int isBF16 = weight.DType == DType.BF16 ? 1 : 0;
         void** args = stackalloc void*[] { &ph, &pd, &pw, &isBF16, &eps, &py, &cols };
@@ -261,5 +257,13 @@ public sealed unsafe partial class CudaBackend
     private uint Blocks(long n) => (uint)Math.Clamp((n + ElementwiseBlock - 1) / ElementwiseBlock, 1, (long)Info.Multiprocessors * 16);
 
     // One block per row, wide enough that each thread handles a few columns of the row.
+    // An RMSNorm weight: on the device, F32 or BF16, one value per column.
+    private void CheckNormWeight(Tensor weight, int cols, string op)
+    {
+        _checks.OnDevice(weight, op, nameof(weight));
+        if (weight.DType is not (DType.F32 or DType.BF16)) throw new ArgumentException($"{op}: weight must be F32 or BF16, got {weight.DType}.", nameof(weight));
+        if (weight.ElementCount != cols) throw new ArgumentException($"{op}: weight {weight.Shape} must have {cols} values.", nameof(weight));
+    }
+
     private static uint RowBlock(int cols) => cols >= 2048 ? 512u : cols >= 256 ? 256u : 128u;
 }
