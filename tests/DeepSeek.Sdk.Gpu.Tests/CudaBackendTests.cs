@@ -77,6 +77,37 @@ public sealed class CudaBackendTests(GpuFixture gpu)
     }
 
     [Fact]
+    public void Step_inputs_rewritten_every_step_reach_the_kernels_queued_after_each_copy()
+    {
+        // The device buffer is rewritten while earlier kernels that read it may still be queued: each embedding must
+        // see the ids copied right before it, not the last ones.
+        var cuda = gpu.Require();
+        var table = cuda.Upload(Parity.Host(Parity.Random(1, 64 * 8), 64, 8));
+        var inputs = new DeepSeek.Sdk.Layers.StepInputs(cuda, 2);
+        var outputs = new List<Tensor>();
+        for (int step = 0; step < 20; step++)
+        {
+            inputs.Begin(3);
+            for (int f = 0; f < 2; f++)
+                for (int r = 0; r < 3; r++) inputs.Host(f)[r] = (step * 7 + r + 13 * f) % 64;
+            inputs.Upload();
+            var rows = cuda.Allocate(DType.F32, new Shape(3, 8));
+            cuda.Embedding(inputs.Device(1), table, rows);
+            outputs.Add(rows);
+        }
+        var host = Parity.ToHost(cuda, table);
+        for (int step = 0; step < 20; step++)
+        {
+            var got = new float[24];
+            cuda.CopyToHost(outputs[step], got.AsSpan());
+            for (int r = 0; r < 3; r++)
+                Assert.Equal(host.AsSpan((step * 7 + r + 13) % 64 * 8, 8).ToArray(), got.AsSpan(r * 8, 8).ToArray());
+        }
+        Assert.Throws<ArgumentException>(() => cuda.CopyToHost(outputs[0], new float[23].AsSpan()));
+        Assert.Throws<ArgumentException>(() => cuda.CopyFromHost(Tensor.Zeros(DType.I32, new Shape(3)), outputs[0]));
+    }
+
+    [Fact]
     public void Allocate_gives_zeros_even_when_the_pool_reuses_a_block()
     {
         var cuda = gpu.Require();

@@ -94,6 +94,29 @@ public sealed class ModelFixtureTests(GpuFixture gpu)
         else TestContext.Current.TestOutputHelper?.WriteLine($"{name}: reference margin {(top - second) / scale:E2} of the scale is within the BF16 error; first id not compared.");
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ForwardGreedy_picks_on_the_gpu_the_ids_that_its_logits_give(string name)
+    {
+        // The argmax kernel against the host's scan of the same step's logits, on two caches fed the same ids (the
+        // kernels are deterministic, so both see identical logits).
+        var cuda = gpu.Require();
+        var oracle = OracleCase.Load(name);
+        using var model = TextModels.Load(oracle.Directory, cuda);
+        using var greedyCache = model.CreateCache(oracle.SequenceIds.Length);
+        using var logitsCache = model.CreateCache(oracle.SequenceIds.Length);
+        var logits = new float[oracle.Vocab];
+        var ct = TestContext.Current.CancellationToken;
+        int greedy = model.ForwardGreedy(oracle.PromptIds, greedyCache, ct);
+        model.Forward(oracle.PromptIds, logitsCache, logits, ct);
+        for (int i = 0; i < oracle.GreedyNewIds.Length; i++)
+        {
+            Assert.Equal(OracleCase.Argmax(logits), greedy);
+            greedy = model.ForwardGreedy([greedy], greedyCache, ct);
+            model.Forward([OracleCase.Argmax(logits)], logitsCache, logits, ct);
+        }
+    }
+
     private static float[] PrefillLogits(IBackend backend, OracleCase oracle)
     {
         using var model = TextModels.Load(oracle.Directory, backend);

@@ -67,6 +67,8 @@ internal static class GpuBenchmark
             var (otherMs, _) = DecodeOne(model, Math.Min(128, model.MaxContextLength / 2), steps);
             backend.CudaGraphs = graphs;
             say($"{name}: batch 1 {(graphs ? "without" : "with")} CUDA graphs: {otherMs:F3} ms/token ({rooflineMs / otherMs:P1} of roofline)");
+            var (hostMs, _) = DecodeOne(model, Math.Min(128, model.MaxContextLength / 2), steps, logitsToHost: true);
+            say($"{name}: batch 1 with every step's logits copied to the host and scanned there: {hostMs:F3} ms/token ({rooflineMs / hostMs:P1} of roofline)");
             string batch16 = "n/a", batch64 = "n/a";
             if (model is LlamaModel llama)
             {
@@ -130,25 +132,23 @@ internal static class GpuBenchmark
         return times[1];
     }
 
-    // Greedy decoding of one sequence after a prompt: each step's logits come back to the host and its argmax is the
-    // next input, as in generation.
-    private static (double MsPerToken, int Last) DecodeOne(ICausalLanguageModel model, int promptLength, int steps)
+    // Greedy decoding of one sequence after a prompt, as generation does it: the argmax chosen on the GPU and only the
+    // id read back (ForwardGreedy), or, with logitsToHost, every step's logits copied to the host and scanned there
+    // (what sampling with a temperature or penalties costs).
+    private static (double MsPerToken, int Last) DecodeOne(ICausalLanguageModel model, int promptLength, int steps, bool logitsToHost = false)
     {
         var logits = new float[model.VocabularySize];
+        int Step(ReadOnlySpan<int> tokens, IKvCache cache)
+        {
+            if (!logitsToHost) return model.ForwardGreedy(tokens, cache);
+            model.Forward(tokens, cache, logits);
+            return Sampler.ArgMax(logits);
+        }
         using var cache = model.CreateCache(promptLength + steps + 16);
-        model.Forward(Prompt(promptLength, model.VocabularySize, 2), cache, logits);
-        int token = Sampler.ArgMax(logits);
-        for (int i = 0; i < 8; i++)
-        {
-            model.Forward([token], cache, logits);
-            token = Sampler.ArgMax(logits);
-        }
+        int token = Step(Prompt(promptLength, model.VocabularySize, 2), cache);
+        for (int i = 0; i < 8; i++) token = Step([token], cache);
         var watch = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++)
-        {
-            model.Forward([token], cache, logits);
-            token = Sampler.ArgMax(logits);
-        }
+        for (int i = 0; i < steps; i++) token = Step([token], cache);
         return (watch.Elapsed.TotalMilliseconds / steps, token);
     }
 

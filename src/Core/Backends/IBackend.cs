@@ -20,6 +20,15 @@ public interface IBackend : IDisposable
     /// <summary>Copies a device tensor into a host tensor of the same dtype and shape, after pending work.</summary>
     void CopyToHost(Tensor source, Tensor destination);
 
+    /// <summary>Copies a device tensor into host memory of exactly its size (logits into the caller's array), after
+    /// pending work.</summary>
+    void CopyToHost<T>(Tensor source, Span<T> destination) where T : unmanaged;
+
+    /// <summary>Copies a host tensor into a tensor of this backend of the same dtype and shape, ordered after the work
+    /// already queued (per-step inputs such as token ids and positions, written into buffers allocated once). The
+    /// source may be reused as soon as this returns.</summary>
+    void CopyFromHost(Tensor source, Tensor destination);
+
     /// <summary>Waits for all queued work.</summary>
     void Synchronize();
 

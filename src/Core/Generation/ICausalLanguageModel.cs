@@ -19,4 +19,14 @@ public interface ICausalLanguageModel : IDisposable
     /// <summary>Like <see cref="Forward"/>, but writes the logits of every token, [tokens.Length, vocab]
     /// row-major (scoring a text, or checking a model against reference logits).</summary>
     void ForwardAllLogits(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> logits, CancellationToken cancellationToken = default);
+
+    /// <summary>Like <see cref="Forward"/>, but returns the id of the last token's largest logit (greedy decoding:
+    /// ties go to the lower id, NaN never wins, as <see cref="Sampler.ArgMax"/>). Models on a GPU choose it there, so
+    /// that only the id crosses to the host; this default reads the logits back and scans them.</summary>
+    int ForwardGreedy(ReadOnlySpan<int> tokens, IKvCache cache, CancellationToken cancellationToken = default)
+    {
+        var logits = new float[VocabularySize];
+        Forward(tokens, cache, logits, cancellationToken);
+        return Sampler.ArgMax(logits);
+    }
 }

@@ -36,6 +36,10 @@ public sealed class Sampler
 
     public SamplingOptions Options => _options;
 
+    /// <summary>True when <see cref="Sample"/> returns the argmax of the raw logits (greedy, no penalties), so that the
+    /// model may choose the token where its logits are (<see cref="ICausalLanguageModel.ForwardGreedy"/>).</summary>
+    public bool PicksArgMax => _options.IsGreedy && _options.RepetitionPenalty == 1f && _options.FrequencyPenalty == 0f && _options.PresencePenalty == 0f;
+
     /// <summary>Forgets earlier tokens and records the prompt (penalties see prompt tokens as present,
     /// as transformers' repetition penalty does).</summary>
     public void Reset(ReadOnlySpan<int> promptIds)

@@ -55,7 +55,17 @@ public static class TokenGenerator
         ReadOnlyMemory<int> forced = default;
         int forcedNext = 0;
 
-        await Task.Run(() => model.Forward(prompt, cache, logits, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // Greedy decoding without penalties needs only the argmax, which the model picks where its logits are: on a GPU
+        // only the id comes back, not the vocabulary's logits.
+        bool greedy = sampler.PicksArgMax;
+        int greedyNext = -1;
+        void Feed(int[] ids, int count)
+        {
+            if (greedy) greedyNext = model.ForwardGreedy(ids.AsSpan(0, count), cache, cancellationToken);
+            else model.Forward(ids.AsSpan(0, count), cache, logits, cancellationToken);
+        }
+
+        await Task.Run(() => Feed(prompt, prompt.Length), cancellationToken).ConfigureAwait(false);
         for (int generated = 1; ; generated++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -89,10 +99,10 @@ public static class TokenGenerator
                 if (unfedCount > 0)
                 {
                     int count = unfedCount;
-                    await Task.Run(() => model.Forward(unfed.AsSpan(0, count), cache, logits, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    await Task.Run(() => Feed(unfed, count), cancellationToken).ConfigureAwait(false);
                     unfedCount = 0;
                 }
-                token = sampler.Sample(logits);
+                token = greedy ? greedyNext : sampler.Sample(logits);
             }
             sampler.Accept(token);
 

@@ -28,15 +28,11 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     private readonly RowBuffer _normed;
     private readonly RowBuffer _delta;
     private readonly RowBuffer _logits;
-    private Tensor _hostIds = Tensor.Zeros(DType.I32, new Shape(1));
-    private Tensor _hostPositions = Tensor.Zeros(DType.I32, new Shape(1));
-    private Tensor _hostLogits = Tensor.Zeros(DType.F32, new Shape(1, 1));
-    private int _hostRows;
-    private Tensor? _hostIdsView;
-    private Tensor? _hostPositionsView;
-    private int _hostViewRows = -1;
-    private Tensor? _hostLogitsView;
-    private int _hostLogitsViewRows = -1;
+    // Per-step inputs: token ids and positions, one value per row each.
+    private const int Ids = 0, Positions = 1;
+    private readonly StepInputs _inputs;
+    private readonly Tensor _greedyId;
+    private readonly int[] _hostGreedyId = new int[1];
 
     internal DeepSeekV3Model(IBackend backend, DeepSeekV3Config config, Checkpoint? ownedCheckpoint, Tensor embedding,
         DeepSeekV3DecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead, string[] multiTokenPredictionTensors)
@@ -53,6 +49,8 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         _normed = new RowBuffer(backend, config.HiddenSize);
         _delta = new RowBuffer(backend, config.HiddenSize);
         _logits = new RowBuffer(backend, config.VocabSize);
+        _inputs = new StepInputs(backend, 2);
+        _greedyId = backend.Allocate(DType.I32, new Shape(1));
     }
 
     public DeepSeekV3Config Config { get; }
@@ -155,7 +153,20 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     {
         if (lastLogits.Length != VocabularySize)
             throw new ArgumentException($"Logits need {VocabularySize} values, got {lastLogits.Length}.", nameof(lastLogits));
-        Run(tokens, cache, lastLogits, allPositions: false, cancellationToken);
+        var normed = Run(tokens, cache, allPositions: false, cancellationToken);
+        WriteLogits(normed, lastLogits);
+    }
+
+    /// <summary>Like <see cref="Forward"/>, but returns the id of the last token's largest logit (greedy decoding: ties
+    /// go to the lower id, NaN never wins), chosen on the backend so that only the id comes back to the host.</summary>
+    public int ForwardGreedy(ReadOnlySpan<int> tokens, IKvCache cache, CancellationToken cancellationToken = default)
+    {
+        var normed = Run(tokens, cache, allPositions: false, cancellationToken);
+        var deviceLogits = _logits.Rows(1);
+        _lmHead.Forward(_backend, normed, deviceLogits);
+        _backend.Argmax(deviceLogits, _greedyId);
+        _backend.CopyToHost(_greedyId, _hostGreedyId.AsSpan());
+        return _hostGreedyId[0];
     }
 
     /// <summary>Like <see cref="Forward"/>, but writes the logits of every token, [tokens.Length, vocab] row-major
@@ -164,12 +175,14 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     {
         if (logits.Length != (long)tokens.Length * VocabularySize)
             throw new ArgumentException($"Logits need {tokens.Length} x {VocabularySize} values, got {logits.Length}.", nameof(logits));
-        Run(tokens, cache, logits, allPositions: true, cancellationToken);
+        var normed = Run(tokens, cache, allPositions: true, cancellationToken);
+        WriteLogits(normed, logits);
     }
 
     public void Dispose() => _ownedCheckpoint?.Dispose();
 
-    private void Run(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> logits, bool allPositions, CancellationToken cancellationToken)
+    // Runs the tokens through the layers and returns the final-normed hidden states: the last row's, or every row's.
+    private Tensor Run(ReadOnlySpan<int> tokens, IKvCache cache, bool allPositions, CancellationToken cancellationToken)
     {
         if (cache is not MlaKvCache mla || mla.Layers != _layers.Length || mla.LatentRank != Config.KvLoraRank || mla.RopeDim != Config.QkRopeHeadDim)
             throw new ArgumentException("The cache was not created by this model's CreateCache.", nameof(cache));
@@ -180,9 +193,9 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
             throw new ContextLengthExceededException(start + count, mla.Capacity);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var (ids, positions) = HostRows(count);
-        var idSpan = ids.AsSpan<int>();
-        var positionSpan = positions.AsSpan<int>();
+        _inputs.Begin(count);
+        var idSpan = _inputs.Host(Ids);
+        var positionSpan = _inputs.Host(Positions);
         for (int i = 0; i < count; i++)
         {
             if ((uint)tokens[i] >= (uint)VocabularySize)
@@ -190,8 +203,9 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
             idSpan[i] = tokens[i];
             positionSpan[i] = start + i;
         }
-        var deviceIds = _backend.Upload(ids);
-        var devicePositions = _backend.Upload(positions);
+        _inputs.Upload();
+        var deviceIds = _inputs.Device(Ids);
+        var devicePositions = _inputs.Device(Positions);
 
         var hidden = _hidden.Rows(count);
         var normed = _normed.Rows(count);
@@ -206,50 +220,17 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         mla.Advance(count);
 
         // A decode step (one token) uses the workspaces whole: no views to build.
-        int rows = allPositions ? count : 1;
         var last = allPositions || count == 1 ? hidden : hidden.Slice(0, count - 1, 1);
         var lastNormed = allPositions || count == 1 ? normed : normed.Slice(0, 0, 1);
         _finalNorm.Forward(_backend, last, lastNormed);
-        var deviceLogits = _logits.Rows(rows);
-        _lmHead.Forward(_backend, lastNormed, deviceLogits);
-        var hostLogits = HostLogits(rows);
-        _backend.CopyToHost(deviceLogits, hostLogits);
-        hostLogits.AsSpan<float>().CopyTo(logits);
+        return lastNormed;
     }
 
-    /// <summary>Host views of the first <paramref name="count"/> ids and positions, kept while the count repeats
-    /// (every decode step), so steady-state decoding builds no views.</summary>
-    private (Tensor Ids, Tensor Positions) HostRows(int count)
+    private void WriteLogits(Tensor normed, Span<float> logits)
     {
-        if (count > _hostRows)
-        {
-            _hostIds = Tensor.Zeros(DType.I32, new Shape(count));
-            _hostPositions = Tensor.Zeros(DType.I32, new Shape(count));
-            _hostRows = count;
-            _hostViewRows = -1;
-        }
-        if (count != _hostViewRows)
-        {
-            _hostIdsView = count == _hostRows ? _hostIds : _hostIds.Slice(0, 0, count);
-            _hostPositionsView = count == _hostRows ? _hostPositions : _hostPositions.Slice(0, 0, count);
-            _hostViewRows = count;
-        }
-        return (_hostIdsView!, _hostPositionsView!);
-    }
-
-    private Tensor HostLogits(int rows)
-    {
-        if (_hostLogits.Shape[0] < rows || _hostLogits.Shape[1] != VocabularySize)
-        {
-            _hostLogits = Tensor.Zeros(DType.F32, new Shape(rows, VocabularySize));
-            _hostLogitsViewRows = -1;
-        }
-        if (rows != _hostLogitsViewRows)
-        {
-            _hostLogitsView = _hostLogits.Shape[0] == rows ? _hostLogits : _hostLogits.Slice(0, 0, rows);
-            _hostLogitsViewRows = rows;
-        }
-        return _hostLogitsView!;
+        var deviceLogits = _logits.Rows(normed.Shape[0]);
+        _lmHead.Forward(_backend, normed, deviceLogits);
+        _backend.CopyToHost(deviceLogits, logits);
     }
 
     // DeepSeek-V3 ships one MTP module as model.layers.61 (num_nextn_predict_layers: 1); inference ignores it.

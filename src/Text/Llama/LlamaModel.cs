@@ -28,10 +28,11 @@ public sealed class LlamaModel : ICausalLanguageModel
     private readonly RowBuffer _normed;
     private readonly RowBuffer _delta;
     private readonly RowBuffer _logits;
-    private readonly HostRows _hostIds = new(DType.I32);
-    private readonly HostRows _hostPositions = new(DType.I32);
-    private readonly HostRows _hostSlots = new(DType.I32);
-    private readonly HostRows _hostLogits;
+    // Per-step inputs: token ids, positions and cache slots, one value per row each.
+    private const int Ids = 0, Positions = 1, Slots = 2;
+    private readonly StepInputs _inputs;
+    private readonly Tensor _greedyId;
+    private readonly int[] _hostGreedyId = new int[1];
 
     private LlamaModel(IBackend backend, DecoderConfig config, LlamaLayout layout, Checkpoint? ownedCheckpoint, Tensor embedTokens,
         LlamaDecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead)
@@ -48,7 +49,8 @@ public sealed class LlamaModel : ICausalLanguageModel
         _normed = new RowBuffer(backend, config.HiddenSize);
         _delta = new RowBuffer(backend, config.HiddenSize);
         _logits = new RowBuffer(backend, config.VocabSize);
-        _hostLogits = new HostRows(DType.F32, config.VocabSize);
+        _inputs = new StepInputs(backend, 3);
+        _greedyId = backend.Allocate(DType.I32, new Shape(1));
     }
 
     /// <summary>The <c>model_type</c> values this class runs.</summary>
@@ -147,22 +149,38 @@ public sealed class LlamaModel : ICausalLanguageModel
         if (ids.IsEmpty) throw new ArgumentException("At least one id is needed.", nameof(ids));
         if (!IsRows(output, ids.Length))
             throw new ArgumentException($"Embeddings of {ids.Length} ids need [{ids.Length}, {HiddenSize}], got {output.Shape}.", nameof(output));
-        var hostIds = FillIds(ids, nameof(ids));
-        _backend.Embedding(_backend.Upload(hostIds), EmbedTokens, output);
+        _inputs.Begin(ids.Length);
+        FillIds(ids, nameof(ids));
+        _inputs.Upload();
+        _backend.Embedding(_inputs.Device(Ids), EmbedTokens, output);
     }
 
     public void Forward(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> lastLogits, CancellationToken cancellationToken = default)
     {
         if (lastLogits.Length != VocabularySize)
             throw new ArgumentException($"Logits need {VocabularySize} values, got {lastLogits.Length}.", nameof(lastLogits));
-        RunTokens(tokens, cache, lastLogits, allPositions: false, cancellationToken);
+        var normed = RunTokens(tokens, cache, allPositions: false, cancellationToken);
+        WriteLogits(normed, lastLogits);
+    }
+
+    /// <summary>Like <see cref="Forward"/>, but returns the id of the last token's largest logit (greedy decoding: ties
+    /// go to the lower id, NaN never wins), chosen on the backend so that only the id comes back to the host.</summary>
+    public int ForwardGreedy(ReadOnlySpan<int> tokens, IKvCache cache, CancellationToken cancellationToken = default)
+    {
+        var normed = RunTokens(tokens, cache, allPositions: false, cancellationToken);
+        var deviceLogits = _logits.Rows(1);
+        LmHead.Forward(_backend, normed, deviceLogits);
+        _backend.Argmax(deviceLogits, _greedyId);
+        _backend.CopyToHost(_greedyId, _hostGreedyId.AsSpan());
+        return _hostGreedyId[0];
     }
 
     public void ForwardAllLogits(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> logits, CancellationToken cancellationToken = default)
     {
         if (logits.Length != (long)tokens.Length * VocabularySize)
             throw new ArgumentException($"Logits need {tokens.Length} x {VocabularySize} values, got {logits.Length}.", nameof(logits));
-        RunTokens(tokens, cache, logits, allPositions: true, cancellationToken);
+        var normed = RunTokens(tokens, cache, allPositions: true, cancellationToken);
+        WriteLogits(normed, logits);
     }
 
     /// <summary>Runs input embeddings (F32 [tokens, hidden] on the backend, in place of embed_tokens rows) at positions
@@ -180,6 +198,7 @@ public sealed class LlamaModel : ICausalLanguageModel
         if (!IsRows(normedHidden, 1) && !IsRows(normedHidden, count))
             throw new ArgumentException($"Hidden states must be [1, {HiddenSize}] or [{count}, {HiddenSize}], got {normedHidden.Shape}.", nameof(normedHidden));
         PrepareSequence(kv, count, cancellationToken);
+        _inputs.Upload();
         var hidden = _hidden.Rows(count);
         _backend.Convert(inputEmbeddings, hidden);
         RunLayers(hidden, count, kv.Batch, cancellationToken);
@@ -198,14 +217,15 @@ public sealed class LlamaModel : ICausalLanguageModel
         if (logits.Length != (long)rows * VocabularySize)
             throw new ArgumentException($"Logits need {rows} x {VocabularySize} values, got {logits.Length}.", nameof(logits));
         var storage = PrepareBatch(caches, cancellationToken);
-        var hostIds = FillIds(tokens, nameof(tokens));
+        FillIds(tokens, nameof(tokens));
+        _inputs.Upload();
         var hidden = _hidden.Rows(rows);
-        _backend.Embedding(_backend.Upload(hostIds), EmbedTokens, hidden);
+        _backend.Embedding(_inputs.Device(Ids), EmbedTokens, hidden);
         RunLayers(hidden, rows, storage, cancellationToken);
         foreach (var cache in caches) cache.Advance(1);
         var normed = _normed.Rows(rows);
         FinalNorm.Forward(_backend, hidden, normed);
-        WriteLogits(normed, rows, logits);
+        WriteLogits(normed, logits);
     }
 
     /// <summary>Like <see cref="DecodeBatch(ReadOnlySpan{int}, ReadOnlySpan{KvCache}, Span{float}, CancellationToken)"/>
@@ -221,6 +241,7 @@ public sealed class LlamaModel : ICausalLanguageModel
         if (!IsRows(normedHidden, rows))
             throw new ArgumentException($"Hidden states must be [{rows}, {HiddenSize}], got {normedHidden.Shape}.", nameof(normedHidden));
         var storage = PrepareBatch(caches, cancellationToken);
+        _inputs.Upload();
         var hidden = _hidden.Rows(rows);
         _backend.Convert(inputEmbeddings, hidden);
         RunLayers(hidden, rows, storage, cancellationToken);
@@ -238,7 +259,7 @@ public sealed class LlamaModel : ICausalLanguageModel
         int rows = normedHidden.Shape[0];
         if (logits.Length != (long)rows * VocabularySize)
             throw new ArgumentException($"Logits need {rows} x {VocabularySize} values, got {logits.Length}.", nameof(logits));
-        WriteLogits(normedHidden, rows, logits);
+        WriteLogits(normedHidden, logits);
     }
 
     public void Dispose() => _ownedCheckpoint?.Dispose();
@@ -294,21 +315,22 @@ public sealed class LlamaModel : ICausalLanguageModel
         return kv;
     }
 
-    private void RunTokens(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> logits, bool allPositions, CancellationToken cancellationToken)
+    // Runs the tokens through the layers and returns the final-normed hidden states: the last row's, or every row's.
+    private Tensor RunTokens(ReadOnlySpan<int> tokens, IKvCache cache, bool allPositions, CancellationToken cancellationToken)
     {
         var kv = CheckCache(cache);
         int count = tokens.Length;
         if (count == 0) throw new ArgumentException("At least one token is needed.", nameof(tokens));
         PrepareSequence(kv, count, cancellationToken);
-        var hostIds = FillIds(tokens, nameof(tokens));
+        FillIds(tokens, nameof(tokens));
+        _inputs.Upload();
         var hidden = _hidden.Rows(count);
-        _backend.Embedding(_backend.Upload(hostIds), EmbedTokens, hidden);
+        _backend.Embedding(_inputs.Device(Ids), EmbedTokens, hidden);
         RunLayers(hidden, count, kv.Batch, cancellationToken);
         kv.Advance(count);
-        int rows = allPositions ? count : 1;
-        var normed = _normed.Rows(rows);
+        var normed = _normed.Rows(allPositions ? count : 1);
         FinalNorm.Forward(_backend, allPositions ? hidden : _hidden.Row(count - 1), normed);
-        WriteLogits(normed, rows, logits);
+        return normed;
     }
 
     /// <summary>Host positions cache.Length.. and the cache's slot for <paramref name="count"/> rows of one sequence.</summary>
@@ -319,8 +341,9 @@ public sealed class LlamaModel : ICausalLanguageModel
         if (start + count > cache.Capacity)
             throw new ContextLengthExceededException(start + count, cache.Capacity);
         cancellationToken.ThrowIfCancellationRequested();
-        var positions = _hostPositions.Rows(count).AsSpan<int>();
-        var slots = _hostSlots.Rows(count).AsSpan<int>();
+        _inputs.Begin(count);
+        var positions = _inputs.Host(Positions);
+        var slots = _inputs.Host(Slots);
         for (int i = 0; i < count; i++)
         {
             positions[i] = start + i;
@@ -336,8 +359,9 @@ public sealed class LlamaModel : ICausalLanguageModel
         if (rows == 0) throw new ArgumentException("At least one sequence is needed.", nameof(caches));
         var storage = CheckCache(caches[0]).Batch;
         ObjectDisposedException.ThrowIf(storage.IsDisposed, storage);
-        var positions = _hostPositions.Rows(rows).AsSpan<int>();
-        var slots = _hostSlots.Rows(rows).AsSpan<int>();
+        _inputs.Begin(rows);
+        var positions = _inputs.Host(Positions);
+        var slots = _inputs.Host(Slots);
         for (int r = 0; r < rows; r++)
         {
             var cache = caches[r];
@@ -355,23 +379,22 @@ public sealed class LlamaModel : ICausalLanguageModel
         return storage;
     }
 
-    private Tensor FillIds(ReadOnlySpan<int> ids, string parameter)
+    // Writes the ids into the step inputs (Begin has sized them), checking each against the vocabulary.
+    private void FillIds(ReadOnlySpan<int> ids, string parameter)
     {
-        var host = _hostIds.Rows(ids.Length);
-        var span = host.AsSpan<int>();
+        var span = _inputs.Host(Ids);
         for (int i = 0; i < ids.Length; i++)
         {
             if ((uint)ids[i] >= (uint)VocabularySize)
                 throw new ArgumentOutOfRangeException(parameter, $"Token {ids[i]} at index {i} is outside the vocabulary of {VocabularySize}.");
             span[i] = ids[i];
         }
-        return host;
     }
 
     private void RunLayers(Tensor hidden, int rows, KvCacheBatch storage, CancellationToken cancellationToken)
     {
-        var positions = _backend.Upload(_hostPositions.Rows(rows));
-        var slots = _backend.Upload(_hostSlots.Rows(rows));
+        var positions = _inputs.Device(Positions);
+        var slots = _inputs.Device(Slots);
         var normed = _normed.Rows(rows);
         var delta = _delta.Rows(rows);
         // Each residual add is fused with the norm after it (the next layer's input norm); the last layer's add stands
@@ -385,12 +408,10 @@ public sealed class LlamaModel : ICausalLanguageModel
         }
     }
 
-    private void WriteLogits(Tensor normed, int rows, Span<float> logits)
+    private void WriteLogits(Tensor normed, Span<float> logits)
     {
-        var deviceLogits = _logits.Rows(rows);
+        var deviceLogits = _logits.Rows(normed.Shape[0]);
         LmHead.Forward(_backend, normed, deviceLogits);
-        var host = _hostLogits.Rows(rows);
-        _backend.CopyToHost(deviceLogits, host);
-        host.AsSpan<float>().CopyTo(logits);
+        _backend.CopyToHost(deviceLogits, logits);
     }
 }

@@ -23,8 +23,7 @@ public sealed class JanusModel : IDisposable
     private readonly RowBuffer _visionFeatures;
     private readonly RowBuffer _codebookRows;
     private readonly RowBuffer _logits;
-    private readonly HostBuffer _hostIds = new(DType.I32);
-    private readonly HostBuffer _hostLogits;
+    private readonly StepInputs _imageTokens;
 
     private JanusModel(IBackend backend, JanusConfig config, JanusTensorMap map, Checkpoint? ownedCheckpoint, LlamaModel languageModel,
         SiglipVisionTower visionTower, JanusAligner aligner, Tensor generationEmbeddings, JanusAligner generationAligner,
@@ -44,7 +43,7 @@ public sealed class JanusModel : IDisposable
         _visionFeatures = new RowBuffer(backend, config.Vision.HiddenSize);
         _codebookRows = new RowBuffer(backend, config.Vq.EmbedDim);
         _logits = new RowBuffer(backend, generationHead.ImageVocabularySize);
-        _hostLogits = new HostBuffer(DType.F32, generationHead.ImageVocabularySize);
+        _imageTokens = new StepInputs(backend, 1);
     }
 
     public IBackend Backend { get; }
@@ -220,8 +219,8 @@ public sealed class JanusModel : IDisposable
         // Dimensions compared one by one: a Shape would allocate, and this runs every image-token step.
         if (embeddings.Rank != 2 || embeddings.Shape[0] != tokens.Length || embeddings.Shape[1] != HiddenSize)
             throw new ArgumentException($"Embeddings must be [{tokens.Length}, {HiddenSize}], got {embeddings.Shape}.", nameof(embeddings));
-        var hostIds = _hostIds.Rows(tokens.Length);
-        var ids = hostIds.AsSpan<int>();
+        _imageTokens.Begin(tokens.Length);
+        var ids = _imageTokens.Host(0);
         for (int i = 0; i < tokens.Length; i++)
         {
             if ((uint)tokens[i] >= (uint)ImageVocabularySize)
@@ -229,7 +228,8 @@ public sealed class JanusModel : IDisposable
             ids[i] = tokens[i];
         }
         var rows = _codebookRows.Rows(tokens.Length);
-        Backend.Embedding(Backend.Upload(hostIds), GenerationEmbeddings, rows);
+        _imageTokens.Upload();
+        Backend.Embedding(_imageTokens.Device(0), GenerationEmbeddings, rows);
         GenerationAligner.Forward(Backend, rows, embeddings);
     }
 
@@ -245,9 +245,7 @@ public sealed class JanusModel : IDisposable
             throw new ArgumentException($"Logits need {rows} x {ImageVocabularySize} values, got {logits.Length}.", nameof(logits));
         var device = _logits.Rows(rows);
         GenerationHead.Forward(Backend, normedHidden, device);
-        var host = _hostLogits.Rows(rows);
-        Backend.CopyToHost(device, host);
-        host.AsSpan<float>().CopyTo(logits);
+        Backend.CopyToHost(device, logits);
     }
 
     /// <summary>Decodes one image's generated tokens (GeneratedTokensPerImage codebook ids) into host

@@ -39,6 +39,17 @@ public class TokenGeneratorTests
             lastLogits[(tokens[^1] + 1) % VocabularySize] = 10f;
         }
 
+        /// <summary>Calls that asked for the argmax only (greedy decoding), a subset of <see cref="ForwardCalls"/>.</summary>
+        public int GreedyCalls { get; private set; }
+
+        public int ForwardGreedy(ReadOnlySpan<int> tokens, IKvCache cache, CancellationToken cancellationToken = default)
+        {
+            GreedyCalls++;
+            var logits = new float[VocabularySize];
+            Forward(tokens, cache, logits, cancellationToken);
+            return Sampler.ArgMax(logits);
+        }
+
         public void ForwardAllLogits(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> logits, CancellationToken cancellationToken = default)
         {
             for (int i = 0; i < tokens.Length; i++)
@@ -114,6 +125,20 @@ public class TokenGeneratorTests
         Assert.Equal("cdef", string.Concat(updates.Select(u => u.Text)));
         Assert.Equal(FinishReason.MaxTokens, updates[^1].FinishReason);
         Assert.Equal(4, model.ForwardCalls); // prefill + 3 steps: the last token is never fed back
+        Assert.Equal(4, model.GreedyCalls); // greedy without penalties: the model picks the argmax, no logits come back
+    }
+
+    [Theory]
+    [InlineData(0.7f, 1f)]
+    [InlineData(0f, 1.3f)]
+    public async Task Sampling_or_penalties_read_the_logits_instead_of_asking_the_model_for_its_argmax(float temperature, float repetitionPenalty)
+    {
+        var model = new SuccessorModel(26, 100);
+        var options = new GenerationOptions { MaxNewTokens = 3, Sampling = new SamplingOptions { Temperature = temperature, RepetitionPenalty = repetitionPenalty, Seed = 1 } };
+        var updates = await Run(model, [0, 1], options, TestContext.Current.CancellationToken);
+        Assert.Equal(3, updates.Count);
+        Assert.Equal(3, model.ForwardCalls);
+        Assert.Equal(0, model.GreedyCalls);
     }
 
     [Fact]

@@ -82,6 +82,24 @@ public sealed class DeepSeekV3ModelTests
         Assert.Equal(oracle.GreedyNewIds, generated);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ForwardGreedy_picks_the_reference_ids_without_returning_logits(string name)
+    {
+        var oracle = OracleCase.Load(name);
+        using var backend = new CpuBackend(2);
+        using var model = DeepSeekV3Model.Load(oracle.Directory, backend);
+        using var cache = model.CreateCache(oracle.SequenceIds.Length);
+        var generated = new int[oracle.GreedyNewIds.Length];
+
+        generated[0] = model.ForwardGreedy(oracle.PromptIds, cache, TestContext.Current.CancellationToken);
+        for (int i = 1; i < generated.Length; i++)
+            generated[i] = model.ForwardGreedy([generated[i - 1]], cache, TestContext.Current.CancellationToken);
+
+        Assert.Equal(oracle.GreedyNewIds, generated);
+        Assert.Equal(oracle.PromptIds.Length + generated.Length - 1, cache.Length);
+    }
+
     [Fact]
     public void Cache_holds_only_the_latent_and_rotary_key_per_token_and_layer()
     {

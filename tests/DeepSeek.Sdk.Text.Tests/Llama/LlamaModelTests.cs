@@ -78,6 +78,24 @@ public sealed class LlamaModelTests
     }
 
     [Theory]
+    [MemberData(nameof(Cases))]
+    public void ForwardGreedy_picks_the_reference_ids_without_returning_logits(string name)
+    {
+        var oracle = OracleCase.Load(name);
+        using var backend = new CpuBackend(2);
+        using var model = LlamaModel.Load(oracle.Directory, backend);
+        using var cache = model.CreateCache(oracle.SequenceIds.Length);
+        var generated = new int[oracle.GreedyNewIds.Length];
+
+        generated[0] = model.ForwardGreedy(oracle.PromptIds, cache, TestContext.Current.CancellationToken);
+        for (int i = 1; i < generated.Length; i++)
+            generated[i] = model.ForwardGreedy([generated[i - 1]], cache, TestContext.Current.CancellationToken);
+
+        Assert.Equal(oracle.GreedyNewIds, generated);
+        Assert.Equal(oracle.PromptIds.Length + generated.Length - 1, cache.Length);
+    }
+
+    [Theory]
     [InlineData("llama3_f32", 2 * 2 * 2 * 8 * 4)]
     [InlineData("qwen2_f32", 2 * 2 * 2 * 16 * 4)]
     public void Cache_holds_keys_and_values_of_each_kv_head_per_token_and_layer(string name, long bytes)
@@ -129,6 +147,23 @@ public sealed class LlamaModelTests
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         model.Forward(oracle.GreedyNewIds.AsSpan(1, 1), cache, logits, TestContext.Current.CancellationToken);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void A_greedy_decode_step_after_warm_up_allocates_nothing_on_the_calling_thread()
+    {
+        var oracle = OracleCase.Load("qwen2_f32");
+        using var backend = new CpuBackend(1);
+        using var model = LlamaModel.Load(oracle.Directory, backend);
+        using var cache = model.CreateCache(oracle.SequenceIds.Length);
+        int token = model.ForwardGreedy(oracle.PromptIds, cache, TestContext.Current.CancellationToken);
+        token = model.ForwardGreedy([token], cache, TestContext.Current.CancellationToken);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        model.ForwardGreedy([token], cache, TestContext.Current.CancellationToken);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);

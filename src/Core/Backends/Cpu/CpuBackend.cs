@@ -31,6 +31,24 @@ public sealed unsafe class CpuBackend : IBackend
         Buffer.MemoryCopy(source.DataPointer, destination.DataPointer, destination.ByteCount, source.ByteCount);
     }
 
+    public void CopyToHost<T>(Tensor source, Span<T> destination) where T : unmanaged
+    {
+        TensorChecks.Host(source, nameof(CopyToHost), nameof(source));
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination);
+        if (bytes.Length != source.ByteCount)
+            throw new ArgumentException($"{nameof(CopyToHost)}: 'destination' holds {bytes.Length} bytes; source {source.Shape} {source.DType} has {source.ByteCount}.", nameof(destination));
+        new ReadOnlySpan<byte>(source.DataPointer, bytes.Length).CopyTo(bytes);
+    }
+
+    public void CopyFromHost(Tensor source, Tensor destination)
+    {
+        TensorChecks.Host(source, nameof(CopyFromHost), nameof(source));
+        TensorChecks.Host(destination, nameof(CopyFromHost), nameof(destination));
+        TensorChecks.Type(destination, source.DType, nameof(CopyFromHost), nameof(destination));
+        OperationShapes.SameShape(source, destination, nameof(CopyFromHost), nameof(source), nameof(destination));
+        Buffer.MemoryCopy(source.DataPointer, destination.DataPointer, destination.ByteCount, source.ByteCount);
+    }
+
     public void Synchronize()
     {
     }

@@ -221,11 +221,26 @@ public sealed unsafe partial class CudaBackend : IBackend
             throw new ArgumentException($"{nameof(CopyToHost)}: 'destination' must be {source.DType}, got {destination.DType}.", nameof(destination));
         OperationShapes.SameShape(source, destination, nameof(CopyToHost), nameof(source), nameof(destination));
         Enter();
+        Download(source, (byte*)destination.DataPointer);
+    }
+
+    public void CopyToHost<T>(Tensor source, Span<T> destination) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if ((long)destination.Length * sizeof(T) != source.ByteCount)
+            throw new ArgumentException($"{nameof(CopyToHost)}: 'destination' holds {(long)destination.Length * sizeof(T)} bytes; source {source.Shape} {source.DType} has {source.ByteCount}.", nameof(destination));
+        Enter();
+        fixed (T* p = destination) Download(source, (byte*)p);
+    }
+
+    // source.ByteCount bytes into host memory, after the queued work.
+    private void Download(Tensor source, byte* destination)
+    {
         if (source.Storage is HostStorage)
         {
             if (!source.IsContiguous) throw new ArgumentException($"{nameof(CopyToHost)}: 'source' {source.Shape} must be contiguous.", nameof(source));
             Synchronize();
-            Buffer.MemoryCopy(source.DataPointer, destination.DataPointer, destination.ByteCount, source.ByteCount);
+            Buffer.MemoryCopy(source.DataPointer, destination, source.ByteCount, source.ByteCount);
             return;
         }
         _checks.OnDevice(source, nameof(CopyToHost), nameof(source));
@@ -239,10 +254,23 @@ public sealed unsafe partial class CudaBackend : IBackend
             long n = Math.Min(chunk, source.ByteCount - done);
             CudaException.Check(CudaDriver.MemcpyDtoHAsync(_download.Pointer, address + (ulong)done, (nuint)n, _stream), "cuMemcpyDtoHAsync");
             WaitForStream();
-            Buffer.MemoryCopy(_download.Pointer, destination.DataPointer + done, n, n);
+            Buffer.MemoryCopy(_download.Pointer, destination + done, n, n);
         }
-        WaitForStream();
+        if (source.ByteCount == 0) WaitForStream();
         _errors.ThrowIfSet();
+    }
+
+    public void CopyFromHost(Tensor source, Tensor destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (source.Storage is not HostStorage || !source.IsContiguous)
+            throw new ArgumentException($"{nameof(CopyFromHost)}: 'source' must be a contiguous host tensor.", nameof(source));
+        Enter();
+        _checks.Type(destination, source.DType, nameof(CopyFromHost), nameof(destination));
+        OperationShapes.SameShape(source, destination, nameof(CopyFromHost), nameof(source), nameof(destination));
+        // Through the pinned staging ring, on the stream: ordered after the kernels that still read the old values.
+        if (source.ByteCount > 0) _graphs.Upload(source.DataPointer, source.ByteCount, CudaChecks.Address(destination));
     }
 
     public void Synchronize()
