@@ -1,3 +1,4 @@
+using DeepSeek.Sdk.Generation;
 using DeepSeek.Sdk.Backends;
 using DeepSeek.Sdk.Tensors;
 
@@ -156,19 +157,35 @@ public sealed class ElementwiseParityTests(GpuFixture gpu)
     public void Argmax_and_TopK_agree_with_the_cpu_including_ties()
     {
         var cuda = gpu.Require();
-        int rows = 4, cols = 151936;
+        int rows = 8, cols = 151936;
         var values = Parity.Random(12, rows * cols, 5f);
         // Row 1: a tie for the maximum (the lower index wins); row 2: many equal values in the top k.
         values[cols + 100] = 9f; values[cols + 90000] = 9f;
         for (int i = 0; i < 20; i++) values[2 * cols + 1000 * i] = 7f;
+        // Argmax rows split over blocks of about 4096 values: row 4 a tie across a block boundary; row 5 NaN first and
+        // inside, which never beats a number; row 6 all NaN (index 0); row 7 the maximum last.
+        values[4 * cols + 4095] = 9f; values[4 * cols + 4096] = 9f;
+        values[5 * cols] = float.NaN; values[5 * cols + 7000] = float.NaN; values[5 * cols + 120000] = 9f;
+        values.AsSpan(6 * cols, cols).Fill(float.NaN);
+        values[8 * cols - 1] = 9f;
         var x = Parity.Host(values, rows, cols);
         var cpuIndex = Tensor.Zeros(DType.I32, new Shape(rows));
         gpu.Cpu.Argmax(x, cpuIndex);
+        Assert.Equal([100, 4095, 120000, 0, cols - 1], new[] { 1, 4, 5, 6, 7 }.Select(r => cpuIndex.AsSpan<int>()[r]));
         var gpuIndex = cuda.Allocate(DType.I32, new Shape(rows));
         var dx = cuda.Upload(x);
-        cuda.Argmax(dx, gpuIndex);
-        Assert.Equal(cpuIndex.AsSpan<int>().ToArray(), Parity.ToHostInts(cuda, gpuIndex));
-        Assert.Equal(100, Parity.ToHostInts(cuda, gpuIndex)[1]);
+        // Twice: the per-row counters must be back at zero after each launch.
+        for (int run = 0; run < 2; run++)
+        {
+            cuda.Argmax(dx, gpuIndex);
+            Assert.Equal(cpuIndex.AsSpan<int>().ToArray(), Parity.ToHostInts(cuda, gpuIndex));
+        }
+        for (int r = 0; r < rows; r++)
+            Assert.Equal(Sampler.ArgMax(values.AsSpan(r * cols, cols)), cpuIndex.AsSpan<int>()[r]);
+        // Rows 0..3 only: TopK's NaN order is not part of its contract.
+        rows = 4;
+        x = Parity.Host(values[..(rows * cols)], rows, cols);
+        dx = cuda.Upload(x);
 
         foreach (int k in (int[])[1, 6, 50])
         {

@@ -123,24 +123,7 @@ public sealed class Sampler
     }
 
     /// <summary>Index of the largest value; the lowest index wins ties, as torch.argmax does.</summary>
-    public static int ArgMax(ReadOnlySpan<float> values)
-    {
-        // Vectorized: the maximum, then its first occurrence (two passes over a 600 KB row cost less than one scalar
-        // pass, and the GPU waits on this between decode steps). NaN logits take the scalar path, which skips them.
-        float max = TensorPrimitives.Max(values);
-        if (!float.IsNaN(max)) return values.IndexOf(max);
-        int best = 0;
-        float bestValue = values[0];
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > bestValue || (float.IsNaN(bestValue) && !float.IsNaN(values[i])))
-            {
-                bestValue = values[i];
-                best = i;
-            }
-        }
-        return best;
-    }
+    public static int ArgMax(ReadOnlySpan<float> values) => Backends.Cpu.SelectionKernels.ArgMax(values);
 
     private void ApplyPenalties(Span<float> logits)
     {

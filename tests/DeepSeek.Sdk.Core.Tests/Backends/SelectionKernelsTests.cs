@@ -47,6 +47,16 @@ public sealed class SelectionKernelsTests : IDisposable
     }
 
     [Fact]
+    public void Argmax_never_lets_NaN_win_over_a_number()
+    {
+        // NaN first, NaN inside, all NaN (index 0): the same rule as Sampler.ArgMax and the CUDA kernel.
+        var x = KernelReference.F32([float.NaN, 1f, 3f, float.NaN, float.NaN, float.NaN, -4f, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN], 3, 4);
+        var indices = Tensor.Zeros(DType.I32, new Shape(3));
+        _backend.Argmax(x, indices);
+        Assert.Equal([2, 2, 0], indices.AsSpan<int>().ToArray());
+    }
+
+    [Fact]
     public void TopK_larger_than_the_row_is_refused()
     {
         var x = Tensor.Zeros(DType.F32, new Shape(1, 3));

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace DeepSeek.Sdk.Backends.Cpu;
 
 /// <summary>Argmax and top-k per row. Ties go to the lower index, as torch.topk and torch.argmax do on CPU
@@ -6,19 +7,28 @@ public static unsafe class SelectionKernels
 {
     public static void Argmax(float* x, int rows, int cols, int* indices)
     {
-        for (int r = 0; r < rows; r++)
+        for (int r = 0; r < rows; r++) indices[r] = ArgMax(new ReadOnlySpan<float>(x + (long)r * cols, cols));
+    }
+
+    /// <summary>Index of the largest value; the lowest index wins ties (torch.argmax's rule) and NaN never wins over a
+    /// number (an all-NaN row gives 0).</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        // Vectorized: the maximum, then its first occurrence (two passes over a 600 KB row cost less than one scalar
+        // pass, and greedy decoding waits on this between steps). NaN values take the scalar path, which skips them.
+        float max = TensorPrimitives.Max(values);
+        if (!float.IsNaN(max)) return values.IndexOf(max);
+        int best = 0;
+        float bestValue = values[0];
+        for (int i = 1; i < values.Length; i++)
         {
-            float* row = x + (long)r * cols;
-            int best = 0;
-            float bestValue = row[0];
-            for (int i = 1; i < cols; i++)
-                if (row[i] > bestValue)
-                {
-                    bestValue = row[i];
-                    best = i;
-                }
-            indices[r] = best;
+            if (values[i] > bestValue || (float.IsNaN(bestValue) && !float.IsNaN(values[i])))
+            {
+                bestValue = values[i];
+                best = i;
+            }
         }
+        return best;
     }
 
     /// <summary>The <paramref name="k"/> largest values of each row in descending order, with their indices.

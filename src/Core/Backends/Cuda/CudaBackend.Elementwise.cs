@@ -156,8 +156,13 @@ public sealed unsafe partial class CudaBackend
         int rows = OperationShapes.Rows(x), cols = x.Shape[-1];
         if (indices.ElementCount != rows || cols == 0) throw new ArgumentException($"{nameof(Argmax)}: indices {indices.Shape} must have one value per non-empty row of x {x.Shape}.", nameof(indices));
         ulong px = CudaChecks.Address(x), pi = CudaChecks.Address(indices);
-        void** args = stackalloc void*[] { &px, &cols, &pi };
-        _graphs.Kernel(_functions.Argmax, (uint)rows, 1, cols >= 4096 ? 1024u : 256u, 0, args, "argmax_f32");
+        // About 4096 values per block, up to one block per SM for each row.
+        int parts = Math.Clamp((cols + 4095) / 4096, 1, Info.Multiprocessors);
+        ulong values = _scratch.Get("argmax.part_values", (long)rows * parts * sizeof(float));
+        ulong partIndices = _scratch.Get("argmax.part_indices", (long)rows * parts * sizeof(int));
+        ulong counters = ZeroedCounters("argmax.counters", rows);
+        void** args = stackalloc void*[] { &px, &cols, &pi, &values, &partIndices, &counters };
+        _graphs.Kernel(_functions.Argmax, (uint)parts, (uint)rows, 256, 0, args, "argmax_f32");
     }
 
     public void TopK(Tensor x, Tensor values, Tensor indices)

@@ -33,6 +33,7 @@ public sealed unsafe partial class CudaBackend : IBackend
     private readonly SafeCublasHandle _cublasHandle;
     private readonly IntPtr _cublas;
     private readonly DeviceScratch _scratch;
+    private readonly Dictionary<string, (ulong Pointer, int Count)> _counters = new(StringComparer.Ordinal);
     private readonly CudaChecks _checks;
     private readonly ILogger _logger;
     private readonly CudaBackendOptions _options;
@@ -271,6 +272,20 @@ public sealed unsafe partial class CudaBackend : IBackend
         OperationShapes.SameShape(source, destination, nameof(CopyFromHost), nameof(source), nameof(destination));
         // Through the pinned staging ring, on the stream: ordered after the kernels that still read the old values.
         if (source.ByteCount > 0) _graphs.Upload(source.DataPointer, source.ByteCount, CudaChecks.Address(destination));
+    }
+
+    // Per-row (or per-head) counters of the kernels whose last block merges the others' partial results: zero between
+    // launches, since that last block resets them, so they are zeroed only when the buffer is made or grown.
+    private ulong ZeroedCounters(string role, int count)
+    {
+        if (!_counters.TryGetValue(role, out var buffer) || buffer.Count < count)
+        {
+            int size = Math.Max(count, 256);
+            buffer = (_scratch.Get(role, size * sizeof(int)), size);
+            _graphs.Memset(buffer.Pointer, size * sizeof(int));
+            _counters[role] = buffer;
+        }
+        return buffer.Pointer;
     }
 
     public void Synchronize()
