@@ -5,7 +5,8 @@ using DeepSeek.Sdk.Tensors;
 namespace DeepSeek.Sdk.Gpu.Tests;
 
 /// <summary>The fused decode operations on the GPU (one kernel each where the CPU composes existing ones) against the
-/// CPU: the residual add with RMSNorm, several products of one input in one launch, and the gated product with SwiGLU.</summary>
+/// CPU: the residual add with RMSNorm, several products of one input in one launch, the gated product with SwiGLU, the
+/// input RMSNorm folded into those products, and the product added into a residual.</summary>
 public sealed class FusedOperationParityTests(GpuFixture gpu)
 {
     // F32 on both sides, summed in another order (see MatMulParityTests); the cuBLAS fallback for more than 8 rows
@@ -119,6 +120,90 @@ public sealed class FusedOperationParityTests(GpuFixture gpu)
         var y = cuda.Allocate(DType.F32, new Shape(m, n));
         cuda.SwiGluMatMul(cuda.Upload(x), cuda.Upload(gate), cuda.Upload(up), cuda.Allocate(DType.F32, new Shape(m, n)), y);
         Parity.Close(expected.AsSpan<float>(), Parity.ToHost(cuda, y), Tolerance(dtype, m), $"swiglu matmul {dtype} m={m} k={k} n={n}");
+    }
+
+    public static TheoryData<DType, int, int, DType> NormCases()
+    {
+        var data = new TheoryData<DType, int, int, DType>();
+        foreach (var dtype in (DType[])[DType.BF16, DType.F8E4M3, DType.F32])
+            foreach (int m in (int[])[1, 3, 9])
+                data.Add(dtype, m, 1536, m == 3 ? DType.F32 : DType.BF16);
+        data.Add(DType.BF16, 1, 4104, DType.F32); // rows split over several warps
+        data.Add(DType.BF16, 2, 30, DType.BF16);  // scalar path
+        return data;
+    }
+
+    // The pre-norm folded into the q/k/v products (GEMV: each block reduces x's squares itself) against RmsNorm then
+    // MatMul; prompts (m > 8) normalize into the workspace first, which must then hold RmsNorm(x).
+    [Theory]
+    [MemberData(nameof(NormCases))]
+    public void Products_with_an_input_norm_match_RmsNorm_then_MatMul(DType dtype, int m, int k, DType normType)
+    {
+        var cuda = gpu.Require();
+        var x = Parity.Host(Parity.Random(m + k + 1, m * k, 3f), m, k);
+        var normWeight = Parity.Stored(Parity.Random(k + 2, k), normType, k);
+        var normed = Tensor.Zeros(DType.F32, new Shape(m, k));
+        gpu.Cpu.RmsNorm(x, normWeight, 1e-6f, normed);
+        int[] sizes = [k + 8, k / 4 + 3];
+        var products = new MatMulOutput[sizes.Length];
+        var expected = new Tensor[sizes.Length];
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            var weight = Weight(dtype, sizes[i], k, 30 + i);
+            expected[i] = Tensor.Zeros(DType.F32, new Shape(m, sizes[i]));
+            gpu.Cpu.MatMul(normed, weight, null, expected[i]);
+            products[i] = new MatMulOutput(cuda.Upload(weight), null, cuda.Allocate(DType.F32, new Shape(m, sizes[i])));
+        }
+        var deviceNormed = cuda.Allocate(DType.F32, new Shape(m, k));
+        cuda.MatMul(cuda.Upload(x), products, new RmsNormInput(cuda.Upload(normWeight), 1e-6f, deviceNormed));
+        for (int i = 0; i < sizes.Length; i++)
+            Parity.Close(expected[i].AsSpan<float>(), Parity.ToHost(cuda, products[i].Output), Tolerance(dtype, m), $"normed product {i}, {dtype} m={m} k={k} norm {normType}");
+        if (m > new CudaBackendOptions().GemvMaxRows)
+            Parity.Close(normed.AsSpan<float>(), Parity.ToHost(cuda, deviceNormed), ExactTolerance, $"workspace m={m}");
+    }
+
+    [Theory]
+    [MemberData(nameof(NormCases))]
+    public void SwiGluMatMul_with_an_input_norm_matches_RmsNorm_then_SwiGluMatMul(DType dtype, int m, int k, DType normType)
+    {
+        var cuda = gpu.Require();
+        int n = 200;
+        var x = Parity.Host(Parity.Random(m * 5 + k, m * k, 3f), m, k);
+        var normWeight = Parity.Stored(Parity.Random(k + 3, k), normType, k);
+        var normed = Tensor.Zeros(DType.F32, new Shape(m, k));
+        gpu.Cpu.RmsNorm(x, normWeight, 1e-5f, normed);
+        var gate = Weight(dtype, n, k, 8);
+        var up = Weight(dtype, n, k, 9);
+        var expected = Tensor.Zeros(DType.F32, new Shape(m, n));
+        gpu.Cpu.SwiGluMatMul(normed, gate, up, Tensor.Zeros(DType.F32, new Shape(m, n)), expected);
+
+        var y = cuda.Allocate(DType.F32, new Shape(m, n));
+        cuda.SwiGluMatMul(cuda.Upload(x), cuda.Upload(gate), cuda.Upload(up), cuda.Allocate(DType.F32, new Shape(m, n)), y,
+            new RmsNormInput(cuda.Upload(normWeight), 1e-5f, cuda.Allocate(DType.F32, new Shape(m, k))));
+        Parity.Close(expected.AsSpan<float>(), Parity.ToHost(cuda, y), Tolerance(dtype, m), $"normed swiglu {dtype} m={m} k={k} norm {normType}");
+    }
+
+    [Theory]
+    [InlineData(DType.BF16, 1, 8960, 1536, true)]
+    [InlineData(DType.BF16, 4, 1536, 1536, false)]
+    [InlineData(DType.F8E4M3, 1, 1536, 1000, false)]
+    [InlineData(DType.F32, 9, 300, 40, true)]
+    [InlineData(DType.BF16, 1, 30, 12, false)]
+    public void MatMulAdd_adds_the_product_into_y(DType dtype, int m, int k, int n, bool withBias)
+    {
+        var cuda = gpu.Require();
+        var x = Parity.Host(Parity.Random(m + k + n, m * k), m, k);
+        var weight = Weight(dtype, n, k, 11);
+        var bias = withBias ? Parity.Host(Parity.Random(n + 1, n), n) : null;
+        var start = Parity.Random(m * n + 5, m * n, 4f);
+        var expected = Parity.Host(start, m, n);
+        var product = Tensor.Zeros(DType.F32, new Shape(m, n));
+        gpu.Cpu.MatMul(x, weight, bias, product);
+        gpu.Cpu.Add(expected, product, expected);
+
+        var y = cuda.Upload(Parity.Host(start, m, n));
+        cuda.MatMulAdd(cuda.Upload(x), cuda.Upload(weight), bias is null ? null : cuda.Upload(bias), cuda.Allocate(DType.F32, new Shape(m, n)), y);
+        Parity.Close(expected.AsSpan<float>(), Parity.ToHost(cuda, y), Tolerance(dtype, m), $"matmul add {dtype} m={m} k={k} n={n} bias={withBias}");
     }
 
     private static double Tolerance(DType dtype, int m) =>

@@ -37,13 +37,20 @@ public interface IBackend : IDisposable
 
     /// <summary>Several products of one input, <c>Output = x · Weight^T (+ Bias)</c> for each, with
     /// <see cref="MatMul(Tensor, Tensor, Tensor?, Tensor)"/>'s rules (attention's q/k/v projections). A backend may run
-    /// them as one pass over x; the results are those of separate calls.</summary>
-    void MatMul(Tensor x, ReadOnlySpan<MatMulOutput> products);
+    /// them as one pass over x; the results are those of separate calls. With <paramref name="norm"/> the products
+    /// read RMSNorm(x) instead of x.</summary>
+    void MatMul(Tensor x, ReadOnlySpan<MatMulOutput> products, RmsNormInput? norm = null);
+
+    /// <summary><c>y += x · w^T (+ bias)</c>: a residual projection (o_proj, down_proj) added into the hidden state, with
+    /// <see cref="MatMul(Tensor, Tensor, Tensor?, Tensor)"/>'s rules. scratch, F32 like y, holds the product on backends
+    /// that compute it apart; the result is that of MatMul and Add.</summary>
+    void MatMulAdd(Tensor x, Tensor weight, Tensor? bias, Tensor scratch, Tensor y);
 
     /// <summary>The gated feed-forward input <c>y = silu(x · gate^T) * (x · up^T)</c> (SwiGLU's first half): gate and
     /// up weights [n, k] of one dtype (as MatMul), y and scratch F32 [rows, n]. scratch holds <c>x · up^T</c> on
-    /// backends that compute the two products apart; the results are those of MatMul, MatMul and SwiGlu.</summary>
-    void SwiGluMatMul(Tensor x, Tensor gate, Tensor up, Tensor scratch, Tensor y);
+    /// backends that compute the two products apart; the results are those of MatMul, MatMul and SwiGlu. With
+    /// <paramref name="norm"/> the products read RMSNorm(x) instead of x.</summary>
+    void SwiGluMatMul(Tensor x, Tensor gate, Tensor up, Tensor scratch, Tensor y, RmsNormInput? norm = null);
 
     /// <summary>RMSNorm over the last axis; weight F32 or BF16.</summary>
     void RmsNorm(Tensor x, Tensor weight, float eps, Tensor y);

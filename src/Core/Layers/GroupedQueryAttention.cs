@@ -83,11 +83,28 @@ public sealed class GroupedQueryAttention
     /// <param name="cacheValues">This layer's <see cref="KvCacheBatch.Values"/>.</param>
     public void Forward(IBackend backend, Tensor x, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues, Tensor y)
     {
+        var attention = Attend(backend, x, null, positions, slots, cacheKeys, cacheValues);
+        Output.Forward(backend, attention, y);
+    }
+
+    /// <summary><c>hidden += attention(norm(hidden))</c> through o_proj, a pre-norm residual block in one call, so that a
+    /// backend may fold the norm into the q/k/v product and the residual add into o_proj. normed and scratch: F32
+    /// workspaces of hidden's shape.</summary>
+    public void AddForward(IBackend backend, Tensor hidden, RmsNorm norm, Tensor normed, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues,
+        Tensor scratch)
+    {
+        var attention = Attend(backend, hidden, new RmsNormInput(norm.Weight, norm.Eps, normed), positions, slots, cacheKeys, cacheValues);
+        backend.MatMulAdd(attention, Output.Weight, Output.Bias, scratch, hidden);
+    }
+
+    // q/k/v of x (normalized first when a norm is given), then attention over the cache: the heads' outputs, before o_proj.
+    private Tensor Attend(IBackend backend, Tensor x, RmsNormInput? norm, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues)
+    {
         int rows = x.Shape[0];
         backend.MatMul(x, [new(Query.Weight, Query.Bias, _query.Rows(rows)), new(Key.Weight, Key.Bias, _key.Rows(rows)),
-            new(Value.Weight, Value.Bias, _value.Rows(rows))]);
+            new(Value.Weight, Value.Bias, _value.Rows(rows))], norm);
         backend.GroupedQueryAttention(_query.Rows(rows, Heads), _key.Rows(rows, KvHeads), _value.Rows(rows, KvHeads), cacheKeys, cacheValues, slots, positions,
             SoftmaxScale, _attention.Rows(rows, Heads), _rotary);
-        Output.Forward(backend, _attention.Rows(rows), y);
+        return _attention.Rows(rows);
     }
 }

@@ -43,20 +43,39 @@ public sealed class Mlp : IFeedForward
 
     public void Forward(IBackend backend, Tensor x, Tensor y)
     {
+        var gate = GatedProducts(backend, x, null);
+        Down.Forward(backend, gate, y);
+    }
+
+    /// <summary><c>hidden += MLP(norm(hidden))</c>, a pre-norm residual block in one call, so that a backend may fold
+    /// the norm into the gate/up product and the residual add into down_proj. normed and scratch: F32 workspaces of
+    /// hidden's shape.</summary>
+    public void AddForward(IBackend backend, Tensor hidden, RmsNorm norm, Tensor normed, Tensor scratch)
+    {
+        var gate = GatedProducts(backend, hidden, new RmsNormInput(norm.Weight, norm.Eps, normed));
+        backend.MatMulAdd(gate, Down.Weight, Down.Bias, scratch, hidden);
+    }
+
+    // silu(gate(x)) * up(x), x normalized first when a norm is given.
+    private Tensor GatedProducts(IBackend backend, Tensor x, RmsNormInput? norm)
+    {
         int rows = x.Shape[0];
         var gate = _gate.Rows(rows);
         if (Gate.Bias is null && Up.Bias is null)
         {
             // One pass over gate and up where the backend fuses it (the decode GEMV), SwiGLU included.
-            backend.SwiGluMatMul(x, Gate.Weight, Up.Weight, _up.Rows(rows), gate);
+            backend.SwiGluMatMul(x, Gate.Weight, Up.Weight, _up.Rows(rows), gate, norm);
+            return gate;
         }
-        else
+        if (norm is { } n)
         {
-            var up = _up.Rows(rows);
-            Gate.Forward(backend, x, gate);
-            Up.Forward(backend, x, up);
-            backend.SwiGlu(gate, up, gate);
+            backend.RmsNorm(x, n.Weight, n.Eps, n.Normed);
+            x = n.Normed;
         }
-        Down.Forward(backend, gate, y);
+        var up = _up.Rows(rows);
+        Gate.Forward(backend, x, gate);
+        Up.Forward(backend, x, up);
+        backend.SwiGlu(gate, up, gate);
+        return gate;
     }
 }

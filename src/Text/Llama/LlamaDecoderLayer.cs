@@ -26,18 +26,13 @@ public sealed class LlamaDecoderLayer
 
     public Mlp Mlp { get; }
 
-    /// <summary>Updates hidden [rows, hidden] in place. On entry <paramref name="normed"/> holds InputNorm(hidden) (the
-    /// model computes it, fused with the previous layer's last residual add); on return it holds
-    /// <paramref name="nextNorm"/>(hidden) when one is given (the next layer's input norm, or the final norm), and
-    /// <paramref name="delta"/> is scratch. Row r sits at positions[r] of cache slot slots[r].</summary>
-    public void Forward(IBackend backend, Tensor hidden, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues, Tensor normed, Tensor delta,
-        RmsNorm? nextNorm)
+    /// <summary>Updates hidden [rows, hidden] in place: each residual block reads its norm of hidden and adds its result
+    /// into it (one call each, so that a backend may fold the norm into the block's first product and the add into its
+    /// last). normed and delta are scratch. Row r sits at positions[r] of cache slot slots[r].</summary>
+    public void Forward(IBackend backend, Tensor hidden, Tensor positions, Tensor slots, Tensor cacheKeys, Tensor cacheValues, Tensor normed, Tensor delta)
     {
-        Attention.Forward(backend, normed, positions, slots, cacheKeys, cacheValues, delta);
-        PostAttentionNorm.AddForward(backend, hidden, delta, normed);
-        Mlp.Forward(backend, normed, delta);
-        if (nextNorm is not null) nextNorm.AddForward(backend, hidden, delta, normed);
-        else backend.Add(hidden, delta, hidden);
+        Attention.AddForward(backend, hidden, InputNorm, normed, positions, slots, cacheKeys, cacheValues, delta);
+        Mlp.AddForward(backend, hidden, PostAttentionNorm, normed, delta);
     }
 
     /// <summary>Builds layer <paramref name="index"/> from <c>{ModelPrefix}layers.{index}.*</c>.</summary>

@@ -397,14 +397,10 @@ public sealed class LlamaModel : ICausalLanguageModel
         var slots = _inputs.Device(Slots);
         var normed = _normed.Rows(rows);
         var delta = _delta.Rows(rows);
-        // Each residual add is fused with the norm after it (the next layer's input norm); the last layer's add stands
-        // alone, since the final norm may apply to the last row only.
-        if (_layers.Length > 0) _layers[0].InputNorm.Forward(_backend, hidden, normed);
         for (int l = 0; l < _layers.Length; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var next = l + 1 < _layers.Length ? _layers[l + 1].InputNorm : null;
-            _layers[l].Forward(_backend, hidden, positions, slots, storage.Keys(l), storage.Values(l), normed, delta, next);
+            _layers[l].Forward(_backend, hidden, positions, slots, storage.Keys(l), storage.Values(l), normed, delta);
         }
     }
 

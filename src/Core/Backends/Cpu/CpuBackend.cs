@@ -91,17 +91,35 @@ public sealed unsafe class CpuBackend : IBackend
         MatMulKernels.MatMul(_pool, (float*)x.DataPointer, m, w, biasPtr, (float*)y.DataPointer);
     }
 
-    public void MatMul(Tensor x, ReadOnlySpan<MatMulOutput> products)
+    public void MatMul(Tensor x, ReadOnlySpan<MatMulOutput> products, RmsNormInput? norm = null)
     {
+        x = Normalized(x, norm, nameof(MatMul));
         foreach (var p in products) MatMul(x, p.Weight, p.Bias, p.Output);
     }
 
-    public void SwiGluMatMul(Tensor x, Tensor gate, Tensor up, Tensor scratch, Tensor y)
+    public void MatMulAdd(Tensor x, Tensor weight, Tensor? bias, Tensor scratch, Tensor y)
+    {
+        OperationShapes.SameShape(y, scratch, nameof(MatMulAdd), nameof(y), nameof(scratch));
+        MatMul(x, weight, bias, scratch);
+        Add(y, scratch, y);
+    }
+
+    public void SwiGluMatMul(Tensor x, Tensor gate, Tensor up, Tensor scratch, Tensor y, RmsNormInput? norm = null)
     {
         OperationShapes.SameShape(y, scratch, nameof(SwiGluMatMul), nameof(y), nameof(scratch));
+        x = Normalized(x, norm, nameof(SwiGluMatMul));
         MatMul(x, gate, null, y);
         MatMul(x, up, null, scratch);
         SwiGlu(y, scratch, y);
+    }
+
+    // The rows a product with an input norm reads: RMSNorm(x) in norm.Normed, or x itself.
+    private Tensor Normalized(Tensor x, RmsNormInput? norm, string op)
+    {
+        if (norm is not { } n) return x;
+        OperationShapes.SameShape(x, n.Normed, op, nameof(x), "norm.Normed");
+        RmsNorm(x, n.Weight, n.Eps, n.Normed);
+        return n.Normed;
     }
 
     public void AddRmsNorm(Tensor hidden, Tensor delta, Tensor weight, float eps, Tensor normed)

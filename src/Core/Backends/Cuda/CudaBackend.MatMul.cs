@@ -28,15 +28,37 @@ public sealed unsafe partial class CudaBackend
         else Gemm(px, m, w.K, w.Address, w.DType, w.Scales, w.ScaleStride, w.BlockRows, w.BlockCols, pb, py, w.N);
     }
 
+    // Decode rows: the GEMV adds its result into y. Prompts: cuBLAS into scratch, then Add, as the CPU composes it.
+    public void MatMulAdd(Tensor x, Tensor weight, Tensor? bias, Tensor scratch, Tensor y)
+    {
+        const string op = nameof(MatMulAdd);
+        Enter();
+        var w = CheckWeight(weight, op, nameof(weight));
+        int m = CheckProduct(x, w, y, op, nameof(y));
+        ulong pb = CheckBias(bias, w.N, op, nameof(bias));
+        OperationShapes.SameShape(y, scratch, op, nameof(y), nameof(scratch));
+        _checks.Type(scratch, DType.F32, op, nameof(scratch));
+        if (m == 0 || w.N == 0) return;
+        if (m > _options.GemvMaxRows)
+        {
+            MatMul(x, weight, bias, scratch);
+            Add(y, scratch, y);
+            return;
+        }
+        Gemv(CudaChecks.Address(x), m, w, pb, CudaChecks.Address(y), accumulate: 1);
+    }
+
     // Decode rows with up to three weights of one dtype, k and scale tiling: one launch for all (gemv_group);
     // anything else, product by product.
-    public void MatMul(Tensor x, ReadOnlySpan<MatMulOutput> products)
+    public void MatMul(Tensor x, ReadOnlySpan<MatMulOutput> products, RmsNormInput? norm = null)
     {
         const string op = nameof(MatMul);
         Enter();
         int count = products.Length;
         if (count == 0) return;
         bool together = count <= 3 && OperationShapes.Rows(x) is > 0 and var rows && rows <= _options.GemvMaxRows;
+        var (normWeight, normBF16, eps) = FoldedNorm(x, norm, together, op);
+        if (normWeight == 0 && norm is { } separate) x = separate.Normed;
         Span<GemvWeight> weights = stackalloc GemvWeight[3];
         Span<ulong> biases = stackalloc ulong[3], outputs = stackalloc ulong[3];
         for (int i = 0; i < count && together; i++)
@@ -50,12 +72,17 @@ public sealed unsafe partial class CudaBackend
         }
         if (!together)
         {
+            if (normWeight != 0)
+            {
+                // Checked only now that the products turned out not to share a launch: normalize into memory after all.
+                x = Normalize(x, norm!.Value, op);
+            }
             foreach (var p in products) MatMul(x, p.Weight, p.Bias, p.Output);
             return;
         }
         ulong px = CudaChecks.Address(x);
         int m = OperationShapes.Rows(x), k = weights[0].K, n = 0;
-        int vectorized = 1;
+        int vectorized = normWeight % 16 == 0 ? 1 : 0;
         for (int i = 0; i < count; i++)
         {
             n += weights[i].N;
@@ -71,12 +98,12 @@ public sealed unsafe partial class CudaBackend
         long scaleStride = weights[0].ScaleStride;
         int blockRows = weights[0].BlockRows, blockCols = weights[0].BlockCols;
         var (function, name) = _functions.GemvGroup.For(weights[0].DType, m);
-        void** args = stackalloc void*[] { &px, &m, &k, &vectorized, &split, &scaleStride, &blockRows, &blockCols,
+        void** args = stackalloc void*[] { &px, &m, &k, &vectorized, &split, &scaleStride, &blockRows, &blockCols, &normWeight, &normBF16, &eps,
             &w0, &s0, &b0, &y0, &n0, &w1, &s1, &b1, &y1, &n1, &w2, &s2, &b2, &y2, &n2 };
         _graphs.Kernel(function, (uint)blocks, 1, GemvWarps * 32, 0, args, name);
     }
 
-    public void SwiGluMatMul(Tensor x, Tensor gate, Tensor up, Tensor scratch, Tensor y)
+    public void SwiGluMatMul(Tensor x, Tensor gate, Tensor up, Tensor scratch, Tensor y, RmsNormInput? norm = null)
     {
         const string op = nameof(SwiGluMatMul);
         Enter();
@@ -88,6 +115,8 @@ public sealed unsafe partial class CudaBackend
         OperationShapes.SameShape(y, scratch, op, nameof(y), nameof(scratch));
         _checks.Type(scratch, DType.F32, op, nameof(scratch));
         if (m == 0 || g.N == 0) return;
+        var (normWeight, normBF16, eps) = FoldedNorm(x, norm, m <= _options.GemvMaxRows, op);
+        if (normWeight == 0 && norm is { } separate) x = separate.Normed;
         ulong px = CudaChecks.Address(x), py = CudaChecks.Address(y);
         if (m > _options.GemvMaxRows)
         {
@@ -98,13 +127,36 @@ public sealed unsafe partial class CudaBackend
             return;
         }
         int k = g.K, n = g.N, blockRows = g.BlockRows, blockCols = g.BlockCols;
-        int vectorized = Vectorized(px, g) & Vectorized(px, u);
+        int vectorized = Vectorized(px, g) & Vectorized(px, u) & (normWeight % 16 == 0 ? 1 : 0);
         int split = GemvSplit(n, k, Info.Multiprocessors);
         ulong pg = g.Address, sg = g.Scales, pu = u.Address, su = u.Scales;
         long scaleStride = g.ScaleStride;
         var (function, name) = _functions.GemvSwiGlu.For(g.DType, m);
-        void** args = stackalloc void*[] { &px, &m, &k, &pg, &sg, &pu, &su, &scaleStride, &blockRows, &blockCols, &py, &n, &vectorized, &split };
+        void** args = stackalloc void*[] { &px, &m, &k, &pg, &sg, &pu, &su, &scaleStride, &blockRows, &blockCols, &py, &n, &vectorized, &split,
+            &normWeight, &normBF16, &eps };
         _graphs.Kernel(function, (uint)GemvBlocks(n, split), 1, GemvWarps * 32, 0, args, name);
+    }
+
+    // An input norm for the GEMV to fold in (decode rows): its weight's address, dtype flag and eps. Otherwise (prompts,
+    // or products that will not share a launch) the rows are normalized into norm.Normed here and address 0 returned.
+    private (ulong Weight, int BF16, float Eps) FoldedNorm(Tensor x, RmsNormInput? norm, bool fold, string op)
+    {
+        if (norm is not { } n) return (0, 0, 0f);
+        _checks.Type(x, DType.F32, op, nameof(x));
+        CheckNormWeight(n.Weight, x.Shape[-1], op);
+        if (!fold)
+        {
+            Normalize(x, n, op);
+            return (0, 0, 0f);
+        }
+        return (CudaChecks.Address(n.Weight), n.Weight.DType == DType.BF16 ? 1 : 0, n.Eps);
+    }
+
+    private Tensor Normalize(Tensor x, RmsNormInput norm, string op)
+    {
+        OperationShapes.SameShape(x, norm.Normed, op, nameof(x), "norm.Normed");
+        RmsNorm(x, norm.Weight, norm.Eps, norm.Normed);
+        return norm.Normed;
     }
 
     // y[m, n] = x[m, k] . W[n, k]^T (+ bias) for an unscaled F32/BF16/F16 weight (convolutions).
@@ -172,7 +224,7 @@ public sealed unsafe partial class CudaBackend
 
     private static long GemvBlocks(int n, int split) => ((long)n * split + GemvWarps - 1) / GemvWarps;
 
-    private void Gemv(ulong x, int m, GemvWeight weight, ulong bias, ulong y)
+    private void Gemv(ulong x, int m, GemvWeight weight, ulong bias, ulong y, int accumulate = 0)
     {
         var (function, name) = _functions.Gemv.For(weight.DType, m);
         int k = weight.K, n = weight.N, blockRows = weight.BlockRows, blockCols = weight.BlockCols;
@@ -180,7 +232,7 @@ public sealed unsafe partial class CudaBackend
         int split = GemvSplit(n, k, Info.Multiprocessors);
         ulong w = weight.Address, scales = weight.Scales;
         long rowStride = k, scaleStride = weight.ScaleStride;
-        void** args = stackalloc void*[] { &x, &m, &k, &w, &rowStride, &scales, &scaleStride, &blockRows, &blockCols, &bias, &y, &n, &vectorized, &split };
+        void** args = stackalloc void*[] { &x, &m, &k, &w, &rowStride, &scales, &scaleStride, &blockRows, &blockCols, &bias, &y, &n, &vectorized, &split, &accumulate };
         _graphs.Kernel(function, (uint)GemvBlocks(n, split), 1, GemvWarps * 32, 0, args, name);
     }
 

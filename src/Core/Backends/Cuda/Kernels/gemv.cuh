@@ -83,17 +83,80 @@ __device__ __forceinline__ void decode_chunk(const Chunk& c, float* w)
     }
 }
 
+// inv[r] = 1 / sqrt(mean(x[r]^2) + eps) for the m rows of x [m, k], reduced over the whole block (RMSNorm's factor,
+// computed as rmsnorm_f32 does). vectorized: k % 8 == 0 and 16-byte aligned rows. Every thread of the block must call.
+template <int MAXM>
+__device__ __forceinline__ void inverse_rms(const float* __restrict__ x, int m, int k, float eps, int vectorized, float* inv)
+{
+    __shared__ float sums[GEMV_WARPS][MAXM];
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    float s[MAXM];
+#pragma unroll
+    for (int r = 0; r < MAXM; r++)
+    {
+        s[r] = 0.0f;
+        if (r >= m) continue;
+        const float* xr = x + (i64)r * k;
+        if (vectorized)
+        {
+            for (int c = threadIdx.x * 4; c < k; c += blockDim.x * 4)
+            {
+                float4 v = *(const float4*)(xr + c);
+                s[r] += v.x * v.x + v.y * v.y + v.z * v.z + v.w * v.w;
+            }
+        }
+        else
+        {
+            for (int c = threadIdx.x; c < k; c += blockDim.x) s[r] += xr[c] * xr[c];
+        }
+        s[r] = warp_sum(s[r]);
+        if (lane == 0) sums[warp][r] = s[r];
+    }
+    __syncthreads();
+#pragma unroll
+    for (int r = 0; r < MAXM; r++)
+    {
+        float total = 0.0f;
+        for (int i = 0; i < GEMV_WARPS; i++) total += r < m ? sums[i][r] : 0.0f;
+        inv[r] = 1.0f / sqrtf(total / k + eps);
+    }
+}
+
+// Multiplies the 8 weights of the chunk at column c by the norm weight there (F32 or BF16), so that the dot with x
+// is the dot with x * normWeight for every row of x.
+__device__ __forceinline__ void scale_by_norm(float* wv, const float* __restrict__ gF32, const u16* __restrict__ gBF16, int c)
+{
+    if (gF32)
+    {
+        float4 a = *(const float4*)(gF32 + c), b = *(const float4*)(gF32 + c + 4);
+        wv[0] *= a.x; wv[1] *= a.y; wv[2] *= a.z; wv[3] *= a.w; wv[4] *= b.x; wv[5] *= b.y; wv[6] *= b.z; wv[7] *= b.w;
+    }
+    else
+    {
+        uint4 g = *(const uint4*)(gBF16 + c);
+        float gv[8];
+        unpack_bf16x2(g.x, gv); unpack_bf16x2(g.y, gv + 2); unpack_bf16x2(g.z, gv + 4); unpack_bf16x2(g.w, gv + 6);
+#pragma unroll
+        for (int i = 0; i < 8; i++) wv[i] *= gv[i];
+    }
+}
+
 // Block `block` of a GEMV over n output features (it calls grid_dependency_wait itself, after its first weight loads): ceil(n * split / GEMV_WARPS) blocks of GEMV_WARPS warps; `split`
 // (1, 2 or 4) consecutive warps share an output feature, warp `part` of them taking the 8-wide chunks part,
 // part + split, ... of the row. MAXM: the largest m this instance serves (1 or GEMV_MAX_ROWS), so that batch-1
 // decode keeps one accumulator. vectorized: k % 8 == 0 and 16-byte aligned rows of x and w (and blockCols % 8 == 0
 // when scaled), checked by the host. GATED: w2 (with its scales s2) is the up projection of the same shape, and the
 // output is silu(x . w) * (x . w2) (SwiGLU's first half; no bias), both rows streamed by the same warp.
+// normWeight (F32, or BF16 when normBF16), when given: the product reads RMSNorm(x) = x * rsqrt(mean(x^2) + eps) *
+// normWeight instead of x (the layer's pre-norm, so that it costs no kernel of its own): every block first reduces
+// the squares of its x rows, the weight multiplies each chunk once for all rows, and the row's factor the sum.
+// accumulate: y += product (a residual projection adding into the hidden state) instead of y = product.
 template <int WT, int MAXM, bool GATED>
 __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int m, int k,
     const u8* __restrict__ w, const float* __restrict__ scales, const u8* __restrict__ w2, const float* __restrict__ scales2,
     i64 rowStride, i64 scaleRowStride, int blockRows, int blockCols,
-    const float* __restrict__ bias, float* __restrict__ y, int n, int vectorized, int split)
+    const float* __restrict__ bias, float* __restrict__ y, int n, int vectorized, int split,
+    const void* __restrict__ normWeight = 0, int normBF16 = 0, float eps = 0.0f, int accumulate = 0)
 {
     // Chunks in flight per lane and row: 128 bytes. (256 bytes for single rows measured slower on the H100: q/k/v
     // 7.4 -> 12.5 us, o_proj 5.5 -> 7.4 us, down_proj unchanged.)
@@ -141,6 +204,13 @@ __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int
     }
     grid_dependency_wait();
 
+    float inv[MAXM];
+#pragma unroll
+    for (int r = 0; r < MAXM; r++) inv[r] = 1.0f;
+    if (normWeight) inverse_rms<MAXM>(x, m, k, eps, vectorized, inv);
+    const float* gF32 = normBF16 ? 0 : (const float*)normWeight;
+    const u16* gBF16 = normBF16 ? (const u16*)normWeight : 0;
+
     while (streaming && c0 < k)
     {
 #pragma unroll
@@ -154,6 +224,7 @@ __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int
                 {
                     float wv[8];
                     decode_chunk<WT>(q[g][u], wv);
+                    if (normWeight) scale_by_norm(wv, gF32, gBF16, c);
                     float s = sr[g] ? sr[g][c / blockCols] : 1.0f;
 #pragma unroll
                     for (int r = 0; r < MAXM; r++)
@@ -191,6 +262,7 @@ __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int
             {
                 float wv = load1<WT>(wr[g], c);
                 if (sr[g]) wv *= sr[g][c / blockCols];
+                if (normWeight) wv *= gF32 ? gF32[c] : bf16_to_f32(gBF16[c]);
 #pragma unroll
                 for (int r = 0; r < MAXM; r++)
                     if (r < m) acc[g][r] = fmaf(wv, x[(i64)r * k + c], acc[g][r]);
@@ -202,7 +274,7 @@ __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int
     for (int g = 0; g < G; g++)
 #pragma unroll
         for (int r = 0; r < MAXM; r++)
-            if (r < m) acc[g][r] = warp_sum(acc[g][r]);
+            if (r < m) acc[g][r] = warp_sum(acc[g][r]) * inv[r];
 
     if (split == 1)
     {
@@ -211,7 +283,11 @@ __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int
             float b = bias ? bias[row] : 0.0f;
 #pragma unroll
             for (int r = 0; r < MAXM; r++)
-                if (r < m) y[(i64)r * n + row] = GATED ? silu(acc[0][r]) * acc[G - 1][r] : acc[0][r] + b;
+                if (r < m)
+                {
+                    float* out = y + (i64)r * n + row;
+                    *out = GATED ? silu(acc[0][r]) * acc[G - 1][r] : (accumulate ? *out : 0.0f) + acc[0][r] + b;
+                }
         }
         return;
     }
@@ -232,7 +308,8 @@ __device__ __forceinline__ void gemv(int block, const float* __restrict__ x, int
             total[g] = 0.0f;
             for (int p = 0; p < split; p++) total[g] += partial[warp + p][g][lane];
         }
-        y[(i64)lane * n + row] = GATED ? silu(total[0]) * total[G - 1] : total[0] + (bias ? bias[row] : 0.0f);
+        float* out = y + (i64)lane * n + row;
+        *out = GATED ? silu(total[0]) * total[G - 1] : (accumulate ? *out : 0.0f) + total[0] + (bias ? bias[row] : 0.0f);
     }
 }
 
