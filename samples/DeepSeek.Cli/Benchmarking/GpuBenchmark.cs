@@ -71,6 +71,10 @@ internal static class GpuBenchmark
             var (otherMs, _) = DecodeOne(model, Math.Min(128, model.MaxContextLength / 2), steps);
             backend.CudaGraphs = graphs;
             say($"{name}: batch 1 {(graphs ? "without" : "with")} CUDA graphs: {otherMs:F3} ms/token ({rooflineMs / otherMs:P1} of roofline)");
+            backend.FoldInputNorms = !backend.FoldInputNorms;
+            var (unfoldedMs, _) = DecodeOne(model, Math.Min(128, model.MaxContextLength / 2), steps);
+            backend.FoldInputNorms = !backend.FoldInputNorms;
+            say($"{name}: batch 1 with the input norms {(backend.FoldInputNorms ? "as kernels of their own" : "folded into the products")}: {unfoldedMs:F3} ms/token ({rooflineMs / unfoldedMs:P1} of roofline)");
             var (hostMs, _) = DecodeOne(model, Math.Min(128, model.MaxContextLength / 2), steps, logitsToHost: true);
             say($"{name}: batch 1 with every step's logits copied to the host and scanned there: {hostMs:F3} ms/token ({rooflineMs / hostMs:P1} of roofline)");
             string batch16 = "n/a", batch64 = "n/a";

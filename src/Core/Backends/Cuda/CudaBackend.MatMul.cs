@@ -15,6 +15,10 @@ public sealed unsafe partial class CudaBackend
 {
     private const uint GemvWarps = 4;
 
+    /// <summary>Whether decode products fold their input RMSNorm into the GEMV (<see cref="RmsNormInput"/>; the default)
+    /// rather than running it as a kernel of its own first. A switch for measuring the two.</summary>
+    public bool FoldInputNorms { get; set; } = true;
+
     public void MatMul(Tensor x, Tensor weight, Tensor? bias, Tensor y)
     {
         const string op = nameof(MatMul);
@@ -144,7 +148,7 @@ public sealed unsafe partial class CudaBackend
         if (norm is not { } n) return (0, 0, 0f);
         _checks.Type(x, DType.F32, op, nameof(x));
         CheckNormWeight(n.Weight, x.Shape[-1], op);
-        if (!fold)
+        if (!fold || !FoldInputNorms)
         {
             Normalize(x, n, op);
             return (0, 0, 0f);

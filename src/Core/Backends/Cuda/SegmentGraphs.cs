@@ -16,7 +16,9 @@ namespace DeepSeek.Sdk.Backends.Cuda;
 /// released blocks out of reuse until the next wait (<see cref="DeviceMemoryPool.ReleaseQuarantine"/>).</summary>
 internal sealed unsafe class SegmentGraphs : IDisposable
 {
-    private const int MinOpsToCapture = 16;
+    // Shorter repeated segments are left eager: a graph launch saves too little there. (A decode step of a two-layer
+    // test model is 13 launches since the fused products; a real model's is hundreds.)
+    private const int MinOpsToCapture = 8;
     public const long SmallUploadBytes = 64 * 1024;
 
     private readonly SafeCudaContextHandle _context;
