@@ -32,8 +32,7 @@ public sealed class DeepSeekV3DecoderLayer
     {
         InputNorm.Forward(backend, hidden, normed);
         Attention.Forward(backend, normed, positions, start, cacheLatents, cacheRopeKeys, delta);
-        backend.Add(hidden, delta, hidden);
-        PostAttentionNorm.Forward(backend, hidden, normed);
+        PostAttentionNorm.AddForward(backend, hidden, delta, normed);
         FeedForward.Forward(backend, normed, delta);
         backend.Add(hidden, delta, hidden);
     }
