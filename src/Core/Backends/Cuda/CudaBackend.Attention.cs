@@ -1,3 +1,4 @@
+using DeepSeek.Sdk.Backends.Cuda.Interop;
 using DeepSeek.Sdk.Tensors;
 
 namespace DeepSeek.Sdk.Backends.Cuda;
@@ -10,8 +11,15 @@ public sealed unsafe partial class CudaBackend
     private const int AttentionWarps = 8;
     private const int MaxSplits = 64;
     private const int MinKeysPerSplit = 32;
+    // gqa_decode: keys per block and round (DECODE_KEYS), the cluster size asked for where the GPU has thread block
+    // clusters (the portable maximum, DECODE_MAX_CLUSTER), and the most blocks per key/value head.
+    private const int DecodeKeys = 32;
+    private const int DecodeClusterSize = 8;
+    private const int MaxDecodeBlocks = 128;
+    private const int FunctionAttributeRequiredClusterWidth = 11, FunctionAttributeRequiredClusterHeight = 12, FunctionAttributeRequiredClusterDepth = 13;
     private ulong _decodeCounters;
     private int _decodeCounterCount;
+    private int _decodeCluster;
 
     // ---- Multi-head latent attention (DeepSeek-V2 2.1.2, absorbed) ----
 
@@ -83,19 +91,30 @@ public sealed unsafe partial class CudaBackend
         ulong pq = CudaChecks.Address(query), pk = CudaChecks.Address(keys), pv = CudaChecks.Address(values);
         ulong ck = CudaChecks.Address(cacheKeys), cv = CudaChecks.Address(cacheValues);
         ulong ps = CudaChecks.Address(slots), pp = CudaChecks.Address(positions), po = CudaChecks.Address(output), errors = _errors.DevicePointer;
-        int items = rows * heads;
-        int splits = Splits(items, capacity);
-        var (pMax, pSum, pValues) = Partials(items, splits, valueDim);
         if (rows == 1)
         {
             // Batch-1 decode: everything in one kernel (gqa_decode). One row cannot depend on another row's keys.
-            ulong counters = DecodeCounters(heads);
-            uint decodeShared = AttentionShared(headDim, headDim, valueDim, _functions.GqaDecode);
+            // The grid is sized from the capacity, so that it stays the same from step to step; the kernel uses
+            // only the blocks that the visible length needs.
+            int cluster = DecodeCluster();
+            int clusters = DecodeClusters(kvHeads, capacity, cluster);
+            var (dMax, dSum, dValues) = Partials(heads, clusters, valueDim);
+            ulong counters = DecodeCounters(kvHeads);
+            int group = heads / kvHeads;
+            // gqa_decode's sections, each from a multiple of 4 floats: query heads, angles, key and value tiles, partial
+            // scores per warp, softmax state, weighted values.
+            int strideK = headDim % 4 == 0 ? headDim + 4 : headDim + 1;
+            int floats = Round4(group * headDim) + 2 * Round4(half) + DecodeKeys * strideK + Round4(DecodeKeys * valueDim)
+                + AttentionWarps * group * DecodeKeys + 3 * group + group * valueDim;
+            uint decodeShared = OptInShared(floats * sizeof(float), _functions.GqaDecode);
             void** decode = stackalloc void*[] { &pq, &heads, &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp,
-                &cos, &sin, &half, &maxPositions, &interleaved, &scale, &splits, &pMax, &pSum, &pValues, &counters, &po, &errors };
-            _graphs.Kernel(_functions.GqaDecode, (uint)heads, (uint)splits, AttentionBlock, decodeShared, decode, "gqa_decode");
+                &cos, &sin, &half, &maxPositions, &interleaved, &scale, &dMax, &dSum, &dValues, &counters, &po, &errors };
+            _graphs.Kernel(_functions.GqaDecode, (uint)(cluster * clusters), (uint)kvHeads, AttentionBlock, decodeShared, decode, "gqa_decode");
             return;
         }
+        int items = rows * heads;
+        int splits = Splits(items, capacity);
+        var (pMax, pSum, pValues) = Partials(items, splits, valueDim);
         void** store = stackalloc void*[] { &pq, &heads, &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp,
             &cos, &sin, &half, &maxPositions, &interleaved, &errors };
         _graphs.Kernel(_functions.GqaStore, (uint)rows, (uint)kvHeads, 128, 0, store, "gqa_store");
@@ -108,18 +127,54 @@ public sealed unsafe partial class CudaBackend
         Combine(pMax, pSum, pValues, splits, valueDim, po, items);
     }
 
-    // gqa_decode's per-head counters of finished splits: zero between launches (the last block of a head resets its
-    // own), so they are zeroed once when the buffer is made or grown.
-    private ulong DecodeCounters(int heads)
+    // gqa_decode's counters of finished clusters, one per key/value head: zero between launches (the last cluster of
+    // a head resets its own), so they are zeroed once when the buffer is made or grown.
+    private ulong DecodeCounters(int kvHeads)
     {
-        if (heads > _decodeCounterCount)
+        if (kvHeads > _decodeCounterCount)
         {
-            _decodeCounterCount = Math.Max(heads, 256);
+            _decodeCounterCount = Math.Max(kvHeads, 256);
             _decodeCounters = _scratch.Get("attention.decode_counters", _decodeCounterCount * sizeof(int));
             _graphs.Memset(_decodeCounters, _decodeCounterCount * sizeof(int));
         }
         return _decodeCounters;
     }
+
+    // gqa_decode's cluster size: DecodeClusterSize blocks where the GPU has thread block clusters (sm_90 and later),
+    // set once as the function's required cluster dimensions so that every launch (and graph capture) of it gets
+    // them; else 1, which the kernel reads from the hardware and handles (its splits then merge through global memory).
+    private int DecodeCluster()
+    {
+        if (_decodeCluster == 0)
+        {
+            lock (_sharedOptIn)
+            {
+                int size = 1;
+                IntPtr f = _functions.GqaDecode;
+                if (Info.ComputeCapabilityMajor >= 9 && CudaDriver.FuncSetAttribute(f, FunctionAttributeRequiredClusterWidth, DecodeClusterSize) == CudaDriver.Success)
+                {
+                    if (CudaDriver.FuncSetAttribute(f, FunctionAttributeRequiredClusterHeight, 1) == CudaDriver.Success
+                        && CudaDriver.FuncSetAttribute(f, FunctionAttributeRequiredClusterDepth, 1) == CudaDriver.Success)
+                        size = DecodeClusterSize;
+                    else
+                        CudaDriver.FuncSetAttribute(f, FunctionAttributeRequiredClusterWidth, 0);
+                }
+                _decodeCluster = size;
+            }
+        }
+        return _decodeCluster;
+    }
+
+    // Clusters per key/value head for gqa_decode: enough blocks for two per SM over all key/value heads, but none
+    // that the capacity could give fewer than DecodeKeys keys (the kernel takes fewer when fewer keys are visible).
+    private int DecodeClusters(int kvHeads, int capacity, int cluster)
+    {
+        int wanted = (2 * Info.Multiprocessors + cluster * kvHeads - 1) / (cluster * kvHeads);
+        int byKeys = (capacity + cluster * DecodeKeys - 1) / (cluster * DecodeKeys);
+        return Math.Clamp(Math.Min(wanted, byKeys), 1, MaxDecodeBlocks / cluster);
+    }
+
+    private static int Round4(int n) => (n + 3) & ~3;
 
     // Enough blocks for two per SM, but no split shorter than MinKeysPerSplit keys.
     private int Splits(int items, int keys)
@@ -143,9 +198,12 @@ public sealed unsafe partial class CudaBackend
     }
 
     // attend_split's shared memory: the query parts and, per warp, a value row and its max and sum.
-    private uint AttentionShared(int dimA, int dimB, int dimV, IntPtr function)
+    private uint AttentionShared(int dimA, int dimB, int dimV, IntPtr function) =>
+        OptInShared((dimA + dimB + AttentionWarps * (dimV + 2)) * sizeof(float), function);
+
+    // Dynamic shared memory past the default 48 KiB must be allowed per function first.
+    private uint OptInShared(int bytes, IntPtr function)
     {
-        int bytes = (dimA + dimB + AttentionWarps * (dimV + 2)) * sizeof(float);
         if (bytes > 48 * 1024)
         {
             lock (_sharedOptIn)

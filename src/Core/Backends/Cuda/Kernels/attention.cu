@@ -292,70 +292,375 @@ extern "C" __global__ void gqa_attend(const float* query, int heads, int kvHeads
         partialMax + p, partialSum + p, partialValues + p * valueDim, shared);
 }
 
-// Feature i of head x rotated at the angles c/s (rotary_f32's pairing); features past 2 * half pass through.
-__device__ __forceinline__ float rotated_feature(const float* x, int i, int half, int interleaved, const float* c, const float* s)
+// ---- Batch-1 decode (gqa_decode) ----
+// A decode step's attention is a few hundred KiB, so its cost is latency: dependent global round trips and
+// barriers. gqa_decode makes two round trips (the slot and position; then, all in flight together, the query, the
+// new key and value, the rotary angles and the block's cached rows) and works in shared memory after that. A block
+// serves one key/value head and one split of its keys for every query head of the group, so each cached row is
+// read once per step. The splits of a key/value head form a thread block cluster (sm_90) and merge through
+// distributed shared memory; only a context longer than one cluster's DECODE_KEYS keys per block uses several
+// clusters, whose partials the last cluster to finish merges through global memory.
+
+#define DECODE_KEYS 32        // keys per block and round: one per lane when scoring
+#define DECODE_MAX_CLUSTER 8  // the portable cluster size, the most CudaBackend asks for
+#define DECODE_HEADS 8        // query heads of a group held in registers at a time
+
+__device__ __forceinline__ int round4(int n) { return (n + 3) & ~3; }
+
+// Asynchronous 4-byte copy, global to shared, finished by copy_wait_all: on sm_80+ cp.async needs no register per
+// copy, so a block issues all of its copies before the first returns. Earlier GPUs copy synchronously.
+__device__ __forceinline__ void copy_async(float* shared, const float* global)
 {
-    if (i >= 2 * half) return x[i];
-    if (interleaved)
-    {
-        int j = i >> 1;
-        return (i & 1) ? x[i] * c[j] + x[i - 1] * s[j] : x[i] * c[j] - x[i + 1] * s[j];
-    }
-    return i < half ? x[i] * c[i] - x[i + half] * s[i] : x[i] * c[i - half] + x[i - half] * s[i - half];
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    unsigned address;
+    asm volatile("{ .reg .u64 smem; cvta.to.shared.u64 smem, %1; cvt.u32.u64 %0, smem; }" : "=r"(address) : "l"(shared));
+    asm volatile("cp.async.ca.shared.global [%0], [%1], 4;" :: "r"(address), "l"(global) : "memory");
+#else
+    *shared = *global;
+#endif
 }
 
-// Batch-1 decode in one kernel: rotation, cache store, attention over the splits and their merge. grid (heads,
-// splits), block 256. Each block rotates its query head into shared memory; every block whose split holds the new
-// position writes the rotated key and the value there first (the blocks of one key head write identical bytes), so
-// its own reads see them; the last block of a head to finish (a counter per head, reset by that block) merges the
-// splits in a fixed order, as attn_combine does. query and keys are read, not modified.
+__device__ __forceinline__ void copy_wait_all()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.wait_all;" ::: "memory");
+#endif
+}
+
+// Thread block clusters (PTX ISA: %cluster_nctarank, barrier.cluster, mapa). Size and rank are read from the
+// hardware: a launch without cluster dimensions, or a GPU before sm_90, runs clusters of one block.
+__device__ __forceinline__ int cluster_size()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    unsigned r;
+    asm volatile("mov.u32 %0, %%cluster_nctarank;" : "=r"(r));
+    return (int)r;
+#else
+    return 1;
+#endif
+}
+
+__device__ __forceinline__ int cluster_rank()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    unsigned r;
+    asm volatile("mov.u32 %0, %%cluster_ctarank;" : "=r"(r));
+    return (int)r;
+#else
+    return 0;
+#endif
+}
+
+// Barrier of every thread of the cluster, with release/acquire semantics (the defaults of arrive and wait): shared
+// memory written before it is visible to the cluster's other blocks after it.
+__device__ __forceinline__ void cluster_sync()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("barrier.cluster.arrive.aligned;\n\tbarrier.cluster.wait.aligned;" ::: "memory");
+#else
+    __syncthreads();
+#endif
+}
+
+// The same shared-memory variable as p, in block `rank` of the cluster (a generic address).
+__device__ __forceinline__ const float* cluster_map(const float* p, int rank)
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    u64 r;
+    asm volatile("mapa.u64 %0, %1, %2;" : "=l"(r) : "l"(p), "r"(rank));
+    return (const float*)r;
+#else
+    return p;
+#endif
+}
+
+// Batch-1 decode in one kernel: rotation, cache store, attention and the merge of the splits. grid (clusters * size,
+// kvHeads), block 256, launched in clusters of `size` blocks along x (CudaBackend sets the function's cluster width;
+// without it every block is a cluster of one). Block x of key/value head kh takes split x of the visible keys for
+// query heads kh * group .. kh * group + group - 1. How many splits take part follows the position, not the capacity
+// the grid was sized for: one cluster up to size * DECODE_KEYS keys, more only for longer contexts, and the blocks
+// of the clusters not needed leave at once. The block that holds the new position loads the new key and value into
+// its tile, rotates the key there and writes both to the cache; no block reads that row back from the cache.
+// Results depend on the position only: every merge runs in a fixed order. query and keys are read, not modified.
+// Dynamic shared memory (floats): round4(group * headDim) + 2 * round4(half) + DECODE_KEYS * strideK
+// + round4(DECODE_KEYS * valueDim) + 8 * group * DECODE_KEYS + 3 * group + group * valueDim, strideK as below.
 extern "C" __global__ void gqa_decode(const float* query, int heads, const float* keys, const float* values, int kvHeads, int headDim,
     int valueDim, float* cacheKeys, float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions,
-    const float* cosTable, const float* sinTable, int half, int maxPositions, int interleaved, float scale, int splits,
+    const float* cosTable, const float* sinTable, int half, int maxPositions, int interleaved, float scale,
     float* partialMax, float* partialSum, float* partialValues, int* counters, float* output, int* errors)
 {
     grid_dependency_wait();
-    extern __shared__ float shared[];
-    __shared__ float weights[64];
+    extern __shared__ __attribute__((aligned(16))) float shared[];
     __shared__ int last;
-    int h = blockIdx.x, split = blockIdx.y, kh = h / (heads / kvHeads);
+    int kh = blockIdx.y, group = heads / kvHeads;
     int slot = slots[0], pos = positions[0];
-    bool first = h == 0 && split == 0 && threadIdx.x == 0;
+    bool first = blockIdx.x == 0 && kh == 0 && threadIdx.x == 0;
     if (slot < 0 || slot >= slotCount) { if (first) report_error(errors, ERR_CACHE_SLOT, slot, 0); return; }
     if (pos < 0 || pos >= capacity) { if (first) report_error(errors, ERR_CACHE_POSITION, pos, 0); return; }
     if (cosTable && pos >= maxPositions) { if (first) report_error(errors, ERR_ROTARY_POSITION, pos, 0); return; }
-    const float* c = cosTable ? cosTable + (i64)pos * half : 0;
-    const float* s = cosTable ? sinTable + (i64)pos * half : 0;
-    float* q = shared + headDim + ATTN_WARPS * (valueDim + 2);
-    const float* qh = query + (i64)h * headDim;
-    for (int i = threadIdx.x; i < headDim; i += blockDim.x) q[i] = c ? rotated_feature(qh, i, half, interleaved, c, s) : qh[i];
-    int begin, end;
-    split_range(pos + 1, split, splits, &begin, &end);
-    i64 head = (i64)slot * kvHeads + kh;
-    if (begin <= pos && pos < end)
-    {
-        const float* k = keys + (i64)kh * headDim;
-        const float* v = values + (i64)kh * valueDim;
-        i64 row = head * capacity + pos;
-        for (int i = threadIdx.x; i < headDim; i += blockDim.x) cacheKeys[row * headDim + i] = c ? rotated_feature(k, i, half, interleaved, c, s) : k[i];
-        for (int i = threadIdx.x; i < valueDim; i += blockDim.x) cacheValues[row * valueDim + i] = v[i];
-    }
-    __syncthreads();
-    i64 p = (i64)h * splits + split;
-    attend_split(q, headDim, q, 0, cacheKeys + head * capacity * headDim, headDim, cacheKeys, 0,
-        cacheValues + head * capacity * valueDim, valueDim, valueDim, begin, end, scale,
-        partialMax + p, partialSum + p, partialValues + p * valueDim, shared);
 
-    // Publish this split, then let the last block of the head merge them all.
+    int size = cluster_size(), rank = cluster_rank(), cluster = blockIdx.x / size, clusters = gridDim.x / size;
+    int visible = pos + 1;
+    int active = min(clusters, (visible + size * DECODE_KEYS - 1) / (size * DECODE_KEYS));
+    if (cluster >= active) return; // the whole cluster leaves: no barrier waits for it
+    int begin, end;
+    split_range(visible, blockIdx.x, active * size, &begin, &end);
+
+    // Sections start at multiples of 4 floats, so that rows of 4k floats can be read as float4.
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    bool vec = (headDim & 3) == 0;
+    int strideK = vec ? headDim + 4 : headDim + 1;  // lane-per-key reads of a feature fall in different banks
+    float* q = shared;                              // [group, headDim] the group's query heads, rotated in place
+    float* cosAt = q + round4(group * headDim);     // [half] the angles of position pos
+    float* sinAt = cosAt + round4(half);
+    float* tileK = sinAt + round4(half);            // [DECODE_KEYS, strideK] this round's keys
+    float* tileV = tileK + DECODE_KEYS * strideK;   // [DECODE_KEYS, valueDim] and values
+    float* dots = tileV + round4(DECODE_KEYS * valueDim); // [warps, group, DECODE_KEYS] partial scores; then the
+                                                    // probabilities in the first warp's rows
+    float* runMax = dots + warps * group * DECODE_KEYS; // [group] online softmax per head: max, sum, last rescaling
+    float* runSum = runMax + group;
+    float* correction = runSum + group;
+    float* acc = correction + group;                // [group, valueDim] unnormalized weighted values
+    i64 head = (i64)slot * kvHeads + kh;
+    const float* ck = cacheKeys + head * capacity * headDim;
+    const float* cv = cacheValues + head * capacity * valueDim;
+    if (begin < end)
+    {
+        const float* qg = query + (i64)kh * group * headDim;
+        for (int i = threadIdx.x; i < group * headDim; i += blockDim.x) copy_async(q + i, qg + i);
+        if (cosTable)
+            for (int i = threadIdx.x; i < half; i += blockDim.x)
+            {
+                copy_async(cosAt + i, cosTable + (i64)pos * half + i);
+                copy_async(sinAt + i, sinTable + (i64)pos * half + i);
+            }
+    }
+    else
+        for (int h = threadIdx.x; h < group; h += blockDim.x) runMax[h] = NEG_INF; // an empty split weighs nothing
+
+    for (int r0 = begin; r0 < end; r0 += DECODE_KEYS)
+    {
+        int n = min(DECODE_KEYS, end - r0);
+        bool firstRound = r0 == begin;
+        int fresh = r0 <= pos && pos < r0 + n ? pos - r0 : -1; // the tile row of the new key and value, if here
+        for (int j = warp; j < n; j += warps)
+        {
+            const float* k = j == fresh ? keys + (i64)kh * headDim : ck + (i64)(r0 + j) * headDim;
+            const float* v = j == fresh ? values + (i64)kh * valueDim : cv + (i64)(r0 + j) * valueDim;
+            for (int d = lane; d < headDim; d += 32) copy_async(tileK + j * strideK + d, k + d);
+            for (int d = lane; d < valueDim; d += 32) copy_async(tileV + j * valueDim + d, v + d);
+        }
+        copy_wait_all();
+        __syncthreads();
+
+        // Rotation as gqa_store: pairs (i, i + half), or (2i, 2i + 1) when interleaved, of the query heads (first
+        // round) and of the new key (its round).
+        int rotated = cosTable ? (firstRound ? group : 0) + (fresh >= 0 ? 1 : 0) : 0;
+        if (rotated > 0)
+        {
+            for (int j = threadIdx.x; j < rotated * half; j += blockDim.x)
+            {
+                int h = j / half, i = j - h * half;
+                float* x = firstRound && h < group ? q + h * headDim : tileK + fresh * strideK;
+                int ia = interleaved ? 2 * i : i, ib = interleaved ? 2 * i + 1 : i + half;
+                float a = x[ia], b = x[ib], c = cosAt[i], s = sinAt[i];
+                x[ia] = a * c - b * s;
+                x[ib] = b * c + a * s;
+            }
+            __syncthreads();
+        }
+        if (fresh >= 0)
+        {
+            i64 row = head * capacity + pos;
+            for (int i = threadIdx.x; i < headDim; i += blockDim.x) cacheKeys[row * headDim + i] = tileK[fresh * strideK + i];
+            for (int i = threadIdx.x; i < valueDim; i += blockDim.x) cacheValues[row * valueDim + i] = tileV[fresh * valueDim + i];
+        }
+
+        // Partial scores: lane per key, each warp a slice of the features for every query head of the group, so that
+        // a key feature is read from shared memory once per block rather than once per head.
+        int slice = vec ? (headDim + 4 * warps - 1) / (4 * warps) * 4 : (headDim + warps - 1) / warps;
+        int dBegin = warp * slice, dEnd = min(headDim, dBegin + slice);
+        for (int h0 = 0; h0 < group; h0 += DECODE_HEADS)
+        {
+            float a[DECODE_HEADS];
+#pragma unroll
+            for (int i = 0; i < DECODE_HEADS; i++) a[i] = 0.0f;
+            if (lane < n)
+            {
+                const float* k = tileK + lane * strideK;
+                if (vec)
+                    for (int d = dBegin; d < dEnd; d += 4)
+                    {
+                        float4 kv = *(const float4*)(k + d);
+#pragma unroll
+                        for (int i = 0; i < DECODE_HEADS; i++)
+                            if (h0 + i < group)
+                            {
+                                float4 qv = *(const float4*)(q + (h0 + i) * headDim + d);
+                                a[i] += qv.x * kv.x + qv.y * kv.y + qv.z * kv.z + qv.w * kv.w;
+                            }
+                    }
+                else
+                    for (int d = dBegin; d < dEnd; d++)
+                    {
+                        float kv = k[d];
+#pragma unroll
+                        for (int i = 0; i < DECODE_HEADS; i++)
+                            if (h0 + i < group) a[i] += q[(h0 + i) * headDim + d] * kv;
+                    }
+            }
+#pragma unroll
+            for (int i = 0; i < DECODE_HEADS; i++)
+                if (h0 + i < group) dots[(warp * group + h0 + i) * DECODE_KEYS + lane] = a[i];
+        }
+        __syncthreads();
+
+        // Warp per query head, lane per key: the slices are added in warp order, and the head's max and sum stay in
+        // the warp. The probabilities replace the first slice's row of the head.
+        for (int h = warp; h < group; h += warps)
+        {
+            float score = NEG_INF;
+            if (lane < n)
+            {
+                float dot = 0.0f;
+                for (int w = 0; w < warps; w++) dot += dots[(w * group + h) * DECODE_KEYS + lane];
+                score = dot * scale;
+            }
+            float previous = firstRound ? NEG_INF : runMax[h];
+            float m = fmaxf(previous, warp_max(score));
+            float p = lane < n ? expf(score - m) : 0.0f;
+            float sum = warp_sum(p);
+            dots[h * DECODE_KEYS + lane] = p;
+            if (lane == 0)
+            {
+                float c = expf(previous - m);
+                correction[h] = c;
+                runMax[h] = m;
+                runSum[h] = firstRound ? sum : runSum[h] * c + sum;
+            }
+        }
+        __syncthreads();
+
+        // Thread per value feature and a share of the heads (the block's threads split into `parts` over the heads),
+        // up to DECODE_HEADS heads at a time: a value is read from shared memory once per thread, probabilities four
+        // keys at a time.
+        int parts = max(1, (int)blockDim.x / valueDim);
+        for (int t = threadIdx.x; t < parts * valueDim; t += blockDim.x)
+        {
+            int c = t % valueDim, part = t / valueDim;
+            for (int h0 = part; h0 < group; h0 += DECODE_HEADS * parts)
+            {
+                float a[DECODE_HEADS];
+#pragma unroll
+                for (int i = 0; i < DECODE_HEADS; i++) a[i] = 0.0f;
+                int j = 0;
+                for (; j + 4 <= n; j += 4)
+                {
+                    float v0 = tileV[j * valueDim + c], v1 = tileV[(j + 1) * valueDim + c];
+                    float v2 = tileV[(j + 2) * valueDim + c], v3 = tileV[(j + 3) * valueDim + c];
+#pragma unroll
+                    for (int i = 0; i < DECODE_HEADS; i++)
+                        if (h0 + i * parts < group)
+                        {
+                            float4 p = *(const float4*)(dots + (h0 + i * parts) * DECODE_KEYS + j);
+                            a[i] += p.x * v0 + p.y * v1 + p.z * v2 + p.w * v3;
+                        }
+                }
+                for (; j < n; j++)
+                {
+                    float v = tileV[j * valueDim + c];
+#pragma unroll
+                    for (int i = 0; i < DECODE_HEADS; i++)
+                        if (h0 + i * parts < group) a[i] += dots[(h0 + i * parts) * DECODE_KEYS + j] * v;
+                }
+#pragma unroll
+                for (int i = 0; i < DECODE_HEADS; i++)
+                {
+                    int h = h0 + i * parts;
+                    if (h < group)
+                    {
+                        float* o = acc + h * valueDim + c;
+                        *o = firstRound ? a[i] : *o * correction[h] + a[i];
+                    }
+                }
+            }
+        }
+        if (r0 + DECODE_KEYS < end) __syncthreads(); // the next round refills the tiles
+    }
+
+    // Merge the cluster's splits, out = sum_j e^(m_j - M) o_j / sum_j e^(m_j - M) l_j, in rank order; each output
+    // feature is merged by one thread of the cluster, reading the other blocks' shared memory.
+    cluster_sync();
+    int items = group * valueDim;
+    for (int t = rank * blockDim.x + threadIdx.x; t < items; t += size * blockDim.x)
+    {
+        int h = t / valueDim;
+        float m[DECODE_MAX_CLUSTER], l[DECODE_MAX_CLUSTER], o[DECODE_MAX_CLUSTER];
+        float top = NEG_INF;
+#pragma unroll
+        for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
+            if (j < size)
+            {
+                m[j] = *cluster_map(runMax + h, j);
+                l[j] = *cluster_map(runSum + h, j);
+                o[j] = *cluster_map(acc + t, j);
+                top = fmaxf(top, m[j]);
+            }
+        float total = 0.0f, value = 0.0f;
+#pragma unroll
+        for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
+            if (j < size && m[j] != NEG_INF)
+            {
+                float w = expf(m[j] - top);
+                total += w * l[j];
+                value += w * o[j];
+            }
+        if (active == 1) output[(i64)kh * items + t] = total > 0.0f ? value / total : 0.0f;
+        else
+        {
+            // One partial per cluster, in the layout attn_combine reads: [heads, clusters], [heads, clusters, valueDim].
+            i64 p = ((i64)kh * group + h) * clusters + cluster;
+            if (t == h * valueDim)
+            {
+                partialMax[p] = top;
+                partialSum[p] = total;
+            }
+            partialValues[p * valueDim + t - h * valueDim] = value;
+        }
+    }
+    if (active == 1)
+    {
+        cluster_sync(); // no block may leave while another still reads its shared memory
+        return;
+    }
+
+    // Several clusters: publish, then the last cluster to finish (a counter per key/value head, reset by it) merges
+    // the partials in cluster order.
     __threadfence();
-    __syncthreads();
-    if (threadIdx.x == 0) last = atomicAdd(counters + h, 1) == splits - 1;
+    cluster_sync();
+    if (rank != 0) return;
+    if (threadIdx.x == 0) last = atomicAdd(counters + kh, 1) == active - 1;
     __syncthreads();
     if (!last) return;
     __threadfence();
-    combine_item(partialMax + (i64)h * splits, partialSum + (i64)h * splits, partialValues + (i64)h * splits * valueDim,
-        splits, valueDim, output + (i64)h * valueDim, weights);
-    if (threadIdx.x == 0) counters[h] = 0;
+    for (int t = threadIdx.x; t < items; t += blockDim.x)
+    {
+        int h = t / valueDim, c = t - h * valueDim;
+        i64 p = ((i64)kh * group + h) * clusters;
+        float top = NEG_INF;
+        for (int g = 0; g < active; g++) top = fmaxf(top, __ldcg(partialMax + p + g));
+        float total = 0.0f, value = 0.0f;
+        for (int g = 0; g < active; g++)
+        {
+            float m = __ldcg(partialMax + p + g);
+            if (m == NEG_INF) continue;
+            float w = expf(m - top);
+            total += w * __ldcg(partialSum + p + g);
+            value += w * __ldcg(partialValues + (p + g) * valueDim + c);
+        }
+        output[(i64)kh * items + t] = total > 0.0f ? value / total : 0.0f;
+    }
+    if (threadIdx.x == 0) counters[kh] = 0;
 }
 
 // ---- Attention without a mask (image encoders) ----
