@@ -313,7 +313,7 @@ __device__ __forceinline__ void copy_async(float* shared, const float* global)
 {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
     unsigned address;
-    asm volatile("{ .reg .u64 smem; cvta.to.shared.u64 smem, %1; cvt.u32.u64 %0, smem; }" : "=r"(address) : "l"(shared));
+    asm("{ .reg .u64 smem; cvta.to.shared.u64 smem, %1; cvt.u32.u64 %0, smem; }" : "=r"(address) : "l"(shared));
     asm volatile("cp.async.ca.shared.global [%0], [%1], 4;" :: "r"(address), "l"(global) : "memory");
 #else
     *shared = *global;
@@ -327,13 +327,22 @@ __device__ __forceinline__ void copy_wait_all()
 #endif
 }
 
+// A load the compiler keeps where it is written: not sunk below a comparison of another load (which would make
+// two dependent round trips out of one).
+__device__ __forceinline__ int load_now(const int* p)
+{
+    int v;
+    asm volatile("ld.global.s32 %0, [%1];" : "=r"(v) : "l"(p) : "memory");
+    return v;
+}
+
 // Thread block clusters (PTX ISA: %cluster_nctarank, barrier.cluster, mapa). Size and rank are read from the
 // hardware: a launch without cluster dimensions, or a GPU before sm_90, runs clusters of one block.
 __device__ __forceinline__ int cluster_size()
 {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
     unsigned r;
-    asm volatile("mov.u32 %0, %%cluster_nctarank;" : "=r"(r));
+    asm("mov.u32 %0, %%cluster_nctarank;" : "=r"(r));
     return (int)r;
 #else
     return 1;
@@ -344,7 +353,7 @@ __device__ __forceinline__ int cluster_rank()
 {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
     unsigned r;
-    asm volatile("mov.u32 %0, %%cluster_ctarank;" : "=r"(r));
+    asm("mov.u32 %0, %%cluster_ctarank;" : "=r"(r));
     return (int)r;
 #else
     return 0;
@@ -367,7 +376,7 @@ __device__ __forceinline__ const float* cluster_map(const float* p, int rank)
 {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
     u64 r;
-    asm volatile("mapa.u64 %0, %1, %2;" : "=l"(r) : "l"(p), "r"(rank));
+    asm("mapa.u64 %0, %1, %2;" : "=l"(r) : "l"(p), "r"(rank));
     return (const float*)r;
 #else
     return p;
@@ -393,23 +402,10 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
     extern __shared__ __attribute__((aligned(16))) float shared[];
     __shared__ int last;
     int kh = blockIdx.y, group = heads / kvHeads;
-    int slot = slots[0], pos = positions[0];
-    bool first = blockIdx.x == 0 && kh == 0 && threadIdx.x == 0;
-    if (slot < 0 || slot >= slotCount) { if (first) report_error(errors, ERR_CACHE_SLOT, slot, 0); return; }
-    if (pos < 0 || pos >= capacity) { if (first) report_error(errors, ERR_CACHE_POSITION, pos, 0); return; }
-    if (cosTable && pos >= maxPositions) { if (first) report_error(errors, ERR_ROTARY_POSITION, pos, 0); return; }
-
-    int size = cluster_size(), rank = cluster_rank(), cluster = blockIdx.x / size, clusters = gridDim.x / size;
-    int visible = pos + 1;
-    int active = min(clusters, (visible + size * DECODE_KEYS - 1) / (size * DECODE_KEYS));
-    if (cluster >= active) return; // the whole cluster leaves: no barrier waits for it
-    int begin, end;
-    split_range(visible, blockIdx.x, active * size, &begin, &end);
-
-    // Sections start at multiples of 4 floats, so that rows of 4k floats can be read as float4.
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
     bool vec = (headDim & 3) == 0;
     int strideK = vec ? headDim + 4 : headDim + 1;  // lane-per-key reads of a feature fall in different banks
+    // Sections start at multiples of 4 floats, so that rows of 4k floats can be read as float4.
     float* q = shared;                              // [group, headDim] the group's query heads, rotated in place
     float* cosAt = q + round4(group * headDim);     // [half] the angles of position pos
     float* sinAt = cosAt + round4(half);
@@ -421,22 +417,46 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
     float* runSum = runMax + group;
     float* correction = runSum + group;
     float* acc = correction + group;                // [group, valueDim] unnormalized weighted values
+
+    // The slot and the position are both requested before either is compared (volatile loads stay in order and
+    // ahead of the checks), and the query, which does not depend on them, is copied meanwhile: one round trip.
+    int slot = load_now(slots), pos = load_now(positions);
+    const float* qg = query + (i64)kh * group * headDim;
+    for (int i = threadIdx.x; i < group * headDim; i += blockDim.x) copy_async(q + i, qg + i);
+    bool first = blockIdx.x == 0 && kh == 0 && threadIdx.x == 0;
+    int error = slot < 0 || slot >= slotCount ? ERR_CACHE_SLOT : pos < 0 || pos >= capacity ? ERR_CACHE_POSITION
+        : cosTable && pos >= maxPositions ? ERR_ROTARY_POSITION : 0;
+    if (error)
+    {
+        if (first) report_error(errors, error, error == ERR_CACHE_SLOT ? slot : pos, 0);
+        copy_wait_all();
+        return;
+    }
+
+    int size = cluster_size(), rank = cluster_rank(), cluster = blockIdx.x / size, clusters = gridDim.x / size;
+    int visible = pos + 1;
+    int active = min(clusters, (visible + size * DECODE_KEYS - 1) / (size * DECODE_KEYS));
+    if (cluster >= active) // the whole cluster leaves: no barrier waits for it
+    {
+        copy_wait_all();
+        return;
+    }
+    int begin, end;
+    split_range(visible, blockIdx.x, active * size, &begin, &end);
     i64 head = (i64)slot * kvHeads + kh;
     const float* ck = cacheKeys + head * capacity * headDim;
     const float* cv = cacheValues + head * capacity * valueDim;
-    if (begin < end)
+    if (begin < end && cosTable)
+        for (int i = threadIdx.x; i < half; i += blockDim.x)
+        {
+            copy_async(cosAt + i, cosTable + (i64)pos * half + i);
+            copy_async(sinAt + i, sinTable + (i64)pos * half + i);
+        }
+    if (begin >= end)
     {
-        const float* qg = query + (i64)kh * group * headDim;
-        for (int i = threadIdx.x; i < group * headDim; i += blockDim.x) copy_async(q + i, qg + i);
-        if (cosTable)
-            for (int i = threadIdx.x; i < half; i += blockDim.x)
-            {
-                copy_async(cosAt + i, cosTable + (i64)pos * half + i);
-                copy_async(sinAt + i, sinTable + (i64)pos * half + i);
-            }
-    }
-    else
+        copy_wait_all();
         for (int h = threadIdx.x; h < group; h += blockDim.x) runMax[h] = NEG_INF; // an empty split weighs nothing
+    }
 
     for (int r0 = begin; r0 < end; r0 += DECODE_KEYS)
     {
@@ -588,79 +608,89 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
         if (r0 + DECODE_KEYS < end) __syncthreads(); // the next round refills the tiles
     }
 
-    // Merge the cluster's splits, out = sum_j e^(m_j - M) o_j / sum_j e^(m_j - M) l_j, in rank order; each output
-    // feature is merged by one thread of the cluster, reading the other blocks' shared memory.
+    // Merge the cluster's splits, out = sum_j e^(m_j - M) o_j / sum_j e^(m_j - M) l_j, in rank order, reading the
+    // other blocks' shared memory. Block `rank` merges heads rank, rank + size, ...: a head's partials for the global
+    // merge below are then all written by one block.
     cluster_sync();
-    int items = group * valueDim;
-    for (int t = rank * blockDim.x + threadIdx.x; t < items; t += size * blockDim.x)
-    {
-        int h = t / valueDim;
-        float m[DECODE_MAX_CLUSTER], l[DECODE_MAX_CLUSTER], o[DECODE_MAX_CLUSTER];
-        float top = NEG_INF;
-#pragma unroll
-        for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
-            if (j < size)
-            {
-                m[j] = *cluster_map(runMax + h, j);
-                l[j] = *cluster_map(runSum + h, j);
-                o[j] = *cluster_map(acc + t, j);
-                top = fmaxf(top, m[j]);
-            }
-        float total = 0.0f, value = 0.0f;
-#pragma unroll
-        for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
-            if (j < size && m[j] != NEG_INF)
-            {
-                float w = expf(m[j] - top);
-                total += w * l[j];
-                value += w * o[j];
-            }
-        if (active == 1) output[(i64)kh * items + t] = total > 0.0f ? value / total : 0.0f;
-        else
+    float* out = output + (i64)kh * group * valueDim;
+    for (int h = rank; h < group; h += size)
+        for (int c = threadIdx.x; c < valueDim; c += blockDim.x)
         {
-            // One partial per cluster, in the layout attn_combine reads: [heads, clusters], [heads, clusters, valueDim].
-            i64 p = ((i64)kh * group + h) * clusters + cluster;
-            if (t == h * valueDim)
+            float m[DECODE_MAX_CLUSTER], l[DECODE_MAX_CLUSTER], o[DECODE_MAX_CLUSTER];
+            float top = NEG_INF;
+#pragma unroll
+            for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
+                if (j < size)
+                {
+                    m[j] = *cluster_map(runMax + h, j);
+                    l[j] = *cluster_map(runSum + h, j);
+                    o[j] = *cluster_map(acc + h * valueDim + c, j);
+                    top = fmaxf(top, m[j]);
+                }
+            float total = 0.0f, value = 0.0f;
+#pragma unroll
+            for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
+                if (j < size && m[j] != NEG_INF)
+                {
+                    float w = expf(m[j] - top);
+                    total += w * l[j];
+                    value += w * o[j];
+                }
+            if (active == 1) out[h * valueDim + c] = total > 0.0f ? value / total : 0.0f;
+            else
             {
-                partialMax[p] = top;
-                partialSum[p] = total;
+                // One partial per cluster, in attn_combine's layout: [heads, clusters], [heads, clusters, valueDim].
+                // A cluster without keys leaves max -inf, sum 0 and values 0.
+                i64 p = ((i64)kh * group + h) * clusters + cluster;
+                if (c == 0)
+                {
+                    partialMax[p] = top;
+                    partialSum[p] = total;
+                }
+                partialValues[p * valueDim + c] = value;
             }
-            partialValues[p * valueDim + t - h * valueDim] = value;
         }
-    }
     if (active == 1)
     {
         cluster_sync(); // no block may leave while another still reads its shared memory
         return;
     }
 
-    // Several clusters: publish, then the last cluster to finish (a counter per key/value head, reset by it) merges
-    // the partials in cluster order.
+    // Several clusters: block `rank` of each publishes its heads' partials; the last of them to finish (a counter
+    // per key/value head and rank, reset by it) merges those heads over the clusters, in cluster order.
     __threadfence();
     cluster_sync();
-    if (rank != 0) return;
-    if (threadIdx.x == 0) last = atomicAdd(counters + kh, 1) == active - 1;
+    if (rank >= group) return;
+    if (threadIdx.x == 0) last = atomicAdd(counters + kh * size + rank, 1) == active - 1;
     __syncthreads();
     if (!last) return;
     __threadfence();
-    for (int t = threadIdx.x; t < items; t += blockDim.x)
+    float* pm = tileK;          // the tiles are free now: [active] maxima and sums of one head
+    float* ps = tileK + active; // (active <= MaxDecodeBlocks, far below the tiles' size)
+    for (int h = rank; h < group; h += size)
     {
-        int h = t / valueDim, c = t - h * valueDim;
         i64 p = ((i64)kh * group + h) * clusters;
-        float top = NEG_INF;
-        for (int g = 0; g < active; g++) top = fmaxf(top, __ldcg(partialMax + p + g));
-        float total = 0.0f, value = 0.0f;
-        for (int g = 0; g < active; g++)
+        for (int g = threadIdx.x; g < active; g += blockDim.x)
         {
-            float m = __ldcg(partialMax + p + g);
-            if (m == NEG_INF) continue;
-            float w = expf(m - top);
-            total += w * __ldcg(partialSum + p + g);
-            value += w * __ldcg(partialValues + (p + g) * valueDim + c);
+            pm[g] = __ldcg(partialMax + p + g);
+            ps[g] = __ldcg(partialSum + p + g);
         }
-        output[(i64)kh * items + t] = total > 0.0f ? value / total : 0.0f;
+        __syncthreads();
+        float top = NEG_INF, total = 0.0f;
+        for (int g = 0; g < active; g++) top = fmaxf(top, pm[g]);
+        for (int g = 0; g < active; g++) total += pm[g] == NEG_INF ? 0.0f : expf(pm[g] - top) * ps[g];
+        for (int c = threadIdx.x; c < valueDim; c += blockDim.x)
+        {
+            // No branch between the loads, so that they are in flight together.
+            float value = 0.0f;
+#pragma unroll 8
+            for (int g = 0; g < active; g++)
+                value += (pm[g] == NEG_INF ? 0.0f : expf(pm[g] - top)) * __ldcg(partialValues + (p + g) * valueDim + c);
+            out[h * valueDim + c] = total > 0.0f ? value / total : 0.0f;
+        }
+        __syncthreads();
     }
-    if (threadIdx.x == 0) counters[kh] = 0;
+    if (threadIdx.x == 0) counters[kh * size + rank] = 0;
 }
 
 // ---- Attention without a mask (image encoders) ----
