@@ -99,7 +99,7 @@ public sealed unsafe partial class CudaBackend
             int cluster = DecodeCluster();
             int clusters = DecodeClusters(kvHeads, capacity, cluster);
             var (dMax, dSum, dValues) = Partials(heads, clusters, valueDim);
-            ulong counters = DecodeCounters(kvHeads);
+            ulong counters = DecodeCounters(kvHeads * cluster);
             int group = heads / kvHeads;
             // gqa_decode's sections, each from a multiple of 4 floats: query heads, angles, key and value tiles, partial
             // scores per warp, softmax state, weighted values.
@@ -127,13 +127,13 @@ public sealed unsafe partial class CudaBackend
         Combine(pMax, pSum, pValues, splits, valueDim, po, items);
     }
 
-    // gqa_decode's counters of finished clusters, one per key/value head: zero between launches (the last cluster of
-    // a head resets its own), so they are zeroed once when the buffer is made or grown.
-    private ulong DecodeCounters(int kvHeads)
+    // gqa_decode's counters of finished clusters, one per key/value head and block rank: zero between launches (the
+    // last block to finish resets its own), so they are zeroed once when the buffer is made or grown.
+    private ulong DecodeCounters(int count)
     {
-        if (kvHeads > _decodeCounterCount)
+        if (count > _decodeCounterCount)
         {
-            _decodeCounterCount = Math.Max(kvHeads, 256);
+            _decodeCounterCount = Math.Max(count, 256);
             _decodeCounters = _scratch.Get("attention.decode_counters", _decodeCounterCount * sizeof(int));
             _graphs.Memset(_decodeCounters, _decodeCounterCount * sizeof(int));
         }
