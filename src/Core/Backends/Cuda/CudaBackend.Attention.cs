@@ -11,9 +11,13 @@ public sealed unsafe partial class CudaBackend
     private const int AttentionWarps = 8;
     private const int MaxSplits = 64;
     private const int MinKeysPerSplit = 32;
-    // gqa_decode: keys per block and round (DECODE_KEYS), the cluster size asked for where the GPU has thread block
-    // clusters (the portable maximum, DECODE_MAX_CLUSTER), and the most blocks per key/value head.
+    // gqa_decode: threads per block (16 warps: with one block per SM, enough to hide each other's latencies), keys
+    // per block and round (DECODE_KEYS), feature slices of the scores (DECODE_SLICES), the cluster size asked for
+    // where the GPU has thread block clusters (the portable maximum, DECODE_MAX_CLUSTER), and the most blocks per
+    // key/value head.
+    private const uint DecodeBlock = 512;
     private const int DecodeKeys = 32;
+    private const int DecodeSlices = 8;
     private const int DecodeClusterSize = 8;
     private const int MaxDecodeBlocks = 128;
     private const int FunctionAttributeRequiredClusterWidth = 11, FunctionAttributeRequiredClusterHeight = 12, FunctionAttributeRequiredClusterDepth = 13;
@@ -105,11 +109,11 @@ public sealed unsafe partial class CudaBackend
             // scores per warp, softmax state, weighted values.
             int strideK = headDim % 4 == 0 ? headDim + 4 : headDim + 1;
             int floats = Round4(group * headDim) + 2 * Round4(half) + DecodeKeys * strideK + Round4(DecodeKeys * valueDim)
-                + AttentionWarps * group * DecodeKeys + 3 * group + group * valueDim;
+                + DecodeSlices * group * DecodeKeys + 3 * group + group * valueDim;
             uint decodeShared = OptInShared(floats * sizeof(float), _functions.GqaDecode);
             void** decode = stackalloc void*[] { &pq, &heads, &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp,
                 &cos, &sin, &half, &maxPositions, &interleaved, &scale, &dMax, &dSum, &dValues, &counters, &po, &errors };
-            _graphs.Kernel(_functions.GqaDecode, (uint)(cluster * clusters), (uint)kvHeads, AttentionBlock, decodeShared, decode, "gqa_decode");
+            _graphs.Kernel(_functions.GqaDecode, (uint)(cluster * clusters), (uint)kvHeads, DecodeBlock, decodeShared, decode, "gqa_decode");
             return;
         }
         int items = rows * heads;

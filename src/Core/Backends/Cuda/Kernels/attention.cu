@@ -303,21 +303,46 @@ extern "C" __global__ void gqa_attend(const float* query, int heads, int kvHeads
 
 #define DECODE_KEYS 32        // keys per block and round: one per lane when scoring
 #define DECODE_MAX_CLUSTER 8  // the portable cluster size, the most CudaBackend asks for
-#define DECODE_HEADS 8        // query heads of a group held in registers at a time
+#define DECODE_HEADS 4        // query heads of a group held in registers at a time
+#define DECODE_SLICES 8       // feature slices of the scores (the block's warps are a multiple)
 
 __device__ __forceinline__ int round4(int n) { return (n + 3) & ~3; }
 
-// Asynchronous 4-byte copy, global to shared, finished by copy_wait_all: on sm_80+ cp.async needs no register per
-// copy, so a block issues all of its copies before the first returns. Earlier GPUs copy synchronously.
+// Asynchronous copies global -> shared, finished by copy_wait_all: on sm_80+ cp.async needs no register per copy,
+// so a block issues all of its copies before the first returns. Earlier GPUs copy synchronously.
+__device__ __forceinline__ unsigned shared_address(const float* p)
+{
+    unsigned address;
+    asm("{ .reg .u64 smem; cvta.to.shared.u64 smem, %1; cvt.u32.u64 %0, smem; }" : "=r"(address) : "l"(p));
+    return address;
+}
+
 __device__ __forceinline__ void copy_async(float* shared, const float* global)
 {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
-    unsigned address;
-    asm("{ .reg .u64 smem; cvta.to.shared.u64 smem, %1; cvt.u32.u64 %0, smem; }" : "=r"(address) : "l"(shared));
-    asm volatile("cp.async.ca.shared.global [%0], [%1], 4;" :: "r"(address), "l"(global) : "memory");
+    asm volatile("cp.async.ca.shared.global [%0], [%1], 4;" :: "r"(shared_address(shared)), "l"(global) : "memory");
 #else
     *shared = *global;
 #endif
+}
+
+__device__ __forceinline__ void copy_async4(float* shared, const float* global)
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" :: "r"(shared_address(shared)), "l"(global) : "memory");
+#else
+    *(float4*)shared = *(const float4*)global;
+#endif
+}
+
+// Copies count floats, threads `first`, first + step, ... taking a float4 each where both ends allow (16-byte
+// aligned, count a multiple of 4): a quarter of the instructions of float copies.
+__device__ __forceinline__ void copy_span(float* shared, const float* global, int count, int first, int step)
+{
+    if (((((u64)shared) | ((u64)global)) & 15) == 0 && (count & 3) == 0)
+        for (int i = 4 * first; i < count; i += 4 * step) copy_async4(shared + i, global + i);
+    else
+        for (int i = first; i < count; i += step) copy_async(shared + i, global + i);
 }
 
 __device__ __forceinline__ void copy_wait_all()
@@ -360,12 +385,46 @@ __device__ __forceinline__ int cluster_rank()
 #endif
 }
 
+// This block's cluster along x and the number of clusters along x.
+__device__ __forceinline__ int cluster_index()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    unsigned r;
+    asm("mov.u32 %0, %%clusterid.x;" : "=r"(r));
+    return (int)r;
+#else
+    return blockIdx.x;
+#endif
+}
+
+__device__ __forceinline__ int cluster_count()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    unsigned r;
+    asm("mov.u32 %0, %%nclusterid.x;" : "=r"(r));
+    return (int)r;
+#else
+    return gridDim.x;
+#endif
+}
+
 // Barrier of every thread of the cluster, with release/acquire semantics (the defaults of arrive and wait): shared
 // memory written before it is visible to the cluster's other blocks after it.
 __device__ __forceinline__ void cluster_sync()
 {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
     asm volatile("barrier.cluster.arrive.aligned;\n\tbarrier.cluster.wait.aligned;" ::: "memory");
+#else
+    __syncthreads();
+#endif
+}
+
+// The same, without memory ordering: for a block that must not leave while others still read its shared memory
+// (their reads have returned before they arrive).
+__device__ __forceinline__ void cluster_sync_relaxed()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("barrier.cluster.arrive.relaxed.aligned;\n\tbarrier.cluster.wait.aligned;" ::: "memory");
 #else
     __syncthreads();
 #endif
@@ -384,7 +443,7 @@ __device__ __forceinline__ const float* cluster_map(const float* p, int rank)
 }
 
 // Batch-1 decode in one kernel: rotation, cache store, attention and the merge of the splits. grid (clusters * size,
-// kvHeads), block 256, launched in clusters of `size` blocks along x (CudaBackend sets the function's cluster width;
+// kvHeads), block 512, launched in clusters of `size` blocks along x (CudaBackend sets the function's cluster width;
 // without it every block is a cluster of one). Block x of key/value head kh takes split x of the visible keys for
 // query heads kh * group .. kh * group + group - 1. How many splits take part follows the position, not the capacity
 // the grid was sized for: one cluster up to size * DECODE_KEYS keys, more only for longer contexts, and the blocks
@@ -392,7 +451,8 @@ __device__ __forceinline__ const float* cluster_map(const float* p, int rank)
 // its tile, rotates the key there and writes both to the cache; no block reads that row back from the cache.
 // Results depend on the position only: every merge runs in a fixed order. query and keys are read, not modified.
 // Dynamic shared memory (floats): round4(group * headDim) + 2 * round4(half) + DECODE_KEYS * strideK
-// + round4(DECODE_KEYS * valueDim) + 8 * group * DECODE_KEYS + 3 * group + group * valueDim, strideK as below.
+// + round4(DECODE_KEYS * valueDim) + DECODE_SLICES * group * DECODE_KEYS + 3 * group + group * valueDim, strideK as
+// below.
 extern "C" __global__ void gqa_decode(const float* query, int heads, const float* keys, const float* values, int kvHeads, int headDim,
     int valueDim, float* cacheKeys, float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions,
     const float* cosTable, const float* sinTable, int half, int maxPositions, int interleaved, float scale,
@@ -411,10 +471,10 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
     float* sinAt = cosAt + round4(half);
     float* tileK = sinAt + round4(half);            // [DECODE_KEYS, strideK] this round's keys
     float* tileV = tileK + DECODE_KEYS * strideK;   // [DECODE_KEYS, valueDim] and values
-    float* dots = tileV + round4(DECODE_KEYS * valueDim); // [warps, group, DECODE_KEYS] partial scores; then the
-                                                    // probabilities in the first warp's rows
-    float* runMax = dots + warps * group * DECODE_KEYS; // [group] online softmax per head: max, sum, last rescaling
-    float* runSum = runMax + group;
+    float* dots = tileV + round4(DECODE_KEYS * valueDim); // [DECODE_SLICES, group, DECODE_KEYS] partial scores;
+                                                    // then the probabilities in the first slice's rows
+    float* runMax = dots + DECODE_SLICES * group * DECODE_KEYS; // [group] online softmax per head: max, sum, last
+    float* runSum = runMax + group;                 // rescaling
     float* correction = runSum + group;
     float* acc = correction + group;                // [group, valueDim] unnormalized weighted values
 
@@ -422,7 +482,7 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
     // ahead of the checks), and the query, which does not depend on them, is copied meanwhile: one round trip.
     int slot = load_now(slots), pos = load_now(positions);
     const float* qg = query + (i64)kh * group * headDim;
-    for (int i = threadIdx.x; i < group * headDim; i += blockDim.x) copy_async(q + i, qg + i);
+    copy_span(q, qg, group * headDim, threadIdx.x, blockDim.x);
     bool first = blockIdx.x == 0 && kh == 0 && threadIdx.x == 0;
     int error = slot < 0 || slot >= slotCount ? ERR_CACHE_SLOT : pos < 0 || pos >= capacity ? ERR_CACHE_POSITION
         : cosTable && pos >= maxPositions ? ERR_ROTARY_POSITION : 0;
@@ -433,9 +493,10 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
         return;
     }
 
-    int size = cluster_size(), rank = cluster_rank(), cluster = blockIdx.x / size, clusters = gridDim.x / size;
+    // size * DECODE_KEYS is a power of two (CudaBackend asks for 8 or nothing): a shift, not a division.
+    int size = cluster_size(), rank = cluster_rank(), cluster = cluster_index(), clusters = cluster_count();
     int visible = pos + 1;
-    int active = min(clusters, (visible + size * DECODE_KEYS - 1) / (size * DECODE_KEYS));
+    int active = min(clusters, ((visible - 1) >> __popc(size * DECODE_KEYS - 1)) + 1);
     if (cluster >= active) // the whole cluster leaves: no barrier waits for it
     {
         copy_wait_all();
@@ -447,11 +508,10 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
     const float* ck = cacheKeys + head * capacity * headDim;
     const float* cv = cacheValues + head * capacity * valueDim;
     if (begin < end && cosTable)
-        for (int i = threadIdx.x; i < half; i += blockDim.x)
-        {
-            copy_async(cosAt + i, cosTable + (i64)pos * half + i);
-            copy_async(sinAt + i, sinTable + (i64)pos * half + i);
-        }
+    {
+        copy_span(cosAt, cosTable + (i64)pos * half, half, threadIdx.x, blockDim.x);
+        copy_span(sinAt, sinTable + (i64)pos * half, half, threadIdx.x, blockDim.x);
+    }
     if (begin >= end)
     {
         copy_wait_all();
@@ -467,8 +527,8 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
         {
             const float* k = j == fresh ? keys + (i64)kh * headDim : ck + (i64)(r0 + j) * headDim;
             const float* v = j == fresh ? values + (i64)kh * valueDim : cv + (i64)(r0 + j) * valueDim;
-            for (int d = lane; d < headDim; d += 32) copy_async(tileK + j * strideK + d, k + d);
-            for (int d = lane; d < valueDim; d += 32) copy_async(tileV + j * valueDim + d, v + d);
+            copy_span(tileK + j * strideK, k, headDim, lane, 32);
+            copy_span(tileV + j * valueDim, v, valueDim, lane, 32);
         }
         copy_wait_all();
         __syncthreads();
@@ -496,11 +556,13 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
             for (int i = threadIdx.x; i < valueDim; i += blockDim.x) cacheValues[row * valueDim + i] = tileV[fresh * valueDim + i];
         }
 
-        // Partial scores: lane per key, each warp a slice of the features for every query head of the group, so that
-        // a key feature is read from shared memory once per block rather than once per head.
-        int slice = vec ? (headDim + 4 * warps - 1) / (4 * warps) * 4 : (headDim + warps - 1) / warps;
-        int dBegin = warp * slice, dEnd = min(headDim, dBegin + slice);
-        for (int h0 = 0; h0 < group; h0 += DECODE_HEADS)
+        // Partial scores: lane per key; warp w takes feature slice w % DECODE_SLICES for query heads w / DECODE_SLICES,
+        // + warps / DECODE_SLICES, ..., so that a key feature is read from shared memory once per head group rather
+        // than once per head.
+        int slices = DECODE_SLICES, headStep = warps / DECODE_SLICES;
+        int slice = vec ? (headDim + 4 * slices - 1) / (4 * slices) * 4 : (headDim + slices - 1) / slices;
+        int dBegin = (warp % slices) * slice, dEnd = min(headDim, dBegin + slice);
+        for (int h0 = warp / slices; h0 < group; h0 += DECODE_HEADS * headStep)
         {
             float a[DECODE_HEADS];
 #pragma unroll
@@ -514,9 +576,9 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
                         float4 kv = *(const float4*)(k + d);
 #pragma unroll
                         for (int i = 0; i < DECODE_HEADS; i++)
-                            if (h0 + i < group)
+                            if (h0 + i * headStep < group)
                             {
-                                float4 qv = *(const float4*)(q + (h0 + i) * headDim + d);
+                                float4 qv = *(const float4*)(q + (h0 + i * headStep) * headDim + d);
                                 a[i] += qv.x * kv.x + qv.y * kv.y + qv.z * kv.z + qv.w * kv.w;
                             }
                     }
@@ -526,24 +588,24 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
                         float kv = k[d];
 #pragma unroll
                         for (int i = 0; i < DECODE_HEADS; i++)
-                            if (h0 + i < group) a[i] += q[(h0 + i) * headDim + d] * kv;
+                            if (h0 + i * headStep < group) a[i] += q[(h0 + i * headStep) * headDim + d] * kv;
                     }
             }
 #pragma unroll
             for (int i = 0; i < DECODE_HEADS; i++)
-                if (h0 + i < group) dots[(warp * group + h0 + i) * DECODE_KEYS + lane] = a[i];
+                if (h0 + i * headStep < group) dots[((warp % slices) * group + h0 + i * headStep) * DECODE_KEYS + lane] = a[i];
         }
         __syncthreads();
 
-        // Warp per query head, lane per key: the slices are added in warp order, and the head's max and sum stay in
-        // the warp. The probabilities replace the first slice's row of the head.
+        // Warp per query head, lane per key: the slices are added in order, and the head's max and sum stay in the
+        // warp. The probabilities replace the first slice's row of the head.
         for (int h = warp; h < group; h += warps)
         {
             float score = NEG_INF;
             if (lane < n)
             {
                 float dot = 0.0f;
-                for (int w = 0; w < warps; w++) dot += dots[(w * group + h) * DECODE_KEYS + lane];
+                for (int w = 0; w < DECODE_SLICES; w++) dot += dots[(w * group + h) * DECODE_KEYS + lane];
                 score = dot * scale;
             }
             float previous = firstRound ? NEG_INF : runMax[h];
@@ -652,7 +714,7 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
         }
     if (active == 1)
     {
-        cluster_sync(); // no block may leave while another still reads its shared memory
+        cluster_sync_relaxed(); // no block may leave while another still reads its shared memory
         return;
     }
 
