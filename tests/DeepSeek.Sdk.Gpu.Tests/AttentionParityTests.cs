@@ -142,6 +142,7 @@ public sealed class AttentionParityTests(GpuFixture gpu)
     [InlineData(32, 8, 128, 1100, 1000, 2)]   // Llama-3-8B heads
     [InlineData(7, 1, 64, 300, 250, 10)]      // seven query heads on one key/value head; crosses 256 keys
     [InlineData(4, 4, 20, 64, 0, 3)]          // no grouping, heads of 20 features, from an empty cache
+    [InlineData(6, 2, 18, 300, 270, 2)]       // heads of 18 features (no float4 rows), two clusters
     public void Batch_one_decode_matches_the_cpu_at_any_length_and_capacity(int heads, int kvHeads, int headDim, int capacity, int position, int steps)
     {
         var cuda = gpu.Require();

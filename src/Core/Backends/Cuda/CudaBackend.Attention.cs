@@ -105,14 +105,17 @@ public sealed unsafe partial class CudaBackend
             var (dMax, dSum, dValues) = Partials(heads, clusters, valueDim);
             ulong counters = DecodeCounters(kvHeads * cluster);
             int group = heads / kvHeads;
+            // A second pair of key/value tiles only where a block can have more than one round of keys, so that the
+            // next round's copies are in flight during this one.
+            int buffers = (capacity + cluster * clusters - 1) / (cluster * clusters) > DecodeKeys ? 2 : 1;
             // gqa_decode's sections, each from a multiple of 4 floats: query heads, angles, key and value tiles, partial
-            // scores per warp, softmax state, weighted values.
+            // scores per feature slice, weighted values, softmax state.
             int strideK = headDim % 4 == 0 ? headDim + 4 : headDim + 1;
-            int floats = Round4(group * headDim) + 2 * Round4(half) + DecodeKeys * strideK + Round4(DecodeKeys * valueDim)
-                + DecodeSlices * group * DecodeKeys + 3 * group + group * valueDim;
+            int tile = DecodeKeys * strideK + Round4(DecodeKeys * valueDim);
+            int floats = Round4(group * headDim) + 2 * Round4(half) + buffers * tile + DecodeSlices * group * DecodeKeys + group * valueDim + 3 * group;
             uint decodeShared = OptInShared(floats * sizeof(float), _functions.GqaDecode);
             void** decode = stackalloc void*[] { &pq, &heads, &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp,
-                &cos, &sin, &half, &maxPositions, &interleaved, &scale, &dMax, &dSum, &dValues, &counters, &po, &errors };
+                &cos, &sin, &half, &maxPositions, &interleaved, &scale, &buffers, &dMax, &dSum, &dValues, &counters, &po, &errors };
             _graphs.Kernel(_functions.GqaDecode, (uint)(cluster * clusters), (uint)kvHeads, DecodeBlock, decodeShared, decode, "gqa_decode");
             return;
         }
@@ -169,11 +172,14 @@ public sealed unsafe partial class CudaBackend
         return _decodeCluster;
     }
 
-    // Clusters per key/value head for gqa_decode: enough blocks for two per SM over all key/value heads, but none
-    // that the capacity could give fewer than DecodeKeys keys (the kernel takes fewer when fewer keys are visible).
+    // Clusters per key/value head for gqa_decode: as many as can be resident at once over all key/value heads (one
+    // 512-thread block per SM, its registers allowing no second; a cluster needs `cluster` SMs of one GPC, and the
+    // H100's 132 SMs hold 15 clusters of 8, hence the margin), but none that the capacity could give fewer than
+    // DecodeKeys keys (the kernel takes fewer clusters when fewer keys are visible).
     private int DecodeClusters(int kvHeads, int capacity, int cluster)
     {
-        int wanted = (2 * Info.Multiprocessors + cluster * kvHeads - 1) / (cluster * kvHeads);
+        int resident = cluster == 1 ? Info.Multiprocessors : Info.Multiprocessors / (cluster + 1);
+        int wanted = Math.Max(1, resident / kvHeads);
         int byKeys = (capacity + cluster * DecodeKeys - 1) / (cluster * DecodeKeys);
         return Math.Clamp(Math.Min(wanted, byKeys), 1, MaxDecodeBlocks / cluster);
     }

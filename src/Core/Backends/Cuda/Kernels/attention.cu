@@ -352,6 +352,21 @@ __device__ __forceinline__ void copy_wait_all()
 #endif
 }
 
+// Closes a group of copies; copy_wait_all_but_one waits for all groups but the last one closed.
+__device__ __forceinline__ void copy_commit()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.commit_group;" ::: "memory");
+#endif
+}
+
+__device__ __forceinline__ void copy_wait_all_but_one()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.wait_group 1;" ::: "memory");
+#endif
+}
+
 // A load the compiler keeps where it is written: not sunk below a comparison of another load (which would make
 // two dependent round trips out of one).
 __device__ __forceinline__ int load_now(const int* p)
@@ -442,20 +457,203 @@ __device__ __forceinline__ const float* cluster_map(const float* p, int rank)
 #endif
 }
 
+// W consecutive floats (1 or 4) as one value: the float4 forms serve value rows whose length is a multiple of 4.
+template <int W> struct Floats
+{
+    float v[W];
+};
+
+template <int W> __device__ __forceinline__ Floats<W> load_floats(const float* p)
+{
+    Floats<W> r;
+    if (W == 4)
+    {
+        float4 f = *(const float4*)p;
+        r.v[0] = f.x;
+        r.v[W > 1 ? 1 : 0] = f.y;
+        r.v[W > 2 ? 2 : 0] = f.z;
+        r.v[W > 3 ? 3 : 0] = f.w;
+    }
+    else
+        r.v[0] = *p;
+    return r;
+}
+
+// Past L1: partials that other blocks of the same launch wrote.
+template <int W> __device__ __forceinline__ Floats<W> load_floats_cg(const float* p)
+{
+    Floats<W> r;
+    if (W == 4)
+    {
+        float4 f = __ldcg((const float4*)p);
+        r.v[0] = f.x;
+        r.v[W > 1 ? 1 : 0] = f.y;
+        r.v[W > 2 ? 2 : 0] = f.z;
+        r.v[W > 3 ? 3 : 0] = f.w;
+    }
+    else
+        r.v[0] = __ldcg(p);
+    return r;
+}
+
+template <int W> __device__ __forceinline__ void store_floats(float* p, const Floats<W>& r)
+{
+    if (W == 4)
+    {
+        float4 f;
+        f.x = r.v[0];
+        f.y = r.v[W > 1 ? 1 : 0];
+        f.z = r.v[W > 2 ? 2 : 0];
+        f.w = r.v[W > 3 ? 3 : 0];
+        *(float4*)p = f;
+    }
+    else
+        *p = r.v[0];
+}
+
+// Weighted values of this round, out[h, c..c+W) = sum_j p[h, j] v[j, c..c+W), for items (head, W features):
+// probabilities broadcast within a warp, a value row read once per item. acc holds the running sums, rescaled by
+// correction[h] after the first round.
+template <int W> __device__ __forceinline__ void decode_values(const float* probs, const float* tileV, int n, int group,
+    int valueDim, const float* correction, bool firstRound, float* acc)
+{
+    int per = valueDim / W;
+    for (int t = threadIdx.x; t < group * per; t += blockDim.x)
+    {
+        int h = t / per, c = (t - h * per) * W;
+        const float* p = probs + h * DECODE_KEYS;
+        float a[W];
+#pragma unroll
+        for (int w = 0; w < W; w++) a[w] = 0.0f;
+        int j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            float4 pj = *(const float4*)(p + j);
+            Floats<W> v0 = load_floats<W>(tileV + j * valueDim + c), v1 = load_floats<W>(tileV + (j + 1) * valueDim + c);
+            Floats<W> v2 = load_floats<W>(tileV + (j + 2) * valueDim + c), v3 = load_floats<W>(tileV + (j + 3) * valueDim + c);
+#pragma unroll
+            for (int w = 0; w < W; w++) a[w] += pj.x * v0.v[w] + pj.y * v1.v[w] + pj.z * v2.v[w] + pj.w * v3.v[w];
+        }
+        for (; j < n; j++)
+        {
+            Floats<W> v = load_floats<W>(tileV + j * valueDim + c);
+#pragma unroll
+            for (int w = 0; w < W; w++) a[w] += p[j] * v.v[w];
+        }
+        Floats<W> o = firstRound ? Floats<W>() : load_floats<W>(acc + h * valueDim + c);
+        float scale = firstRound ? 0.0f : correction[h];
+#pragma unroll
+        for (int w = 0; w < W; w++) o.v[w] = o.v[w] * scale + a[w];
+        store_floats<W>(acc + h * valueDim + c, o);
+    }
+}
+
+// Merges the cluster's splits, out = sum_j e^(m_j - M) o_j / sum_j e^(m_j - M) l_j in rank order, reading the other
+// blocks' shared memory; the items (head, W features) are spread over the cluster's threads. With one cluster the
+// result is the output; with several, this cluster's partial (max M, sum, unnormalized values), which every item
+// thread of a head writes alike.
+template <int W> __device__ __forceinline__ void decode_merge_cluster(const float* runMax, const float* runSum, const float* acc,
+    int group, int valueDim, int size, int rank, bool single, i64 partial, int cluster, int clusters,
+    float* partialMax, float* partialSum, float* partialValues, float* out)
+{
+    int per = valueDim / W;
+    for (int t = rank * blockDim.x + threadIdx.x; t < group * per; t += size * blockDim.x)
+    {
+        int h = t / per, c = (t - h * per) * W;
+        float m[DECODE_MAX_CLUSTER], l[DECODE_MAX_CLUSTER];
+        Floats<W> o[DECODE_MAX_CLUSTER];
+        float top = NEG_INF;
+#pragma unroll
+        for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
+            if (j < size)
+            {
+                m[j] = *cluster_map(runMax + h, j);
+                l[j] = *cluster_map(runSum + h, j);
+                o[j] = load_floats<W>(cluster_map(acc + h * valueDim + c, j));
+                top = fmaxf(top, m[j]);
+            }
+        float total = 0.0f, value[W];
+#pragma unroll
+        for (int w = 0; w < W; w++) value[w] = 0.0f;
+#pragma unroll
+        for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
+            if (j < size && m[j] != NEG_INF)
+            {
+                float e = expf(m[j] - top);
+                total += e * l[j];
+#pragma unroll
+                for (int w = 0; w < W; w++) value[w] += e * o[j].v[w];
+            }
+        Floats<W> r;
+        if (single)
+        {
+            float inv = total > 0.0f ? 1.0f / total : 0.0f;
+#pragma unroll
+            for (int w = 0; w < W; w++) r.v[w] = value[w] * inv;
+            store_floats<W>(out + h * valueDim + c, r);
+        }
+        else
+        {
+            // attn_combine's layout: [heads, clusters], [heads, clusters, valueDim]. A cluster without keys leaves
+            // max -inf, sum 0 and values 0.
+            i64 p = (partial + h) * clusters + cluster;
+            partialMax[p] = top;
+            partialSum[p] = total;
+#pragma unroll
+            for (int w = 0; w < W; w++) r.v[w] = value[w];
+            store_floats<W>(partialValues + p * valueDim + c, r);
+        }
+    }
+}
+
+// The last block of a rank merges that rank's items over the clusters, in cluster order: a running max, so that
+// each partial is read once and the loads of several clusters are in flight together.
+template <int W> __device__ __forceinline__ void decode_merge_global(int group, int valueDim, int size, int rank, i64 partial,
+    int clusters, int active, const float* partialMax, const float* partialSum, const float* partialValues, float* out)
+{
+    int per = valueDim / W;
+    for (int t = rank * blockDim.x + threadIdx.x; t < group * per; t += size * blockDim.x)
+    {
+        int h = t / per, c = (t - h * per) * W;
+        i64 p = (partial + h) * clusters;
+        float top = NEG_INF, total = 0.0f, value[W];
+#pragma unroll
+        for (int w = 0; w < W; w++) value[w] = 0.0f;
+#pragma unroll 4
+        for (int g = 0; g < active; g++)
+        {
+            float m = __ldcg(partialMax + p + g), l = __ldcg(partialSum + p + g);
+            Floats<W> v = load_floats_cg<W>(partialValues + (p + g) * valueDim + c);
+            float next = fmaxf(top, m);
+            float keep = top == NEG_INF ? 0.0f : expf(top - next), take = m == NEG_INF ? 0.0f : expf(m - next);
+            total = total * keep + l * take;
+#pragma unroll
+            for (int w = 0; w < W; w++) value[w] = value[w] * keep + v.v[w] * take;
+            top = next;
+        }
+        Floats<W> r;
+        float inv = total > 0.0f ? 1.0f / total : 0.0f;
+#pragma unroll
+        for (int w = 0; w < W; w++) r.v[w] = value[w] * inv;
+        store_floats<W>(out + h * valueDim + c, r);
+    }
+}
+
 // Batch-1 decode in one kernel: rotation, cache store, attention and the merge of the splits. grid (clusters * size,
 // kvHeads), block 512, launched in clusters of `size` blocks along x (CudaBackend sets the function's cluster width;
 // without it every block is a cluster of one). Block x of key/value head kh takes split x of the visible keys for
 // query heads kh * group .. kh * group + group - 1. How many splits take part follows the position, not the capacity
 // the grid was sized for: one cluster up to size * DECODE_KEYS keys, more only for longer contexts, and the blocks
-// of the clusters not needed leave at once. The block that holds the new position loads the new key and value into
-// its tile, rotates the key there and writes both to the cache; no block reads that row back from the cache.
+// of the clusters not needed leave at once. A block takes its keys in rounds of DECODE_KEYS, the next round's copies
+// in flight during this one when `buffers` is 2. The block that holds the new position loads the new key and value
+// into its tile, rotates the key there and writes both to the cache; no block reads that row back from the cache.
 // Results depend on the position only: every merge runs in a fixed order. query and keys are read, not modified.
-// Dynamic shared memory (floats): round4(group * headDim) + 2 * round4(half) + DECODE_KEYS * strideK
-// + round4(DECODE_KEYS * valueDim) + DECODE_SLICES * group * DECODE_KEYS + 3 * group + group * valueDim, strideK as
-// below.
+// Dynamic shared memory (floats): round4(group * headDim) + 2 * round4(half) + buffers * tile
+// + DECODE_SLICES * group * DECODE_KEYS + group * valueDim + 3 * group, where tile = DECODE_KEYS * strideK
+// + round4(DECODE_KEYS * valueDim), strideK as below.
 extern "C" __global__ void gqa_decode(const float* query, int heads, const float* keys, const float* values, int kvHeads, int headDim,
     int valueDim, float* cacheKeys, float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions,
-    const float* cosTable, const float* sinTable, int half, int maxPositions, int interleaved, float scale,
+    const float* cosTable, const float* sinTable, int half, int maxPositions, int interleaved, float scale, int buffers,
     float* partialMax, float* partialSum, float* partialValues, int* counters, float* output, int* errors)
 {
     grid_dependency_wait();
@@ -463,26 +661,25 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
     __shared__ int last;
     int kh = blockIdx.y, group = heads / kvHeads;
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
-    bool vec = (headDim & 3) == 0;
-    int strideK = vec ? headDim + 4 : headDim + 1;  // lane-per-key reads of a feature fall in different banks
+    bool vecK = (headDim & 3) == 0, vecV = (valueDim & 3) == 0 && ((u64)output & 15) == 0;
+    int strideK = vecK ? headDim + 4 : headDim + 1; // lane-per-key reads of a feature fall in different banks
+    int tile = DECODE_KEYS * strideK + round4(DECODE_KEYS * valueDim);
     // Sections start at multiples of 4 floats, so that rows of 4k floats can be read as float4.
     float* q = shared;                              // [group, headDim] the group's query heads, rotated in place
     float* cosAt = q + round4(group * headDim);     // [half] the angles of position pos
     float* sinAt = cosAt + round4(half);
-    float* tileK = sinAt + round4(half);            // [DECODE_KEYS, strideK] this round's keys
-    float* tileV = tileK + DECODE_KEYS * strideK;   // [DECODE_KEYS, valueDim] and values
-    float* dots = tileV + round4(DECODE_KEYS * valueDim); // [DECODE_SLICES, group, DECODE_KEYS] partial scores;
-                                                    // then the probabilities in the first slice's rows
-    float* runMax = dots + DECODE_SLICES * group * DECODE_KEYS; // [group] online softmax per head: max, sum, last
-    float* runSum = runMax + group;                 // rescaling
+    float* tiles = sinAt + round4(half);            // buffers x ([DECODE_KEYS, strideK] keys, [DECODE_KEYS, valueDim] values)
+    float* dots = tiles + buffers * tile;           // [DECODE_SLICES, group, DECODE_KEYS] partial scores; then the
+                                                    // probabilities in the first slice's rows
+    float* acc = dots + DECODE_SLICES * group * DECODE_KEYS; // [group, valueDim] unnormalized weighted values
+    float* runMax = acc + group * valueDim;         // [group] online softmax per head: max, sum, last rescaling
+    float* runSum = runMax + group;
     float* correction = runSum + group;
-    float* acc = correction + group;                // [group, valueDim] unnormalized weighted values
 
     // The slot and the position are both requested before either is compared (volatile loads stay in order and
     // ahead of the checks), and the query, which does not depend on them, is copied meanwhile: one round trip.
     int slot = load_now(slots), pos = load_now(positions);
-    const float* qg = query + (i64)kh * group * headDim;
-    copy_span(q, qg, group * headDim, threadIdx.x, blockDim.x);
+    copy_span(q, query + (i64)kh * group * headDim, group * headDim, threadIdx.x, blockDim.x);
     bool first = blockIdx.x == 0 && kh == 0 && threadIdx.x == 0;
     int error = slot < 0 || slot >= slotCount ? ERR_CACHE_SLOT : pos < 0 || pos >= capacity ? ERR_CACHE_POSITION
         : cosTable && pos >= maxPositions ? ERR_ROTARY_POSITION : 0;
@@ -512,26 +709,44 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
         copy_span(cosAt, cosTable + (i64)pos * half, half, threadIdx.x, blockDim.x);
         copy_span(sinAt, sinTable + (i64)pos * half, half, threadIdx.x, blockDim.x);
     }
-    if (begin >= end)
+
+    // Round r copies keys begin + r * DECODE_KEYS.. into buffer r % buffers; the new row comes from keys/values.
+    int rounds = (end - begin + DECODE_KEYS - 1) / DECODE_KEYS;
+    auto issue = [&](int r)
+    {
+        int r0 = begin + r * DECODE_KEYS, n = min(DECODE_KEYS, end - r0);
+        float* tk = tiles + (r % buffers) * tile;
+        float* tv = tk + DECODE_KEYS * strideK;
+        for (int j = warp; j < n; j += warps)
+        {
+            bool fresh = r0 + j == pos;
+            copy_span(tk + j * strideK, fresh ? keys + (i64)kh * headDim : ck + (i64)(r0 + j) * headDim, headDim, lane, 32);
+            copy_span(tv + j * valueDim, fresh ? values + (i64)kh * valueDim : cv + (i64)(r0 + j) * valueDim, valueDim, lane, 32);
+        }
+        copy_commit();
+    };
+    if (rounds > 0) issue(0);
+    else
     {
         copy_wait_all();
         for (int h = threadIdx.x; h < group; h += blockDim.x) runMax[h] = NEG_INF; // an empty split weighs nothing
     }
 
-    for (int r0 = begin; r0 < end; r0 += DECODE_KEYS)
+    for (int r = 0; r < rounds; r++)
     {
-        int n = min(DECODE_KEYS, end - r0);
-        bool firstRound = r0 == begin;
-        int fresh = r0 <= pos && pos < r0 + n ? pos - r0 : -1; // the tile row of the new key and value, if here
-        for (int j = warp; j < n; j += warps)
+        int r0 = begin + r * DECODE_KEYS, n = min(DECODE_KEYS, end - r0);
+        bool firstRound = r == 0, prefetch = buffers > 1 && r + 1 < rounds;
+        if (r > 0 && buffers == 1) issue(r); // one buffer: this round's copies start only now
+        if (prefetch)
         {
-            const float* k = j == fresh ? keys + (i64)kh * headDim : ck + (i64)(r0 + j) * headDim;
-            const float* v = j == fresh ? values + (i64)kh * valueDim : cv + (i64)(r0 + j) * valueDim;
-            copy_span(tileK + j * strideK, k, headDim, lane, 32);
-            copy_span(tileV + j * valueDim, v, valueDim, lane, 32);
+            issue(r + 1);
+            copy_wait_all_but_one();
         }
-        copy_wait_all();
+        else copy_wait_all();
         __syncthreads();
+        float* tileK = tiles + (r % buffers) * tile;
+        float* tileV = tileK + DECODE_KEYS * strideK;
+        int fresh = r0 <= pos && pos < r0 + n ? pos - r0 : -1; // the tile row of the new key and value, if here
 
         // Rotation as gqa_store: pairs (i, i + half), or (2i, 2i + 1) when interleaved, of the query heads (first
         // round) and of the new key (its round).
@@ -559,10 +774,10 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
         // Partial scores: lane per key; warp w takes feature slice w % DECODE_SLICES for query heads w / DECODE_SLICES,
         // + warps / DECODE_SLICES, ..., so that a key feature is read from shared memory once per head group rather
         // than once per head.
-        int slices = DECODE_SLICES, headStep = warps / DECODE_SLICES;
-        int slice = vec ? (headDim + 4 * slices - 1) / (4 * slices) * 4 : (headDim + slices - 1) / slices;
-        int dBegin = (warp % slices) * slice, dEnd = min(headDim, dBegin + slice);
-        for (int h0 = warp / slices; h0 < group; h0 += DECODE_HEADS * headStep)
+        int headStep = warps / DECODE_SLICES, slice = warp % DECODE_SLICES;
+        int width = vecK ? (headDim + 4 * DECODE_SLICES - 1) / (4 * DECODE_SLICES) * 4 : (headDim + DECODE_SLICES - 1) / DECODE_SLICES;
+        int dBegin = slice * width, dEnd = min(headDim, dBegin + width);
+        for (int h0 = warp / DECODE_SLICES; h0 < group; h0 += DECODE_HEADS * headStep)
         {
             float a[DECODE_HEADS];
 #pragma unroll
@@ -570,7 +785,7 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
             if (lane < n)
             {
                 const float* k = tileK + lane * strideK;
-                if (vec)
+                if (vecK)
                     for (int d = dBegin; d < dEnd; d += 4)
                     {
                         float4 kv = *(const float4*)(k + d);
@@ -593,7 +808,7 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
             }
 #pragma unroll
             for (int i = 0; i < DECODE_HEADS; i++)
-                if (h0 + i * headStep < group) dots[((warp % slices) * group + h0 + i * headStep) * DECODE_KEYS + lane] = a[i];
+                if (h0 + i * headStep < group) dots[(slice * group + h0 + i * headStep) * DECODE_KEYS + lane] = a[i];
         }
         __syncthreads();
 
@@ -623,135 +838,35 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
         }
         __syncthreads();
 
-        // Thread per value feature and a share of the heads (the block's threads split into `parts` over the heads),
-        // up to DECODE_HEADS heads at a time: a value is read from shared memory once per thread, probabilities four
-        // keys at a time.
-        int parts = max(1, (int)blockDim.x / valueDim);
-        for (int t = threadIdx.x; t < parts * valueDim; t += blockDim.x)
-        {
-            int c = t % valueDim, part = t / valueDim;
-            for (int h0 = part; h0 < group; h0 += DECODE_HEADS * parts)
-            {
-                float a[DECODE_HEADS];
-#pragma unroll
-                for (int i = 0; i < DECODE_HEADS; i++) a[i] = 0.0f;
-                int j = 0;
-                for (; j + 4 <= n; j += 4)
-                {
-                    float v0 = tileV[j * valueDim + c], v1 = tileV[(j + 1) * valueDim + c];
-                    float v2 = tileV[(j + 2) * valueDim + c], v3 = tileV[(j + 3) * valueDim + c];
-#pragma unroll
-                    for (int i = 0; i < DECODE_HEADS; i++)
-                        if (h0 + i * parts < group)
-                        {
-                            float4 p = *(const float4*)(dots + (h0 + i * parts) * DECODE_KEYS + j);
-                            a[i] += p.x * v0 + p.y * v1 + p.z * v2 + p.w * v3;
-                        }
-                }
-                for (; j < n; j++)
-                {
-                    float v = tileV[j * valueDim + c];
-#pragma unroll
-                    for (int i = 0; i < DECODE_HEADS; i++)
-                        if (h0 + i * parts < group) a[i] += dots[(h0 + i * parts) * DECODE_KEYS + j] * v;
-                }
-#pragma unroll
-                for (int i = 0; i < DECODE_HEADS; i++)
-                {
-                    int h = h0 + i * parts;
-                    if (h < group)
-                    {
-                        float* o = acc + h * valueDim + c;
-                        *o = firstRound ? a[i] : *o * correction[h] + a[i];
-                    }
-                }
-            }
-        }
-        if (r0 + DECODE_KEYS < end) __syncthreads(); // the next round refills the tiles
+        if (vecV) decode_values<4>(dots, tileV, n, group, valueDim, correction, firstRound, acc);
+        else decode_values<1>(dots, tileV, n, group, valueDim, correction, firstRound, acc);
+        if (r + 1 < rounds) __syncthreads(); // the round after next refills this round's tiles
     }
 
-    // Merge the cluster's splits, out = sum_j e^(m_j - M) o_j / sum_j e^(m_j - M) l_j, in rank order, reading the
-    // other blocks' shared memory. Block `rank` merges heads rank, rank + size, ...: a head's partials for the global
-    // merge below are then all written by one block.
     cluster_sync();
     float* out = output + (i64)kh * group * valueDim;
-    for (int h = rank; h < group; h += size)
-        for (int c = threadIdx.x; c < valueDim; c += blockDim.x)
-        {
-            float m[DECODE_MAX_CLUSTER], l[DECODE_MAX_CLUSTER], o[DECODE_MAX_CLUSTER];
-            float top = NEG_INF;
-#pragma unroll
-            for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
-                if (j < size)
-                {
-                    m[j] = *cluster_map(runMax + h, j);
-                    l[j] = *cluster_map(runSum + h, j);
-                    o[j] = *cluster_map(acc + h * valueDim + c, j);
-                    top = fmaxf(top, m[j]);
-                }
-            float total = 0.0f, value = 0.0f;
-#pragma unroll
-            for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
-                if (j < size && m[j] != NEG_INF)
-                {
-                    float w = expf(m[j] - top);
-                    total += w * l[j];
-                    value += w * o[j];
-                }
-            if (active == 1) out[h * valueDim + c] = total > 0.0f ? value / total : 0.0f;
-            else
-            {
-                // One partial per cluster, in attn_combine's layout: [heads, clusters], [heads, clusters, valueDim].
-                // A cluster without keys leaves max -inf, sum 0 and values 0.
-                i64 p = ((i64)kh * group + h) * clusters + cluster;
-                if (c == 0)
-                {
-                    partialMax[p] = top;
-                    partialSum[p] = total;
-                }
-                partialValues[p * valueDim + c] = value;
-            }
-        }
+    i64 partial = (i64)kh * group;
+    if (vecV) decode_merge_cluster<4>(runMax, runSum, acc, group, valueDim, size, rank, active == 1, partial, cluster, clusters,
+        partialMax, partialSum, partialValues, out);
+    else decode_merge_cluster<1>(runMax, runSum, acc, group, valueDim, size, rank, active == 1, partial, cluster, clusters,
+        partialMax, partialSum, partialValues, out);
     if (active == 1)
     {
         cluster_sync_relaxed(); // no block may leave while another still reads its shared memory
         return;
     }
 
-    // Several clusters: block `rank` of each publishes its heads' partials; the last of them to finish (a counter
-    // per key/value head and rank, reset by it) merges those heads over the clusters, in cluster order.
+    // Several clusters: each block publishes its items' partials; the last block of a rank to finish (a counter per
+    // key/value head and rank, reset by it) merges those items over the clusters.
     __threadfence();
-    cluster_sync();
-    if (rank >= group) return;
+    cluster_sync_relaxed();
+    if (rank * (int)blockDim.x >= group * (vecV ? valueDim / 4 : valueDim)) return; // no items in this rank
     if (threadIdx.x == 0) last = atomicAdd(counters + kh * size + rank, 1) == active - 1;
     __syncthreads();
     if (!last) return;
     __threadfence();
-    float* pm = tileK;          // the tiles are free now: [active] maxima and sums of one head
-    float* ps = tileK + active; // (active <= MaxDecodeBlocks, far below the tiles' size)
-    for (int h = rank; h < group; h += size)
-    {
-        i64 p = ((i64)kh * group + h) * clusters;
-        for (int g = threadIdx.x; g < active; g += blockDim.x)
-        {
-            pm[g] = __ldcg(partialMax + p + g);
-            ps[g] = __ldcg(partialSum + p + g);
-        }
-        __syncthreads();
-        float top = NEG_INF, total = 0.0f;
-        for (int g = 0; g < active; g++) top = fmaxf(top, pm[g]);
-        for (int g = 0; g < active; g++) total += pm[g] == NEG_INF ? 0.0f : expf(pm[g] - top) * ps[g];
-        for (int c = threadIdx.x; c < valueDim; c += blockDim.x)
-        {
-            // No branch between the loads, so that they are in flight together.
-            float value = 0.0f;
-#pragma unroll 8
-            for (int g = 0; g < active; g++)
-                value += (pm[g] == NEG_INF ? 0.0f : expf(pm[g] - top)) * __ldcg(partialValues + (p + g) * valueDim + c);
-            out[h * valueDim + c] = total > 0.0f ? value / total : 0.0f;
-        }
-        __syncthreads();
-    }
+    if (vecV) decode_merge_global<4>(group, valueDim, size, rank, partial, clusters, active, partialMax, partialSum, partialValues, out);
+    else decode_merge_global<1>(group, valueDim, size, rank, partial, clusters, active, partialMax, partialSum, partialValues, out);
     if (threadIdx.x == 0) counters[kh * size + rank] = 0;
 }
 
