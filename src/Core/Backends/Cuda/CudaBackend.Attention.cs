@@ -109,10 +109,12 @@ public sealed unsafe partial class CudaBackend
             // next round's copies are in flight during this one.
             int buffers = (capacity + cluster * clusters - 1) / (cluster * clusters) > DecodeKeys ? 2 : 1;
             // gqa_decode's sections, each from a multiple of 4 floats: query heads, angles, key and value tiles, partial
-            // scores per feature slice, weighted values, softmax state.
+            // scores per feature slice, weighted values, softmax state, and the partials the cluster pushes.
             int strideK = headDim % 4 == 0 ? headDim + 4 : headDim + 1;
             int tile = DecodeKeys * strideK + Round4(DecodeKeys * valueDim);
-            int floats = Round4(group * headDim) + 2 * Round4(half) + buffers * tile + DecodeSlices * group * DecodeKeys + group * valueDim + 3 * group;
+            int share = (valueDim + cluster - 1) / cluster;
+            int floats = Round4(group * headDim) + 2 * Round4(half) + buffers * tile + DecodeSlices * group * DecodeKeys + group * valueDim + 3 * group
+                + cluster * (2 * group + group * share);
             uint decodeShared = OptInShared(floats * sizeof(float), _functions.GqaDecode);
             void** decode = stackalloc void*[] { &pq, &heads, &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp,
                 &cos, &sin, &half, &maxPositions, &interleaved, &scale, &buffers, &dMax, &dSum, &dValues, &counters, &po, &errors };

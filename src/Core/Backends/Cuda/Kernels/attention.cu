@@ -434,14 +434,19 @@ __device__ __forceinline__ void cluster_sync()
 #endif
 }
 
-// The same, without memory ordering: for a block that must not leave while others still read its shared memory
-// (their reads have returned before they arrive).
-__device__ __forceinline__ void cluster_sync_relaxed()
+// The two halves of a barrier without memory ordering: a block arrives early and waits only where it needs the
+// others to have started (before it first writes into their shared memory), so that the wait costs nothing.
+__device__ __forceinline__ void cluster_arrive_relaxed()
 {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    asm volatile("barrier.cluster.arrive.relaxed.aligned;\n\tbarrier.cluster.wait.aligned;" ::: "memory");
-#else
-    __syncthreads();
+    asm volatile("barrier.cluster.arrive.relaxed.aligned;" ::: "memory");
+#endif
+}
+
+__device__ __forceinline__ void cluster_wait()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("barrier.cluster.wait.aligned;" ::: "memory");
 #endif
 }
 
@@ -476,23 +481,6 @@ template <int W> __device__ __forceinline__ Floats<W> load_floats(const float* p
     }
     else
         r.v[0] = *p;
-    return r;
-}
-
-// Past L1: partials that other blocks of the same launch wrote.
-template <int W> __device__ __forceinline__ Floats<W> load_floats_cg(const float* p)
-{
-    Floats<W> r;
-    if (W == 4)
-    {
-        float4 f = __ldcg((const float4*)p);
-        r.v[0] = f.x;
-        r.v[W > 1 ? 1 : 0] = f.y;
-        r.v[W > 2 ? 2 : 0] = f.z;
-        r.v[W > 3 ? 3 : 0] = f.w;
-    }
-    else
-        r.v[0] = __ldcg(p);
     return r;
 }
 
@@ -548,94 +536,86 @@ template <int W> __device__ __forceinline__ void decode_values(const float* prob
     }
 }
 
-// Merges the cluster's splits, out = sum_j e^(m_j - M) o_j / sum_j e^(m_j - M) l_j in rank order, reading the other
-// blocks' shared memory; the items (head, W features) are spread over the cluster's threads. With one cluster the
-// result is the output; with several, this cluster's partial (max M, sum, unnormalized values), which every item
-// thread of a head writes alike.
-template <int W> __device__ __forceinline__ void decode_merge_cluster(const float* runMax, const float* runSum, const float* acc,
-    int group, int valueDim, int size, int rank, bool single, i64 partial, int cluster, int clusters,
-    float* partialMax, float* partialSum, float* partialValues, float* out)
+// The cluster's merge is spread over its blocks: block `rank` merges features c = rank, rank + size, ... of every head.
+// Each block pushes its partial there, into slot (its rank) of the receive buffer of every block of the cluster:
+// [group] maxima, [group] sums, [group, share] weighted values of the receiver's features, share = ceil(valueDim /
+// size). Pushing rather than reading the others' memory leaves one cluster barrier and local reads for the merge.
+__device__ __forceinline__ void decode_push(const float* runMax, const float* acc, int group, int valueDim, int size, int rank,
+    float* receive)
 {
-    int per = valueDim / W;
-    for (int t = rank * blockDim.x + threadIdx.x; t < group * per; t += size * blockDim.x)
+    int share = (valueDim + size - 1) / size, slot = 2 * group + group * share, shift = __popc(size - 1); // size: 2^shift
+    float* mine = receive + rank * slot;
+    for (int t = threadIdx.x; t < group * valueDim; t += blockDim.x)
     {
-        int h = t / per, c = (t - h * per) * W;
-        float m[DECODE_MAX_CLUSTER], l[DECODE_MAX_CLUSTER];
-        Floats<W> o[DECODE_MAX_CLUSTER];
+        int h = t / valueDim, c = t - h * valueDim;
+        *(float*)cluster_map(mine + 2 * group + h * share + (c >> shift), c & (size - 1)) = acc[t];
+    }
+    for (int t = threadIdx.x; t < 2 * group * size; t += blockDim.x) // maxima and sums (runSum follows runMax)
+    {
+        int to = t / (2 * group), i = t - to * 2 * group;
+        *(float*)cluster_map(mine + i, to) = runMax[i];
+    }
+}
+
+// out = sum_j e^(m_j - M) o_j / sum_j e^(m_j - M) l_j over the received partials, in rank order. With one cluster
+// that is the output; with several, this cluster's partial in attn_combine's layout ([heads, clusters],
+// [heads, clusters, valueDim]: max M, sum, unnormalized values), the max and sum written alike by every feature's
+// thread of a head. A cluster without keys leaves max -inf, sum 0 and values 0.
+__device__ __forceinline__ void decode_merge_cluster(const float* receive, int group, int valueDim, int size, int rank, bool single,
+    i64 partial, int cluster, int clusters, float* partialMax, float* partialSum, float* partialValues, float* out)
+{
+    int share = (valueDim + size - 1) / size, slot = 2 * group + group * share;
+    int count = (valueDim - rank + size - 1) / size; // this rank's features
+    for (int t = threadIdx.x; t < group * count; t += blockDim.x)
+    {
+        int h = t / count, i = t - h * count, c = rank + i * size;
         float top = NEG_INF;
 #pragma unroll
         for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
-            if (j < size)
-            {
-                m[j] = *cluster_map(runMax + h, j);
-                l[j] = *cluster_map(runSum + h, j);
-                o[j] = load_floats<W>(cluster_map(acc + h * valueDim + c, j));
-                top = fmaxf(top, m[j]);
-            }
-        float total = 0.0f, value[W];
-#pragma unroll
-        for (int w = 0; w < W; w++) value[w] = 0.0f;
+            if (j < size) top = fmaxf(top, receive[j * slot + h]);
+        float total = 0.0f, value = 0.0f;
 #pragma unroll
         for (int j = 0; j < DECODE_MAX_CLUSTER; j++)
-            if (j < size && m[j] != NEG_INF)
-            {
-                float e = expf(m[j] - top);
-                total += e * l[j];
-#pragma unroll
-                for (int w = 0; w < W; w++) value[w] += e * o[j].v[w];
-            }
-        Floats<W> r;
-        if (single)
         {
-            float inv = total > 0.0f ? 1.0f / total : 0.0f;
-#pragma unroll
-            for (int w = 0; w < W; w++) r.v[w] = value[w] * inv;
-            store_floats<W>(out + h * valueDim + c, r);
+            float m = j < size ? receive[j * slot + h] : NEG_INF;
+            if (m == NEG_INF) continue;
+            float e = expf(m - top);
+            total += e * receive[j * slot + group + h];
+            value += e * receive[j * slot + 2 * group + h * share + i];
         }
+        if (single) out[h * valueDim + c] = total > 0.0f ? value / total : 0.0f;
         else
         {
-            // attn_combine's layout: [heads, clusters], [heads, clusters, valueDim]. A cluster without keys leaves
-            // max -inf, sum 0 and values 0.
             i64 p = (partial + h) * clusters + cluster;
             partialMax[p] = top;
             partialSum[p] = total;
-#pragma unroll
-            for (int w = 0; w < W; w++) r.v[w] = value[w];
-            store_floats<W>(partialValues + p * valueDim + c, r);
+            partialValues[p * valueDim + c] = value;
         }
     }
 }
 
-// The last block of a rank merges that rank's items over the clusters, in cluster order: a running max, so that
+// The last block of a rank merges that rank's features over the clusters, in cluster order: a running max, so that
 // each partial is read once and the loads of several clusters are in flight together.
-template <int W> __device__ __forceinline__ void decode_merge_global(int group, int valueDim, int size, int rank, i64 partial,
-    int clusters, int active, const float* partialMax, const float* partialSum, const float* partialValues, float* out)
+__device__ __forceinline__ void decode_merge_global(int group, int valueDim, int size, int rank, i64 partial, int clusters,
+    int active, const float* partialMax, const float* partialSum, const float* partialValues, float* out)
 {
-    int per = valueDim / W;
-    for (int t = rank * blockDim.x + threadIdx.x; t < group * per; t += size * blockDim.x)
+    int count = (valueDim - rank + size - 1) / size;
+    for (int t = threadIdx.x; t < group * count; t += blockDim.x)
     {
-        int h = t / per, c = (t - h * per) * W;
+        int h = t / count, c = rank + (t - h * count) * size;
         i64 p = (partial + h) * clusters;
-        float top = NEG_INF, total = 0.0f, value[W];
-#pragma unroll
-        for (int w = 0; w < W; w++) value[w] = 0.0f;
+        float top = NEG_INF, total = 0.0f, value = 0.0f;
 #pragma unroll 4
         for (int g = 0; g < active; g++)
         {
-            float m = __ldcg(partialMax + p + g), l = __ldcg(partialSum + p + g);
-            Floats<W> v = load_floats_cg<W>(partialValues + (p + g) * valueDim + c);
+            float m = __ldcg(partialMax + p + g), l = __ldcg(partialSum + p + g), v = __ldcg(partialValues + (p + g) * valueDim + c);
             float next = fmaxf(top, m);
             float keep = top == NEG_INF ? 0.0f : expf(top - next), take = m == NEG_INF ? 0.0f : expf(m - next);
             total = total * keep + l * take;
-#pragma unroll
-            for (int w = 0; w < W; w++) value[w] = value[w] * keep + v.v[w] * take;
+            value = value * keep + v * take;
             top = next;
         }
-        Floats<W> r;
-        float inv = total > 0.0f ? 1.0f / total : 0.0f;
-#pragma unroll
-        for (int w = 0; w < W; w++) r.v[w] = value[w] * inv;
-        store_floats<W>(out + h * valueDim + c, r);
+        out[h * valueDim + c] = total > 0.0f ? value / total : 0.0f;
     }
 }
 
@@ -649,8 +629,8 @@ template <int W> __device__ __forceinline__ void decode_merge_global(int group, 
 // into its tile, rotates the key there and writes both to the cache; no block reads that row back from the cache.
 // Results depend on the position only: every merge runs in a fixed order. query and keys are read, not modified.
 // Dynamic shared memory (floats): round4(group * headDim) + 2 * round4(half) + buffers * tile
-// + DECODE_SLICES * group * DECODE_KEYS + group * valueDim + 3 * group, where tile = DECODE_KEYS * strideK
-// + round4(DECODE_KEYS * valueDim), strideK as below.
+// + DECODE_SLICES * group * DECODE_KEYS + group * valueDim + 3 * group + size * (2 * group + group * share), where
+// tile = DECODE_KEYS * strideK + round4(DECODE_KEYS * valueDim), strideK as below, share = ceil(valueDim / size).
 extern "C" __global__ void gqa_decode(const float* query, int heads, const float* keys, const float* values, int kvHeads, int headDim,
     int valueDim, float* cacheKeys, float* cacheValues, int slotCount, int capacity, const int* slots, const int* positions,
     const float* cosTable, const float* sinTable, int half, int maxPositions, int interleaved, float scale, int buffers,
@@ -661,7 +641,7 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
     __shared__ int last;
     int kh = blockIdx.y, group = heads / kvHeads;
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
-    bool vecK = (headDim & 3) == 0, vecV = (valueDim & 3) == 0 && ((u64)output & 15) == 0;
+    bool vecK = (headDim & 3) == 0, vecV = (valueDim & 3) == 0;
     int strideK = vecK ? headDim + 4 : headDim + 1; // lane-per-key reads of a feature fall in different banks
     int tile = DECODE_KEYS * strideK + round4(DECODE_KEYS * valueDim);
     // Sections start at multiples of 4 floats, so that rows of 4k floats can be read as float4.
@@ -675,6 +655,7 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
     float* runMax = acc + group * valueDim;         // [group] online softmax per head: max, sum, last rescaling
     float* runSum = runMax + group;
     float* correction = runSum + group;
+    float* receive = correction + group;            // [size, slot] partials pushed by the cluster (decode_push)
 
     // The slot and the position are both requested before either is compared (volatile loads stay in order and
     // ahead of the checks), and the query, which does not depend on them, is copied meanwhile: one round trip.
@@ -699,6 +680,7 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
         copy_wait_all();
         return;
     }
+    cluster_arrive_relaxed(); // waited for before the first push: by then every block of the cluster has started
     int begin, end;
     split_range(visible, blockIdx.x, active * size, &begin, &end);
     i64 head = (i64)slot * kvHeads + kh;
@@ -843,30 +825,26 @@ extern "C" __global__ void gqa_decode(const float* query, int heads, const float
         if (r + 1 < rounds) __syncthreads(); // the round after next refills this round's tiles
     }
 
-    cluster_sync();
+    __syncthreads();
+    cluster_wait();
+    decode_push(runMax, acc, group, valueDim, size, rank, receive);
+    cluster_sync(); // the pushed partials are visible to their receivers; no block reads another's memory after it
     float* out = output + (i64)kh * group * valueDim;
     i64 partial = (i64)kh * group;
-    if (vecV) decode_merge_cluster<4>(runMax, runSum, acc, group, valueDim, size, rank, active == 1, partial, cluster, clusters,
-        partialMax, partialSum, partialValues, out);
-    else decode_merge_cluster<1>(runMax, runSum, acc, group, valueDim, size, rank, active == 1, partial, cluster, clusters,
-        partialMax, partialSum, partialValues, out);
-    if (active == 1)
-    {
-        cluster_sync_relaxed(); // no block may leave while another still reads its shared memory
-        return;
-    }
+    decode_merge_cluster(receive, group, valueDim, size, rank, active == 1, partial, cluster, clusters, partialMax, partialSum,
+        partialValues, out);
+    if (active == 1) return;
 
-    // Several clusters: each block publishes its items' partials; the last block of a rank to finish (a counter per
-    // key/value head and rank, reset by it) merges those items over the clusters.
+    // Several clusters: the last block of a rank to publish (a counter per key/value head and rank, reset by it)
+    // merges that rank's features over the clusters.
     __threadfence();
-    cluster_sync_relaxed();
-    if (rank * (int)blockDim.x >= group * (vecV ? valueDim / 4 : valueDim)) return; // no items in this rank
+    __syncthreads();
+    if (rank >= valueDim) return; // a rank without features
     if (threadIdx.x == 0) last = atomicAdd(counters + kh * size + rank, 1) == active - 1;
     __syncthreads();
     if (!last) return;
     __threadfence();
-    if (vecV) decode_merge_global<4>(group, valueDim, size, rank, partial, clusters, active, partialMax, partialSum, partialValues, out);
-    else decode_merge_global<1>(group, valueDim, size, rank, partial, clusters, active, partialMax, partialSum, partialValues, out);
+    decode_merge_global(group, valueDim, size, rank, partial, clusters, active, partialMax, partialSum, partialValues, out);
     if (threadIdx.x == 0) counters[kh * size + rank] = 0;
 }
 
