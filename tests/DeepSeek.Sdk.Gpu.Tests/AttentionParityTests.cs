@@ -34,11 +34,16 @@ public sealed class AttentionParityTests(GpuFixture gpu)
         Parity.Close(expected.AsSpan<float>(), Parity.ToHost(cuda, output), Tolerance, $"mla tokens={tokens} keys={keys} heads={heads} rank={rank}");
     }
 
-    private sealed class Side(IBackend backend, int slots, int kvHeads, int capacity, int headDim)
+    // One backend's caches, empty or filled with given contents (copied: the CPU's Upload is the host tensor itself).
+    private sealed class Side(IBackend backend, int slots, int kvHeads, int capacity, int headDim, float[]? keys = null, float[]? values = null)
     {
         public IBackend Backend { get; } = backend;
-        public Tensor Keys { get; } = backend.Allocate(DType.F32, new Shape(slots, kvHeads, capacity, headDim));
-        public Tensor Values { get; } = backend.Allocate(DType.F32, new Shape(slots, kvHeads, capacity, headDim));
+        public Tensor Keys { get; } = Cache(backend, keys, slots, kvHeads, capacity, headDim);
+        public Tensor Values { get; } = Cache(backend, values, slots, kvHeads, capacity, headDim);
+
+        private static Tensor Cache(IBackend backend, float[]? contents, int slots, int kvHeads, int capacity, int headDim) => contents is null
+            ? backend.Allocate(DType.F32, new Shape(slots, kvHeads, capacity, headDim))
+            : backend.Upload(Parity.Host((float[])contents.Clone(), slots, kvHeads, capacity, headDim));
 
         public float[] Attend(Tensor q, Tensor k, Tensor v, int[] slotIds, int[] positions, float scale, RotaryTables? rotary = null)
         {
@@ -54,7 +59,14 @@ public sealed class AttentionParityTests(GpuFixture gpu)
         }
 
         private static Tensor Copy(Tensor t) => Tensor.FromSpan<float>(t.ToFloatArray(), t.Shape, DType.F32);
+    }
 
+    private static RotaryTables Rotary(int maxPositions, int half, RotaryLayout layout)
+    {
+        var angles = new float[maxPositions * half];
+        for (int i = 0; i < angles.Length; i++) angles[i] = (i / half) * MathF.Pow(10000f, -(i % half) / (float)half);
+        return new RotaryTables(Parity.Host(angles.Select(MathF.Cos).ToArray(), maxPositions, half),
+            Parity.Host(angles.Select(MathF.Sin).ToArray(), maxPositions, half), layout);
     }
 
     [Theory]
@@ -103,9 +115,7 @@ public sealed class AttentionParityTests(GpuFixture gpu)
         int prompt = 20, capacity = 32, maxPositions = 40;
         var cpu = new Side(gpu.Cpu, 1, kvHeads, capacity, headDim);
         var dev = new Side(cuda, 1, kvHeads, capacity, headDim);
-        var angles = Enumerable.Range(0, maxPositions * half).Select(i => (i / half) * MathF.Pow(10000f, -(i % half) / (float)half)).ToArray();
-        var rotary = new RotaryTables(Parity.Host(angles.Select(MathF.Cos).ToArray(), maxPositions, half),
-            Parity.Host(angles.Select(MathF.Sin).ToArray(), maxPositions, half), layout);
+        var rotary = Rotary(maxPositions, half, layout);
         float scale = 1f / MathF.Sqrt(headDim);
         int seed = 40;
         foreach (var (rows, start) in new[] { (prompt, 0), (1, prompt), (1, prompt + 1) })
@@ -119,5 +129,59 @@ public sealed class AttentionParityTests(GpuFixture gpu)
             var actual = dev.Attend(q, k, v, slots, positions, scale, rotary);
             Parity.Close(expected, actual, Tolerance, what);
         }
+    }
+
+    /// <summary>Batch-1 decode (gqa_decode) over caches filled beforehand, at lengths around its split boundaries: the
+    /// visible length, not the capacity, decides how many blocks and clusters attend, one cluster merging in shared
+    /// memory or several through global memory; the new key is rotated and cached by whichever block holds it.</summary>
+    [Theory]
+    [InlineData(12, 2, 128, 208, 140, 4)]     // R1-Distill-Qwen-1.5B heads and the decode benchmark's cache
+    [InlineData(12, 2, 128, 32768, 150, 2)]   // a large capacity, a short context
+    [InlineData(12, 2, 128, 4200, 4090, 3)]   // a long context: several clusters
+    [InlineData(12, 2, 128, 6000, 4999, 2)]   // blocks of two rounds of keys, the new key in the second
+    [InlineData(32, 8, 128, 1100, 1000, 2)]   // Llama-3-8B heads
+    [InlineData(7, 1, 64, 300, 250, 10)]      // seven query heads on one key/value head; crosses 256 keys
+    [InlineData(4, 4, 20, 64, 0, 3)]          // no grouping, heads of 20 features, from an empty cache
+    [InlineData(6, 2, 18, 300, 270, 2)]       // heads of 18 features (no float4 rows), two clusters
+    public void Batch_one_decode_matches_the_cpu_at_any_length_and_capacity(int heads, int kvHeads, int headDim, int capacity, int position, int steps)
+    {
+        var cuda = gpu.Require();
+        const int slots = 2, slot = 1;
+        long cacheSize = (long)slots * kvHeads * capacity * headDim;
+        float[] keys = Parity.Random(60, cacheSize), values = Parity.Random(61, cacheSize);
+        var cpu = new Side(gpu.Cpu, slots, kvHeads, capacity, headDim, keys, values);
+        var dev = new Side(cuda, slots, kvHeads, capacity, headDim, keys, values);
+        var rotary = Rotary(capacity, headDim / 4, RotaryLayout.HalfSplit);
+        float scale = 1f / MathF.Sqrt(headDim);
+        for (int step = 0; step < steps; step++)
+        {
+            int seed = 70 + 3 * step;
+            var q = Parity.Host(Parity.Random(seed, heads * headDim), 1, heads, headDim);
+            var k = Parity.Host(Parity.Random(seed + 1, kvHeads * headDim), 1, kvHeads, headDim);
+            var v = Parity.Host(Parity.Random(seed + 2, kvHeads * headDim), 1, kvHeads, headDim);
+            string what = $"decode heads={heads}/{kvHeads} dim={headDim} capacity={capacity} at {position + step}";
+            Parity.Close(cpu.Attend(q, k, v, [slot], [position + step], scale, rotary),
+                dev.Attend(q, k, v, [slot], [position + step], scale, rotary), Tolerance, what);
+        }
+
+        // Rotated on both sides by the same formula, up to fused multiply-adds.
+        Parity.Close(Parity.ToHost(cpu.Backend, cpu.Keys), Parity.ToHost(cuda, dev.Keys), 1e-6, "cached keys");
+        Parity.Close(Parity.ToHost(cpu.Backend, cpu.Values), Parity.ToHost(cuda, dev.Values), 0, "cached values");
+    }
+
+    [Fact]
+    public void Batch_one_decode_reports_a_position_outside_the_cache_at_the_next_wait_and_the_backend_goes_on()
+    {
+        var cuda = gpu.Require();
+        var dev = new Side(cuda, 1, 2, 16, 8);
+        var q = Parity.Host(Parity.Random(80, 4 * 8), 1, 4, 8);
+        var kv = Parity.Host(Parity.Random(81, 2 * 8), 1, 2, 8);
+        var output = cuda.Allocate(DType.F32, new Shape(1, 4, 8));
+        cuda.GroupedQueryAttention(cuda.Upload(q), cuda.Upload(kv), cuda.Upload(kv), dev.Keys, dev.Values,
+            cuda.Upload(Parity.Host(new[] { 0 }, 1)), cuda.Upload(Parity.Host(new[] { 16 }, 1)), 0.5f, output);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => cuda.Synchronize());
+        Assert.Contains("position 16 of row 0", e.Message);
+
+        Assert.Equal(32, dev.Attend(q, kv, kv, [0], [15], 0.5f).Length);
     }
 }

@@ -1,3 +1,4 @@
+using DeepSeek.Sdk.Backends.Cuda.Interop;
 using DeepSeek.Sdk.Tensors;
 
 namespace DeepSeek.Sdk.Backends.Cuda;
@@ -10,8 +11,19 @@ public sealed unsafe partial class CudaBackend
     private const int AttentionWarps = 8;
     private const int MaxSplits = 64;
     private const int MinKeysPerSplit = 32;
+    // gqa_decode: threads per block (16 warps: with one block per SM, enough to hide each other's latencies), keys
+    // per block and round (DECODE_KEYS), feature slices of the scores (DECODE_SLICES), the cluster size asked for
+    // where the GPU has thread block clusters (the portable maximum, DECODE_MAX_CLUSTER), and the most blocks per
+    // key/value head.
+    private const uint DecodeBlock = 512;
+    private const int DecodeKeys = 32;
+    private const int DecodeSlices = 8;
+    private const int DecodeClusterSize = 8;
+    private const int MaxDecodeBlocks = 128;
+    private const int FunctionAttributeRequiredClusterWidth = 11, FunctionAttributeRequiredClusterHeight = 12, FunctionAttributeRequiredClusterDepth = 13;
     private ulong _decodeCounters;
     private int _decodeCounterCount;
+    private int _decodeCluster;
 
     // ---- Multi-head latent attention (DeepSeek-V2 2.1.2, absorbed) ----
 
@@ -83,19 +95,35 @@ public sealed unsafe partial class CudaBackend
         ulong pq = CudaChecks.Address(query), pk = CudaChecks.Address(keys), pv = CudaChecks.Address(values);
         ulong ck = CudaChecks.Address(cacheKeys), cv = CudaChecks.Address(cacheValues);
         ulong ps = CudaChecks.Address(slots), pp = CudaChecks.Address(positions), po = CudaChecks.Address(output), errors = _errors.DevicePointer;
-        int items = rows * heads;
-        int splits = Splits(items, capacity);
-        var (pMax, pSum, pValues) = Partials(items, splits, valueDim);
         if (rows == 1)
         {
             // Batch-1 decode: everything in one kernel (gqa_decode). One row cannot depend on another row's keys.
-            ulong counters = DecodeCounters(heads);
-            uint decodeShared = AttentionShared(headDim, headDim, valueDim, _functions.GqaDecode);
+            // The grid is sized from the capacity, so that it stays the same from step to step; the kernel uses
+            // only the blocks that the visible length needs.
+            int cluster = DecodeCluster();
+            int clusters = DecodeClusters(kvHeads, capacity, cluster);
+            var (dMax, dSum, dValues) = Partials(heads, clusters, valueDim);
+            ulong counters = DecodeCounters(kvHeads * cluster);
+            int group = heads / kvHeads;
+            // A second pair of key/value tiles only where a block can have more than one round of keys, so that the
+            // next round's copies are in flight during this one.
+            int buffers = (capacity + cluster * clusters - 1) / (cluster * clusters) > DecodeKeys ? 2 : 1;
+            // gqa_decode's sections, each from a multiple of 4 floats: query heads, angles, key and value tiles, partial
+            // scores per feature slice, weighted values, softmax state, and the partials the cluster pushes.
+            int strideK = headDim % 4 == 0 ? headDim + 4 : headDim + 1;
+            int tile = DecodeKeys * strideK + Round4(DecodeKeys * valueDim);
+            int share = (valueDim + cluster - 1) / cluster;
+            int floats = Round4(group * headDim) + 2 * Round4(half) + buffers * tile + DecodeSlices * group * DecodeKeys + group * valueDim + 3 * group
+                + cluster * (2 * group + group * share);
+            uint decodeShared = OptInShared(floats * sizeof(float), _functions.GqaDecode);
             void** decode = stackalloc void*[] { &pq, &heads, &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp,
-                &cos, &sin, &half, &maxPositions, &interleaved, &scale, &splits, &pMax, &pSum, &pValues, &counters, &po, &errors };
-            _graphs.Kernel(_functions.GqaDecode, (uint)heads, (uint)splits, AttentionBlock, decodeShared, decode, "gqa_decode");
+                &cos, &sin, &half, &maxPositions, &interleaved, &scale, &buffers, &dMax, &dSum, &dValues, &counters, &po, &errors };
+            _graphs.Kernel(_functions.GqaDecode, (uint)(cluster * clusters), (uint)kvHeads, DecodeBlock, decodeShared, decode, "gqa_decode");
             return;
         }
+        int items = rows * heads;
+        int splits = Splits(items, capacity);
+        var (pMax, pSum, pValues) = Partials(items, splits, valueDim);
         void** store = stackalloc void*[] { &pq, &heads, &pk, &pv, &kvHeads, &headDim, &valueDim, &ck, &cv, &slotCount, &capacity, &ps, &pp,
             &cos, &sin, &half, &maxPositions, &interleaved, &errors };
         _graphs.Kernel(_functions.GqaStore, (uint)rows, (uint)kvHeads, 128, 0, store, "gqa_store");
@@ -108,18 +136,57 @@ public sealed unsafe partial class CudaBackend
         Combine(pMax, pSum, pValues, splits, valueDim, po, items);
     }
 
-    // gqa_decode's per-head counters of finished splits: zero between launches (the last block of a head resets its
-    // own), so they are zeroed once when the buffer is made or grown.
-    private ulong DecodeCounters(int heads)
+    // gqa_decode's counters of finished clusters, one per key/value head and block rank: zero between launches (the
+    // last block to finish resets its own), so they are zeroed once when the buffer is made or grown.
+    private ulong DecodeCounters(int count)
     {
-        if (heads > _decodeCounterCount)
+        if (count > _decodeCounterCount)
         {
-            _decodeCounterCount = Math.Max(heads, 256);
+            _decodeCounterCount = Math.Max(count, 256);
             _decodeCounters = _scratch.Get("attention.decode_counters", _decodeCounterCount * sizeof(int));
             _graphs.Memset(_decodeCounters, _decodeCounterCount * sizeof(int));
         }
         return _decodeCounters;
     }
+
+    // gqa_decode's cluster size: DecodeClusterSize blocks where the GPU has thread block clusters (sm_90 and later),
+    // set once as the function's required cluster dimensions so that every launch (and graph capture) of it gets
+    // them; else 1, which the kernel reads from the hardware and handles (its splits then merge through global memory).
+    private int DecodeCluster()
+    {
+        if (_decodeCluster == 0)
+        {
+            lock (_sharedOptIn)
+            {
+                int size = 1;
+                IntPtr f = _functions.GqaDecode;
+                if (Info.ComputeCapabilityMajor >= 9 && CudaDriver.FuncSetAttribute(f, FunctionAttributeRequiredClusterWidth, DecodeClusterSize) == CudaDriver.Success)
+                {
+                    if (CudaDriver.FuncSetAttribute(f, FunctionAttributeRequiredClusterHeight, 1) == CudaDriver.Success
+                        && CudaDriver.FuncSetAttribute(f, FunctionAttributeRequiredClusterDepth, 1) == CudaDriver.Success)
+                        size = DecodeClusterSize;
+                    else
+                        CudaDriver.FuncSetAttribute(f, FunctionAttributeRequiredClusterWidth, 0);
+                }
+                _decodeCluster = size;
+            }
+        }
+        return _decodeCluster;
+    }
+
+    // Clusters per key/value head for gqa_decode: as many as can be resident at once over all key/value heads (one
+    // 512-thread block per SM, its registers allowing no second; a cluster needs `cluster` SMs of one GPC, and the
+    // H100's 132 SMs hold 15 clusters of 8, hence the margin), but none that the capacity could give fewer than
+    // DecodeKeys keys (the kernel takes fewer clusters when fewer keys are visible).
+    private int DecodeClusters(int kvHeads, int capacity, int cluster)
+    {
+        int resident = cluster == 1 ? Info.Multiprocessors : Info.Multiprocessors / (cluster + 1);
+        int wanted = Math.Max(1, resident / kvHeads);
+        int byKeys = (capacity + cluster * DecodeKeys - 1) / (cluster * DecodeKeys);
+        return Math.Clamp(Math.Min(wanted, byKeys), 1, MaxDecodeBlocks / cluster);
+    }
+
+    private static int Round4(int n) => (n + 3) & ~3;
 
     // Enough blocks for two per SM, but no split shorter than MinKeysPerSplit keys.
     private int Splits(int items, int keys)
@@ -143,9 +210,12 @@ public sealed unsafe partial class CudaBackend
     }
 
     // attend_split's shared memory: the query parts and, per warp, a value row and its max and sum.
-    private uint AttentionShared(int dimA, int dimB, int dimV, IntPtr function)
+    private uint AttentionShared(int dimA, int dimB, int dimV, IntPtr function) =>
+        OptInShared((dimA + dimB + AttentionWarps * (dimV + 2)) * sizeof(float), function);
+
+    // Dynamic shared memory past the default 48 KiB must be allowed per function first.
+    private uint OptInShared(int bytes, IntPtr function)
     {
-        int bytes = (dimA + dimB + AttentionWarps * (dimV + 2)) * sizeof(float);
         if (bytes > 48 * 1024)
         {
             lock (_sharedOptIn)
