@@ -21,8 +21,6 @@ public sealed unsafe partial class CudaBackend
     private const int DecodeClusterSize = 8;
     private const int MaxDecodeBlocks = 128;
     private const int FunctionAttributeRequiredClusterWidth = 11, FunctionAttributeRequiredClusterHeight = 12, FunctionAttributeRequiredClusterDepth = 13;
-    private ulong _decodeCounters;
-    private int _decodeCounterCount;
     private int _decodeCluster;
 
     // ---- Multi-head latent attention (DeepSeek-V2 2.1.2, absorbed) ----
@@ -103,7 +101,8 @@ public sealed unsafe partial class CudaBackend
             int cluster = DecodeCluster();
             int clusters = DecodeClusters(kvHeads, capacity, cluster);
             var (dMax, dSum, dValues) = Partials(heads, clusters, valueDim);
-            ulong counters = DecodeCounters(kvHeads * cluster);
+            // Finished clusters, one counter per key/value head and block rank.
+            ulong counters = ZeroedCounters("attention.decode_counters", kvHeads * cluster);
             int group = heads / kvHeads;
             // A second pair of key/value tiles only where a block can have more than one round of keys, so that the
             // next round's copies are in flight during this one.
@@ -134,19 +133,6 @@ public sealed unsafe partial class CudaBackend
         _graphs.Kernel(_functions.GqaAttend, (uint)items, (uint)splits, AttentionBlock, shared, attend, "gqa_attend");
 
         Combine(pMax, pSum, pValues, splits, valueDim, po, items);
-    }
-
-    // gqa_decode's counters of finished clusters, one per key/value head and block rank: zero between launches (the
-    // last block to finish resets its own), so they are zeroed once when the buffer is made or grown.
-    private ulong DecodeCounters(int count)
-    {
-        if (count > _decodeCounterCount)
-        {
-            _decodeCounterCount = Math.Max(count, 256);
-            _decodeCounters = _scratch.Get("attention.decode_counters", _decodeCounterCount * sizeof(int));
-            _graphs.Memset(_decodeCounters, _decodeCounterCount * sizeof(int));
-        }
-        return _decodeCounters;
     }
 
     // gqa_decode's cluster size: DecodeClusterSize blocks where the GPU has thread block clusters (sm_90 and later),
