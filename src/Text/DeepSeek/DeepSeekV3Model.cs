@@ -23,16 +23,13 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     private readonly Tensor _embedding;
     private readonly DeepSeekV3DecoderLayer[] _layers;
     private readonly RmsNorm _finalNorm;
-    private readonly Linear _lmHead;
     private readonly RowBuffer _hidden;
     private readonly RowBuffer _normed;
     private readonly RowBuffer _delta;
-    private readonly RowBuffer _logits;
     // Per-step inputs: token ids and positions, one value per row each.
     private const int Ids = 0, Positions = 1;
     private readonly StepInputs _inputs;
-    private readonly Tensor _greedyId;
-    private readonly int[] _hostGreedyId = new int[1];
+    private readonly LogitsHead _head;
 
     internal DeepSeekV3Model(IBackend backend, DeepSeekV3Config config, Checkpoint? ownedCheckpoint, Tensor embedding,
         DeepSeekV3DecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead, string[] multiTokenPredictionTensors)
@@ -44,13 +41,11 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         _embedding = embedding;
         _layers = layers;
         _finalNorm = finalNorm;
-        _lmHead = lmHead;
         _hidden = new RowBuffer(backend, config.HiddenSize);
         _normed = new RowBuffer(backend, config.HiddenSize);
         _delta = new RowBuffer(backend, config.HiddenSize);
-        _logits = new RowBuffer(backend, config.VocabSize);
         _inputs = new StepInputs(backend, 2);
-        _greedyId = backend.Allocate(DType.I32, new Shape(1));
+        _head = new LogitsHead(backend, lmHead);
     }
 
     public DeepSeekV3Config Config { get; }
@@ -67,7 +62,7 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     public RmsNorm FinalNorm => _finalNorm;
 
     /// <summary>lm_head (the embedding itself when the checkpoint ties them).</summary>
-    public Linear LmHead => _lmHead;
+    public Linear LmHead => _head.Linear;
 
     /// <summary>Checkpoint names of the multi-token-prediction modules (layers num_hidden_layers ..), set aside
     /// unloaded for speculative decoding; empty when the checkpoint has none.</summary>
@@ -154,7 +149,7 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         if (lastLogits.Length != VocabularySize)
             throw new ArgumentException($"Logits need {VocabularySize} values, got {lastLogits.Length}.", nameof(lastLogits));
         var normed = Run(tokens, cache, allPositions: false, cancellationToken);
-        WriteLogits(normed, lastLogits);
+        _head.WriteLogits(normed, lastLogits);
     }
 
     /// <summary>Like <see cref="Forward"/>, but returns the id of the last token's largest logit (greedy decoding: ties
@@ -162,11 +157,7 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     public int ForwardGreedy(ReadOnlySpan<int> tokens, IKvCache cache, CancellationToken cancellationToken = default)
     {
         var normed = Run(tokens, cache, allPositions: false, cancellationToken);
-        var deviceLogits = _logits.Rows(1);
-        _lmHead.Forward(_backend, normed, deviceLogits);
-        _backend.Argmax(deviceLogits, _greedyId);
-        _backend.CopyToHost(_greedyId, _hostGreedyId.AsSpan());
-        return _hostGreedyId[0];
+        return _head.ArgMax(normed);
     }
 
     /// <summary>Like <see cref="Forward"/>, but writes the logits of every token, [tokens.Length, vocab] row-major
@@ -176,7 +167,7 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         if (logits.Length != (long)tokens.Length * VocabularySize)
             throw new ArgumentException($"Logits need {tokens.Length} x {VocabularySize} values, got {logits.Length}.", nameof(logits));
         var normed = Run(tokens, cache, allPositions: true, cancellationToken);
-        WriteLogits(normed, logits);
+        _head.WriteLogits(normed, logits);
     }
 
     public void Dispose() => _ownedCheckpoint?.Dispose();
@@ -226,12 +217,6 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         return lastNormed;
     }
 
-    private void WriteLogits(Tensor normed, Span<float> logits)
-    {
-        var deviceLogits = _logits.Rows(normed.Shape[0]);
-        _lmHead.Forward(_backend, normed, deviceLogits);
-        _backend.CopyToHost(deviceLogits, logits);
-    }
 
     // DeepSeek-V3 ships one MTP module as model.layers.61 (num_nextn_predict_layers: 1); inference ignores it.
     private static string[] MultiTokenPredictionNames(DeepSeekV3Config config, Checkpoint checkpoint, ILogger logger)

@@ -27,12 +27,10 @@ public sealed class LlamaModel : ICausalLanguageModel
     private readonly RowBuffer _hidden;
     private readonly RowBuffer _normed;
     private readonly RowBuffer _delta;
-    private readonly RowBuffer _logits;
     // Per-step inputs: token ids, positions and cache slots, one value per row each.
     private const int Ids = 0, Positions = 1, Slots = 2;
     private readonly StepInputs _inputs;
-    private readonly Tensor _greedyId;
-    private readonly int[] _hostGreedyId = new int[1];
+    private readonly LogitsHead _head;
 
     private LlamaModel(IBackend backend, DecoderConfig config, LlamaLayout layout, Checkpoint? ownedCheckpoint, Tensor embedTokens,
         LlamaDecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead)
@@ -44,13 +42,11 @@ public sealed class LlamaModel : ICausalLanguageModel
         EmbedTokens = embedTokens;
         _layers = layers;
         FinalNorm = finalNorm;
-        LmHead = lmHead;
         _hidden = new RowBuffer(backend, config.HiddenSize);
         _normed = new RowBuffer(backend, config.HiddenSize);
         _delta = new RowBuffer(backend, config.HiddenSize);
-        _logits = new RowBuffer(backend, config.VocabSize);
         _inputs = new StepInputs(backend, 3);
-        _greedyId = backend.Allocate(DType.I32, new Shape(1));
+        _head = new LogitsHead(backend, lmHead);
     }
 
     /// <summary>The <c>model_type</c> values this class runs.</summary>
@@ -78,7 +74,7 @@ public sealed class LlamaModel : ICausalLanguageModel
     public RmsNorm FinalNorm { get; }
 
     /// <summary>lm_head, or a view of <see cref="EmbedTokens"/> when the embeddings are tied.</summary>
-    public Linear LmHead { get; }
+    public Linear LmHead => _head.Linear;
 
     /// <summary>Opens <paramref name="directory"/> (config.json with model_type llama or qwen2, and safetensors), checks
     /// every tensor's shape against the config (<see cref="CheckpointMismatchException"/> names the first that
@@ -160,7 +156,7 @@ public sealed class LlamaModel : ICausalLanguageModel
         if (lastLogits.Length != VocabularySize)
             throw new ArgumentException($"Logits need {VocabularySize} values, got {lastLogits.Length}.", nameof(lastLogits));
         var normed = RunTokens(tokens, cache, allPositions: false, cancellationToken);
-        WriteLogits(normed, lastLogits);
+        _head.WriteLogits(normed, lastLogits);
     }
 
     /// <summary>Like <see cref="Forward"/>, but returns the id of the last token's largest logit (greedy decoding: ties
@@ -168,11 +164,7 @@ public sealed class LlamaModel : ICausalLanguageModel
     public int ForwardGreedy(ReadOnlySpan<int> tokens, IKvCache cache, CancellationToken cancellationToken = default)
     {
         var normed = RunTokens(tokens, cache, allPositions: false, cancellationToken);
-        var deviceLogits = _logits.Rows(1);
-        LmHead.Forward(_backend, normed, deviceLogits);
-        _backend.Argmax(deviceLogits, _greedyId);
-        _backend.CopyToHost(_greedyId, _hostGreedyId.AsSpan());
-        return _hostGreedyId[0];
+        return _head.ArgMax(normed);
     }
 
     public void ForwardAllLogits(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> logits, CancellationToken cancellationToken = default)
@@ -180,7 +172,7 @@ public sealed class LlamaModel : ICausalLanguageModel
         if (logits.Length != (long)tokens.Length * VocabularySize)
             throw new ArgumentException($"Logits need {tokens.Length} x {VocabularySize} values, got {logits.Length}.", nameof(logits));
         var normed = RunTokens(tokens, cache, allPositions: true, cancellationToken);
-        WriteLogits(normed, logits);
+        _head.WriteLogits(normed, logits);
     }
 
     /// <summary>Runs input embeddings (F32 [tokens, hidden] on the backend, in place of embed_tokens rows) at positions
@@ -225,7 +217,7 @@ public sealed class LlamaModel : ICausalLanguageModel
         foreach (var cache in caches) cache.Advance(1);
         var normed = _normed.Rows(rows);
         FinalNorm.Forward(_backend, hidden, normed);
-        WriteLogits(normed, logits);
+        _head.WriteLogits(normed, logits);
     }
 
     /// <summary>Like <see cref="DecodeBatch(ReadOnlySpan{int}, ReadOnlySpan{KvCache}, Span{float}, CancellationToken)"/>
@@ -259,7 +251,7 @@ public sealed class LlamaModel : ICausalLanguageModel
         int rows = normedHidden.Shape[0];
         if (logits.Length != (long)rows * VocabularySize)
             throw new ArgumentException($"Logits need {rows} x {VocabularySize} values, got {logits.Length}.", nameof(logits));
-        WriteLogits(normedHidden, logits);
+        _head.WriteLogits(normedHidden, logits);
     }
 
     public void Dispose() => _ownedCheckpoint?.Dispose();
@@ -404,10 +396,4 @@ public sealed class LlamaModel : ICausalLanguageModel
         }
     }
 
-    private void WriteLogits(Tensor normed, Span<float> logits)
-    {
-        var deviceLogits = _logits.Rows(normed.Shape[0]);
-        LmHead.Forward(_backend, normed, deviceLogits);
-        _backend.CopyToHost(deviceLogits, logits);
-    }
 }
