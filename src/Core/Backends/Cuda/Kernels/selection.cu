@@ -8,31 +8,6 @@ __device__ __forceinline__ bool precedes(float va, int ia, float vb, int ib)
     return va > vb || (va == vb && ia < ib);
 }
 
-// The best (value, index) over the block; every thread gets it. Empty candidates carry index -1.
-__device__ __forceinline__ void block_best(float& v, int& idx, float* values, int* indices)
-{
-    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1)
-    {
-        float ov = __shfl_xor_sync(0xFFFFFFFFu, v, o);
-        int oi = __shfl_xor_sync(0xFFFFFFFFu, idx, o);
-        if (oi >= 0 && (idx < 0 || precedes(ov, oi, v, idx))) { v = ov; idx = oi; }
-    }
-    if (lane == 0) { values[warp] = v; indices[warp] = idx; }
-    __syncthreads();
-    v = lane < warps ? values[lane] : 0.0f;
-    idx = lane < warps ? indices[lane] : -1;
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1)
-    {
-        float ov = __shfl_xor_sync(0xFFFFFFFFu, v, o);
-        int oi = __shfl_xor_sync(0xFFFFFFFFu, idx, o);
-        if (oi >= 0 && (idx < 0 || precedes(ov, oi, v, idx))) { v = ov; idx = oi; }
-    }
-    __syncthreads();
-}
-
 // Argmax order: a number beats NaN; among numbers the larger wins and ties go to the lower index; NaN beats only a
 // NaN of higher index (so NaN survives only in an all-NaN row, at its first index: the CPU's and Sampler.ArgMax's rule).
 __device__ __forceinline__ bool argmax_precedes(float va, int ia, float vb, int ib)
@@ -44,7 +19,15 @@ __device__ __forceinline__ bool argmax_precedes(float va, int ia, float vb, int 
     return va > vb || (va == vb && ia < ib);
 }
 
-__device__ __forceinline__ void block_argmax(float& v, int& idx, float* values, int* indices)
+// Top-k's order with empty candidates (index -1) last.
+__device__ __forceinline__ bool topk_precedes(float va, int ia, float vb, int ib)
+{
+    return ia >= 0 && (ib < 0 || precedes(va, ia, vb, ib));
+}
+
+// The first (value, index) over the block in the order BEFORE; every thread gets it. Empty candidates carry index -1.
+template <bool (*BEFORE)(float, int, float, int)>
+__device__ __forceinline__ void block_best(float& v, int& idx, float* values, int* indices)
 {
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
 #pragma unroll
@@ -52,7 +35,7 @@ __device__ __forceinline__ void block_argmax(float& v, int& idx, float* values, 
     {
         float ov = __shfl_xor_sync(0xFFFFFFFFu, v, o);
         int oi = __shfl_xor_sync(0xFFFFFFFFu, idx, o);
-        if (argmax_precedes(ov, oi, v, idx)) { v = ov; idx = oi; }
+        if (BEFORE(ov, oi, v, idx)) { v = ov; idx = oi; }
     }
     if (lane == 0) { values[warp] = v; indices[warp] = idx; }
     __syncthreads();
@@ -63,7 +46,7 @@ __device__ __forceinline__ void block_argmax(float& v, int& idx, float* values, 
     {
         float ov = __shfl_xor_sync(0xFFFFFFFFu, v, o);
         int oi = __shfl_xor_sync(0xFFFFFFFFu, idx, o);
-        if (argmax_precedes(ov, oi, v, idx)) { v = ov; idx = oi; }
+        if (BEFORE(ov, oi, v, idx)) { v = ov; idx = oi; }
     }
     __syncthreads();
 }
@@ -89,7 +72,7 @@ extern "C" __global__ void argmax_f32(const float* x, int cols, int* indices, fl
         float v = row[i];
         if (argmax_precedes(v, i, best, bestIndex)) { best = v; bestIndex = i; }
     }
-    block_argmax(best, bestIndex, sv, si);
+    block_best<argmax_precedes>(best, bestIndex, sv, si);
     i64 p = (i64)r * parts + part;
     if (threadIdx.x == 0) { partValues[p] = best; partIndices[p] = bestIndex; }
     __threadfence();
@@ -106,7 +89,7 @@ extern "C" __global__ void argmax_f32(const float* x, int cols, int* indices, fl
         int idx = __ldcg(partIndices + (i64)r * parts + i);
         if (argmax_precedes(v, idx, best, bestIndex)) { best = v; bestIndex = idx; }
     }
-    block_argmax(best, bestIndex, sv, si);
+    block_best<argmax_precedes>(best, bestIndex, sv, si);
     if (threadIdx.x == 0)
     {
         indices[r] = bestIndex < 0 ? 0 : bestIndex;
@@ -134,7 +117,7 @@ extern "C" __global__ void topk_f32(const float* x, int cols, int k, float* valu
             if (prevIndex >= 0 && !precedes(prevValue, prevIndex, v, i)) continue;
             if (bestIndex < 0 || precedes(v, i, best, bestIndex)) { best = v; bestIndex = i; }
         }
-        block_best(best, bestIndex, sv, si);
+        block_best<topk_precedes>(best, bestIndex, sv, si);
         if (threadIdx.x == 0)
         {
             values[(i64)blockIdx.x * k + round] = best;
