@@ -61,8 +61,6 @@ public sealed unsafe partial class CudaBackend
         int count = products.Length;
         if (count == 0) return;
         bool together = count <= 3 && OperationShapes.Rows(x) is > 0 and var rows && rows <= _options.GemvMaxRows;
-        var (normWeight, normBF16, eps) = FoldedNorm(x, norm, together, op);
-        if (normWeight == 0 && norm is { } separate) x = separate.Normed;
         Span<GemvWeight> weights = stackalloc GemvWeight[3];
         Span<ulong> biases = stackalloc ulong[3], outputs = stackalloc ulong[3];
         for (int i = 0; i < count && together; i++)
@@ -74,13 +72,9 @@ public sealed unsafe partial class CudaBackend
             outputs[i] = CudaChecks.Address(p.Output);
             together = weights[i].N > 0 && weights[i].SameLayout(weights[0]);
         }
+        var (normWeight, normBF16, eps) = FoldedNorm(ref x, norm, together, op);
         if (!together)
         {
-            if (normWeight != 0)
-            {
-                // Checked only now that the products turned out not to share a launch: normalize into memory after all.
-                x = Normalize(x, norm!.Value, op);
-            }
             foreach (var p in products) MatMul(x, p.Weight, p.Bias, p.Output);
             return;
         }
@@ -119,8 +113,7 @@ public sealed unsafe partial class CudaBackend
         OperationShapes.SameShape(y, scratch, op, nameof(y), nameof(scratch));
         _checks.Type(scratch, DType.F32, op, nameof(scratch));
         if (m == 0 || g.N == 0) return;
-        var (normWeight, normBF16, eps) = FoldedNorm(x, norm, m <= _options.GemvMaxRows, op);
-        if (normWeight == 0 && norm is { } separate) x = separate.Normed;
+        var (normWeight, normBF16, eps) = FoldedNorm(ref x, norm, m <= _options.GemvMaxRows, op);
         ulong px = CudaChecks.Address(x), py = CudaChecks.Address(y);
         if (m > _options.GemvMaxRows)
         {
@@ -142,25 +135,18 @@ public sealed unsafe partial class CudaBackend
     }
 
     // An input norm for the GEMV to fold in (decode rows): its weight's address, dtype flag and eps. Otherwise (prompts,
-    // or products that will not share a launch) the rows are normalized into norm.Normed here and address 0 returned.
-    private (ulong Weight, int BF16, float Eps) FoldedNorm(Tensor x, RmsNormInput? norm, bool fold, string op)
+    // products that do not share a launch, or FoldInputNorms off) the rows are normalized into norm.Normed here, x
+    // becomes that workspace, and address 0 is returned.
+    private (ulong Weight, int BF16, float Eps) FoldedNorm(ref Tensor x, RmsNormInput? norm, bool fold, string op)
     {
         if (norm is not { } n) return (0, 0, 0f);
         _checks.Type(x, DType.F32, op, nameof(x));
         CheckNormWeight(n.Weight, x.Shape[-1], op);
-        if (!fold || !FoldInputNorms)
-        {
-            Normalize(x, n, op);
-            return (0, 0, 0f);
-        }
-        return (CudaChecks.Address(n.Weight), n.Weight.DType == DType.BF16 ? 1 : 0, n.Eps);
-    }
-
-    private Tensor Normalize(Tensor x, RmsNormInput norm, string op)
-    {
-        OperationShapes.SameShape(x, norm.Normed, op, nameof(x), "norm.Normed");
-        RmsNorm(x, norm.Weight, norm.Eps, norm.Normed);
-        return norm.Normed;
+        if (fold && FoldInputNorms) return (CudaChecks.Address(n.Weight), n.Weight.DType == DType.BF16 ? 1 : 0, n.Eps);
+        OperationShapes.SameShape(x, n.Normed, op, nameof(x), "norm.Normed");
+        RmsNorm(x, n.Weight, n.Eps, n.Normed);
+        x = n.Normed;
+        return (0, 0, 0f);
     }
 
     // y[m, n] = x[m, k] . W[n, k]^T (+ bias) for an unscaled F32/BF16/F16 weight (convolutions).
