@@ -29,6 +29,16 @@ internal sealed class JanusUnderstandingModel(JanusModel model, Tensor imageEmbe
         model.LanguageModel.ComputeLogits(normed, lastLogits);
     }
 
+    // Decode steps go to the language model, which picks the argmax on its backend; the one step with image rows (the
+    // prompt) scans its logits on the host, as the interface's default does.
+    public int ForwardGreedy(ReadOnlySpan<int> tokens, IKvCache cache, CancellationToken cancellationToken = default)
+    {
+        if (!HasImageTokens(tokens)) return model.LanguageModel.ForwardGreedy(tokens, cache, cancellationToken);
+        var logits = new float[VocabularySize];
+        Forward(tokens, cache, logits, cancellationToken);
+        return Sampler.ArgMax(logits);
+    }
+
     public void ForwardAllLogits(ReadOnlySpan<int> tokens, IKvCache cache, Span<float> logits, CancellationToken cancellationToken = default)
     {
         if (!HasImageTokens(tokens))
