@@ -2,7 +2,7 @@ namespace DeepSeek.Sdk.Checkpoints;
 
 /// <summary>A checkpoint (safetensors file, shard index or set of weights) could not be used. The message
 /// names the file and, where one is involved, the tensor.</summary>
-public class CheckpointException : Exception
+public class CheckpointException : DeepSeekException
 {
     public CheckpointException(string message, string filePath, string? tensorName = null, Exception? inner = null)
         : base(Compose(message, filePath, tensorName), inner)

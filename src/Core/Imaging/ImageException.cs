@@ -1,7 +1,7 @@
 namespace DeepSeek.Sdk.Imaging;
 
 /// <summary>An image could not be decoded. The message names the format and what was wrong.</summary>
-public abstract class ImageException : Exception
+public abstract class ImageException : DeepSeekException
 {
     protected ImageException(ImageFileFormat format, string message, Exception? inner)
         : base(message, inner)

@@ -2,7 +2,7 @@ namespace DeepSeek.Sdk.Runtime;
 
 /// <summary>The device a user asked for cannot be used on this machine; the message names it and says why.</summary>
 public sealed class DeviceUnavailableException(string device, string reason)
-    : InvalidOperationException($"Device '{device}' cannot be used: {reason}.")
+    : DeepSeekException($"Device '{device}' cannot be used: {reason}.")
 {
     public string Device { get; } = device;
 

@@ -5,7 +5,7 @@ namespace DeepSeek.Sdk.Tokenization;
 /// missing or mistyped field, a component type this tokenizer does not implement, or a merge
 /// that names tokens outside the vocabulary. The message names the file and the field.
 /// </summary>
-public sealed class TokenizerFormatException : Exception
+public sealed class TokenizerFormatException : DeepSeekException
 {
     public TokenizerFormatException(string message) : base(message) { }
 

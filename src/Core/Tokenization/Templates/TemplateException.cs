@@ -4,7 +4,7 @@ namespace DeepSeek.Sdk.Tokenization.Templates;
 /// A chat template could not be parsed or rendered. The message names the template, the line and
 /// the column, so that a wrong prompt is never produced silently.
 /// </summary>
-public class TemplateException : Exception
+public class TemplateException : DeepSeekException
 {
     public TemplateException(string templateName, int line, int column, string reason)
         : base($"{templateName}, line {line}, column {column}: {reason}")
