@@ -7,13 +7,14 @@ namespace DeepSeek.Sdk.Fuzzing;
 /// and its first and last bytes read, as a model does when it binds weights.</summary>
 public static class SafetensorsTarget
 {
+    private static readonly Lazy<string> s_scratch = new(ScratchDirectory);
     private static long s_counter;
 
     public static FuzzTarget Create() => new("safetensors", "a .safetensors file: u64 header length, JSON header, data", Run);
 
     private static void Run(byte[] input)
     {
-        string path = Path.Combine(ScratchDirectory(), $"deepseek-fuzz-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}.safetensors");
+        string path = Path.Combine(s_scratch.Value, $"deepseek-fuzz-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}.safetensors");
         File.WriteAllBytes(path, input);
         try
         {
@@ -37,6 +38,20 @@ public static class SafetensorsTarget
         }
     }
 
-    // tmpfs where there is one: a fuzzer writes one file per run.
-    private static string ScratchDirectory() => Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+    /// <summary>tmpfs where there is a writable one (a fuzzer writes a file per run), else the temp folder.</summary>
+    private static string ScratchDirectory()
+    {
+        const string shm = "/dev/shm";
+        try
+        {
+            string probe = Path.Combine(shm, $"deepseek-fuzz-{Environment.ProcessId}-probe");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return shm;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Path.GetTempPath();
+        }
+    }
 }
