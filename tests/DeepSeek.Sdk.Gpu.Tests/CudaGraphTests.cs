@@ -6,14 +6,23 @@ using DeepSeek.Sdk.Text;
 namespace DeepSeek.Sdk.Gpu.Tests;
 
 /// <summary>Replay of repeated work as CUDA graphs (SegmentGraphs): same results as launching kernel by kernel,
-/// with fresh inputs each time, and a fall back to plain launches when a segment differs from the graph.</summary>
-public sealed class CudaGraphTests(GpuFixture gpu)
+/// with fresh inputs each time, and a fall back to plain launches when a segment differs from the graph. Each test
+/// switches replay on for itself, whatever the suite's configuration, and restores it after.</summary>
+public sealed class CudaGraphTests(GpuFixture gpu) : IDisposable
 {
+    private bool? _graphsBefore;
+
     private CudaBackend RequireGraphs()
     {
         var cuda = gpu.Require();
-        if (gpu.GraphsSwitchedOff) Assert.Skip("CUDA graph replay is switched off for this run (DEEPSEEK_SDK_CUDA_GRAPHS=0).");
+        _graphsBefore = cuda.CudaGraphs;
+        cuda.CudaGraphs = true;
         return cuda;
+    }
+
+    public void Dispose()
+    {
+        if (_graphsBefore is bool before && gpu.Cuda is { } cuda) cuda.CudaGraphs = before;
     }
 
     // One segment: a small upload of ids, a gather, then a chain of elementwise ops, then a wait.
