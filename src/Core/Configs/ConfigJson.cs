@@ -62,6 +62,7 @@ internal readonly struct ConfigJson
         value <= limit.Max
             ? (int)value
             : throw Error(name, $"{(what is null ? "" : what + " = ")}{value} exceeds the limit {limit}");
+
     public double Double(string name, double fallback) => Find(name) is { } v ? AsDouble(name, v) : fallback;
 
     public double? NullableDouble(string name) => Find(name) is { } v ? AsDouble(name, v) : null;

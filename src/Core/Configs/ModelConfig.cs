@@ -109,18 +109,20 @@ public abstract record ModelConfig
         if (json.Find("architectures") is not { } list) return;
         if (list.ValueKind != JsonValueKind.Array)
             throw json.Error("architectures", $"must be a list of class names, got {list.GetRawText()}");
-        var named = new List<string>();
+        string? first = null;
+        int count = 0;
         foreach (var item in list.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.String)
                 throw json.Error("architectures", $"entries must be class names, got {item.GetRawText()}");
             string name = item.GetString()!;
             if (Array.IndexOf(classes, name) >= 0) return;
-            named.Add(name);
+            first ??= name;
+            count++;
         }
-        if (named.Count > 0)
+        if (first is not null)
             throw new UnsupportedModelException(modelType, json.FilePath, classes, "architectures",
-                $"architectures [{string.Join(", ", named)}] is not supported for model_type '{modelType}'; supported: {string.Join(", ", classes)}");
+                $"'{first}'{(count > 1 ? $" (and {count - 1} more)" : "")} is not supported for model_type '{modelType}'; supported: {string.Join(", ", classes)}");
     }
 
     private protected static QuantizationConfig? ReadQuantization(ConfigJson json) =>

@@ -95,10 +95,12 @@ internal static class RopeScalingReader
             // negative, zero or overflowing one (a huge mscale) would silently turn attention into NaN or noise.
             double attention = result.YarnAttentionFactor();
             if (!((float)attention > 0) || !float.IsFinite((float)attention))
-                throw block.Error(result.AttentionFactor is null ? "mscale" : "attention_factor", $"gives an attention factor of {attention}; it must be positive and finite in float32");
+                throw result.AttentionFactor is null
+                    ? block.Error("mscale", $"{result.Mscale} with mscale_all_dim {result.MscaleAllDim} gives an attention factor of {attention}; it must be positive and finite in float32")
+                    : block.Error("attention_factor", $"{attention} must be positive and finite in float32");
             double softmax = result.SoftmaxScaleMultiplier();
             if (!((float)softmax > 0) || !float.IsFinite((float)softmax))
-                throw block.Error("mscale_all_dim", $"gives a softmax scale multiplier of {softmax}; it must be positive and finite in float32");
+                throw block.Error("mscale_all_dim", $"{result.MscaleAllDim} gives a softmax scale multiplier of {softmax}; it must be positive and finite in float32");
         }
         return result;
     }

@@ -364,6 +364,17 @@ public sealed class ConfigLimitsTests
             Assert.NotEmpty(ModelConfig.Load(OracleFixtures.Dir(name)).ExpectedTensors());
     }
 
+    [Fact]
+    public void The_shipped_models_pass_the_default_limits()
+    {
+        // models/ at the repository root, found from the test binaries (bin/Release/net10.0 of this project).
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "models", "deepseek-r1-tiny", "config.json"))) root = root.Parent;
+        Assert.NotNull(root);
+        Assert.IsType<DeepSeekV3Config>(ModelConfig.Load(Path.Combine(root.FullName, "models", "deepseek-r1-tiny")));
+        Assert.IsType<JanusConfig>(ModelConfig.Load(Path.Combine(root.FullName, "models", "janus-pro-tiny")));
+    }
+
     private static ModelConfig Parse(JsonObject json) =>
         ModelConfig.Parse(Encoding.UTF8.GetBytes(json.ToJsonString()), "test-config.json");
 
