@@ -23,16 +23,18 @@ public static class TextModels
         Load(directory, backend, logger, progress: null);
 
     /// <summary>Like <see cref="Load(string, IBackend, ILogger?)"/>, reporting each built layer to <paramref name="progress"/>
-    /// (models whose loader takes no progress report nothing).</summary>
-    public static ICausalLanguageModel Load(string directory, IBackend backend, ILogger? logger, IProgress<ModelLoadProgress>? progress)
+    /// (models whose loader takes no progress report nothing), and checking config.json's sizes against
+    /// <paramref name="limits"/> (<see cref="ConfigLimits.Default"/> when null).</summary>
+    public static ICausalLanguageModel Load(string directory, IBackend backend, ILogger? logger, IProgress<ModelLoadProgress>? progress,
+        ConfigLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(backend);
-        var config = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName));
+        var config = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName), limits);
         return config switch
         {
-            DeepSeekV3Config => DeepSeekV3Model.Load(directory, backend, logger, progress),
-            Qwen2Config or LlamaConfig => LlamaModel.Load(directory, backend, logger),
+            DeepSeekV3Config => DeepSeekV3Model.Load(directory, backend, logger, progress, limits),
+            Qwen2Config or LlamaConfig => LlamaModel.Load(directory, backend, logger, limits),
             _ => throw new UnsupportedModelException(config.ModelType, config.SourcePath, SupportedModelTypes),
         };
     }

@@ -4,15 +4,17 @@ namespace DeepSeek.Sdk.Configs;
 
 /// <summary>Strict, typed access to one JSON object of a config file. Unknown fields are ignored (configs carry
 /// many training-only fields); known fields must have the right JSON type, and numbers meant as integers
-/// must be integers. Every failure is a <see cref="ConfigException"/> naming the file and the dotted field.</summary>
+/// must be integers, and sizes must lie within the <see cref="ConfigLimits"/> the reader was given. Every failure is a
+/// <see cref="ConfigException"/> naming the file and the dotted field.</summary>
 internal readonly struct ConfigJson
 {
     private readonly JsonElement _object;
 
-    public ConfigJson(JsonElement value, string filePath, string prefix)
+    public ConfigJson(JsonElement value, string filePath, string prefix, ConfigLimits? limits = null)
     {
         FilePath = filePath;
         Prefix = prefix;
+        Limits = limits ?? ConfigLimits.Default;
         if (value.ValueKind != JsonValueKind.Object)
             throw new ConfigException($"must be a JSON object, got {value.ValueKind}", filePath, prefix.Length == 0 ? null : prefix);
         _object = value;
@@ -21,6 +23,8 @@ internal readonly struct ConfigJson
     public string FilePath { get; }
 
     public string Prefix { get; }
+
+    public ConfigLimits Limits { get; }
 
     public string FieldName(string name) => Prefix.Length == 0 ? name : Prefix + "." + name;
 
@@ -42,9 +46,34 @@ internal readonly struct ConfigJson
 
     public int PositiveInt(string name, int fallback) => Positive(name, Int(name, fallback));
 
+    /// <summary>A required size in 1..<paramref name="limit"/>.</summary>
+    public int Size(string name, ConfigLimit limit) => Bounded(name, PositiveInt(name), limit);
+
+    /// <summary>A size in 1..<paramref name="limit"/>, <paramref name="fallback"/> when absent.</summary>
+    public int Size(string name, int fallback, ConfigLimit limit) => Bounded(name, PositiveInt(name, fallback), limit);
+
+    /// <summary>A size in 1..<paramref name="limit"/> or null when absent.</summary>
+    public int? NullableSize(string name, ConfigLimit limit) =>
+        NullableInt(name) is { } value ? Bounded(name, Positive(name, value), limit) : null;
+
+    /// <summary>Fails on <paramref name="name"/> unless <paramref name="value"/> (a field, or a product of fields
+    /// computed in 64 bits and described by <paramref name="what"/>) is at most the limit.</summary>
+    public int Bounded(string name, long value, ConfigLimit limit, string? what = null) =>
+        value <= limit.Max
+            ? (int)value
+            : throw Error(name, $"{(what is null ? "" : what + " = ")}{value} exceeds the limit {limit}");
+
     public double Double(string name, double fallback) => Find(name) is { } v ? AsDouble(name, v) : fallback;
 
     public double? NullableDouble(string name) => Find(name) is { } v ? AsDouble(name, v) : null;
+
+    /// <summary>A normalization epsilon: the kernels add it in float32, so it must stay positive there (1e-50 would
+    /// round to 0 and divide by zero on a zero row), and below 1 (published models use 1e-6 and 1e-5).</summary>
+    public double Epsilon(string name, double fallback)
+    {
+        double eps = Double(name, fallback);
+        return (float)eps > 0 && eps < 1 ? eps : throw Error(name, $"must be positive, representable in float32 and below 1, got {eps}");
+    }
 
     public bool Bool(string name, bool fallback)
     {
@@ -79,7 +108,7 @@ internal readonly struct ConfigJson
         return IntList(name, v);
     }
 
-    public ConfigJson? Object(string name) => Find(name) is { } v ? new ConfigJson(v, FilePath, FieldName(name)) : null;
+    public ConfigJson? Object(string name) => Find(name) is { } v ? new ConfigJson(v, FilePath, FieldName(name), Limits) : null;
 
     public ConfigJson RequiredObject(string name) => Object(name) ?? throw Error(name, "is required");
 

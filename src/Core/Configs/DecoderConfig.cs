@@ -5,25 +5,27 @@ namespace DeepSeek.Sdk.Configs;
 public abstract record DecoderConfig : ModelConfig
 {
     private protected DecoderConfig(ConfigJson json, string modelType, int? headDim = null)
-        : base(modelType, json.FilePath, ReadQuantization(json))
+        : base(modelType, json.FilePath, ReadQuantization(json), json.Limits)
     {
-        VocabSize = json.PositiveInt("vocab_size");
-        HiddenSize = json.PositiveInt("hidden_size");
-        IntermediateSize = json.PositiveInt("intermediate_size");
-        NumHiddenLayers = json.PositiveInt("num_hidden_layers");
-        NumAttentionHeads = json.PositiveInt("num_attention_heads");
-        NumKeyValueHeads = json.PositiveInt("num_key_value_heads", NumAttentionHeads);
+        var limits = json.Limits;
+        VocabSize = json.Size("vocab_size", limits.VocabularySize);
+        HiddenSize = json.Size("hidden_size", limits.HiddenSize);
+        IntermediateSize = json.Size("intermediate_size", limits.IntermediateSize);
+        NumHiddenLayers = json.Size("num_hidden_layers", limits.Layers);
+        NumAttentionHeads = json.Size("num_attention_heads", limits.Heads);
+        NumKeyValueHeads = json.Size("num_key_value_heads", NumAttentionHeads, limits.Heads);
         if (NumAttentionHeads % NumKeyValueHeads != 0)
             throw json.Error("num_key_value_heads", $"{NumKeyValueHeads} does not divide num_attention_heads {NumAttentionHeads}");
         if (headDim is { } fixedHeadDim) HeadDim = fixedHeadDim;
-        else if (json.Has("head_dim")) HeadDim = json.PositiveInt("head_dim");
+        else if (json.Has("head_dim")) HeadDim = json.Size("head_dim", limits.HeadDim);
         else if (HiddenSize % NumAttentionHeads != 0)
             throw json.Error("num_attention_heads", $"{NumAttentionHeads} does not divide hidden_size {HiddenSize} and no head_dim is given");
-        else HeadDim = HiddenSize / NumAttentionHeads;
-        MaxPositionEmbeddings = json.PositiveInt("max_position_embeddings", 2048);
-        RmsNormEps = json.Double("rms_norm_eps", 1e-6);
-        if (RmsNormEps <= 0) throw json.Error("rms_norm_eps", $"must be positive, got {RmsNormEps}");
-        (RopeTheta, RopeScaling) = RopeScalingReader.Read(json);
+        else HeadDim = json.Bounded("num_attention_heads", HiddenSize / NumAttentionHeads, limits.HeadDim, "hidden_size / num_attention_heads");
+        // q_proj and o_proj are [heads · head_dim, hidden] and its transpose; the product is checked in 64 bits.
+        json.Bounded("num_attention_heads", (long)NumAttentionHeads * HeadDim, limits.IntermediateSize, "num_attention_heads × head_dim");
+        MaxPositionEmbeddings = json.Size("max_position_embeddings", 2048, limits.PositionEmbeddings);
+        RmsNormEps = json.Epsilon("rms_norm_eps", 1e-6);
+        (RopeTheta, RopeScaling) = RopeScalingReader.Read(json, MaxPositionEmbeddings);
         HiddenAct = json.String("hidden_act") ?? "silu";
         TieWordEmbeddings = json.Bool("tie_word_embeddings", false);
         BosTokenId = json.NullableInt("bos_token_id");
@@ -33,6 +35,7 @@ public abstract record DecoderConfig : ModelConfig
             if (id < 0 || id >= VocabSize) throw json.Error("eos_token_id", $"{id} is outside the vocabulary of {VocabSize}");
         if (BosTokenId is { } bos && (bos < 0 || bos >= VocabSize))
             throw json.Error("bos_token_id", $"{bos} is outside the vocabulary of {VocabSize}");
+        CheckTorchDType(json);
     }
 
     public int VocabSize { get; init; }

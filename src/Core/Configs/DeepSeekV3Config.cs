@@ -6,30 +6,37 @@ namespace DeepSeek.Sdk.Configs;
 public sealed record DeepSeekV3Config : DecoderConfig
 {
     private DeepSeekV3Config(ConfigJson json, string modelType)
-        : base(json, modelType, json.PositiveInt("qk_nope_head_dim") + json.PositiveInt("qk_rope_head_dim"))
+        : base(json, modelType, json.Size("qk_nope_head_dim", json.Limits.HeadDim) + json.Size("qk_rope_head_dim", json.Limits.HeadDim))
     {
+        var limits = json.Limits;
         bool v3 = modelType == "deepseek_v3";
-        QLoraRank = json.NullableInt("q_lora_rank");
-        if (QLoraRank is <= 0) throw json.Error("q_lora_rank", $"must be positive or null, got {QLoraRank}");
-        KvLoraRank = json.PositiveInt("kv_lora_rank");
-        QkNopeHeadDim = json.PositiveInt("qk_nope_head_dim");
-        QkRopeHeadDim = json.PositiveInt("qk_rope_head_dim");
+        QLoraRank = json.NullableSize("q_lora_rank", limits.HiddenSize);
+        KvLoraRank = json.Size("kv_lora_rank", limits.HiddenSize);
+        QkNopeHeadDim = json.Size("qk_nope_head_dim", limits.HeadDim);
+        QkRopeHeadDim = json.Size("qk_rope_head_dim", limits.HeadDim);
         if (QkRopeHeadDim % 2 != 0) throw json.Error("qk_rope_head_dim", $"must be even (rotary pairs), got {QkRopeHeadDim}");
-        VHeadDim = json.PositiveInt("v_head_dim");
+        VHeadDim = json.Size("v_head_dim", limits.HeadDim);
+        // kv_b_proj is [heads · (nope + v), kv_lora_rank] (q_b_proj's heads · qk_head_dim is bounded by DecoderConfig).
+        json.Bounded("num_attention_heads", (long)NumAttentionHeads * (QkNopeHeadDim + VHeadDim), limits.IntermediateSize,
+            "num_attention_heads × (qk_nope_head_dim + v_head_dim)");
         AttentionBias = json.Bool("attention_bias", false);
 
-        NRoutedExperts = json.NullableInt("n_routed_experts");
-        if (NRoutedExperts is <= 0) throw json.Error("n_routed_experts", $"must be positive or null, got {NRoutedExperts}");
+        NRoutedExperts = json.NullableSize("n_routed_experts", limits.Experts);
         NSharedExperts = json.Int("n_shared_experts", 0);
         if (NSharedExperts < 0) throw json.Error("n_shared_experts", $"must not be negative, got {NSharedExperts}");
-        MoeIntermediateSize = json.PositiveInt("moe_intermediate_size", IntermediateSize);
+        json.Bounded("n_shared_experts", NSharedExperts, limits.Experts);
+        MoeIntermediateSize = json.Size("moe_intermediate_size", IntermediateSize, limits.IntermediateSize);
+        // The shared experts run as one MLP of moe_intermediate_size · n_shared_experts (DeepseekV3MoE).
+        json.Bounded("n_shared_experts", (long)MoeIntermediateSize * NSharedExperts, limits.IntermediateSize, "moe_intermediate_size × n_shared_experts");
         NumExpertsPerTok = json.Int("num_experts_per_tok", NRoutedExperts is null ? 0 : 1);
-        NGroup = json.PositiveInt("n_group", 1);
+        NGroup = json.Size("n_group", 1, limits.Experts);
         TopkGroup = json.PositiveInt("topk_group", 1);
         TopkMethod = json.String("topk_method") ?? (v3 ? "noaux_tc" : "greedy");
         ScoringFunc = json.String("scoring_func") ?? (v3 ? "sigmoid" : "softmax");
         NormTopkProb = json.Bool("norm_topk_prob", v3);
         RoutedScalingFactor = json.Double("routed_scaling_factor", 1.0);
+        if (!(RoutedScalingFactor > 0) || !float.IsFinite((float)RoutedScalingFactor))
+            throw json.Error("routed_scaling_factor", $"must be positive and finite in float32, got {RoutedScalingFactor}");
         FirstKDenseReplace = json.Int("first_k_dense_replace", 0);
         MoeLayerFreq = json.PositiveInt("moe_layer_freq", 1);
         NumNextnPredictLayers = json.Int("num_nextn_predict_layers", 0);
@@ -40,6 +47,7 @@ public sealed record DeepSeekV3Config : DecoderConfig
             throw json.Error("scoring_func", $"'{ScoringFunc}' is not supported; supported: sigmoid, softmax");
         if (FirstKDenseReplace < 0) throw json.Error("first_k_dense_replace", $"must not be negative, got {FirstKDenseReplace}");
         if (NumNextnPredictLayers < 0) throw json.Error("num_nextn_predict_layers", $"must not be negative, got {NumNextnPredictLayers}");
+        json.Bounded("num_nextn_predict_layers", NumNextnPredictLayers, limits.Layers);
         if (NRoutedExperts is { } experts)
         {
             if (NumExpertsPerTok <= 0 || NumExpertsPerTok > experts)
@@ -51,6 +59,13 @@ public sealed record DeepSeekV3Config : DecoderConfig
             // Group-limited routing must leave at least num_experts_per_tok candidates (DeepSeek-V3 MoEGate).
             if (TopkMethod != "greedy" && TopkGroup * (experts / NGroup) < NumExpertsPerTok)
                 throw json.Error("topk_group", $"{TopkGroup} groups of {experts / NGroup} experts cannot supply num_experts_per_tok {NumExpertsPerTok}");
+            // Every MoE layer lists three projections per expert (two tensors each when FP8): bound the list before
+            // anything builds it.
+            int moeLayers = 0;
+            for (int i = 0; i < NumHiddenLayers; i++)
+                if (IsMoeLayer(i)) moeLayers++;
+            long expertTensors = (long)moeLayers * experts * 3 * (Quantization is null ? 1 : 2);
+            json.Bounded("n_routed_experts", expertTensors, limits.Tensors, $"{moeLayers} MoE layers × {experts} experts × {3 * (Quantization is null ? 1 : 2)} tensors");
         }
     }
 
@@ -111,7 +126,7 @@ public sealed record DeepSeekV3Config : DecoderConfig
 
     public override IReadOnlyList<ExpectedTensor> ExpectedTensors()
     {
-        var layout = new TensorLayoutBuilder(Quantization);
+        var layout = new TensorLayoutBuilder(this);
         AddDecoder(layout, "model.", "lm_head.weight", AddLayer);
         return layout.Build();
     }

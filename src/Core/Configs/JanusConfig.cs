@@ -6,13 +6,14 @@ namespace DeepSeek.Sdk.Configs;
 public sealed record JanusConfig : ModelConfig
 {
     private JanusConfig(ConfigJson json, LlamaConfig text, JanusVisionConfig vision, JanusVqConfig vq)
-        : base("janus", json.FilePath, text.Quantization)
+        : base("janus", json.FilePath, text.Quantization, json.Limits)
     {
         Text = text;
         Vision = vision;
         Vq = vq;
         ImageTokenId = json.Int("image_token_id", 100581);
         TieWordEmbeddings = json.Bool("tie_word_embeddings", text.TieWordEmbeddings);
+        CheckTorchDType(json);
     }
 
     public LlamaConfig Text { get; init; }
@@ -32,9 +33,11 @@ public sealed record JanusConfig : ModelConfig
     {
         var text = LlamaConfig.Read(json.RequiredObject("text_config"));
         var vision = JanusVisionConfig.Read(json.RequiredObject("vision_config"));
-        var vq = JanusVqConfig.Read(json.RequiredObject("vq_config"));
+        var vqJson = json.RequiredObject("vq_config");
+        var vq = JanusVqConfig.Read(vqJson);
         // transformers derives the token grid of generated images from the vision config (JanusConfig.__init__).
         vq = vq with { NumPatches = vision.PatchesPerSide };
+        vq.CheckImageSize(vqJson);
         var config = new JanusConfig(json, text, vision, vq);
         if (config.ImageTokenId < 0 || config.ImageTokenId >= text.VocabSize)
             throw json.Error("image_token_id", $"{config.ImageTokenId} is outside the text vocabulary of {text.VocabSize}");
@@ -49,11 +52,10 @@ public sealed record JanusConfig : ModelConfig
 
     public override IReadOnlyList<ExpectedTensor> ExpectedTensors()
     {
-        var layout = new TensorLayoutBuilder(Quantization);
+        var layout = new TensorLayoutBuilder(this);
         Vision.AddTensors(layout, "model.vision_model.", "model.aligner.");
         Vq.AddTensors(layout, "model.");
-        var tensors = new List<ExpectedTensor>(layout.Build());
-        tensors.AddRange(Text.ExpectedTensors("model.language_model.", "lm_head.weight", TieWordEmbeddings));
-        return tensors;
+        Text.AddTensors(layout, "model.language_model.", "lm_head.weight", TieWordEmbeddings);
+        return layout.Build();
     }
 }

@@ -43,30 +43,38 @@ public sealed record JanusVisionConfig
     internal static JanusVisionConfig Read(ConfigJson json)
     {
         var d = new JanusVisionConfig();
+        var limits = json.Limits;
         var config = new JanusVisionConfig
         {
-            HiddenSize = json.PositiveInt("hidden_size", d.HiddenSize),
-            NumHiddenLayers = json.PositiveInt("num_hidden_layers", d.NumHiddenLayers),
-            NumAttentionHeads = json.PositiveInt("num_attention_heads", d.NumAttentionHeads),
-            NumChannels = json.PositiveInt("num_channels", d.NumChannels),
-            PatchSize = json.PositiveInt("patch_size", d.PatchSize),
-            ImageSize = json.PositiveInt("image_size", d.ImageSize),
-            LayerNormEps = json.Double("layer_norm_eps", d.LayerNormEps),
+            HiddenSize = json.Size("hidden_size", d.HiddenSize, limits.HiddenSize),
+            NumHiddenLayers = json.Size("num_hidden_layers", d.NumHiddenLayers, limits.Layers),
+            NumAttentionHeads = json.Size("num_attention_heads", d.NumAttentionHeads, limits.Heads),
+            NumChannels = json.Size("num_channels", d.NumChannels, limits.HiddenSize),
+            PatchSize = json.Size("patch_size", d.PatchSize, limits.ImageSize),
+            ImageSize = json.Size("image_size", d.ImageSize, limits.ImageSize),
+            LayerNormEps = json.Epsilon("layer_norm_eps", d.LayerNormEps),
             HiddenAct = json.String("hidden_act") ?? d.HiddenAct,
             MlpRatio = json.Double("mlp_ratio", d.MlpRatio),
             AttentionBias = json.Bool("attention_bias", d.AttentionBias),
-            ProjectionDim = json.PositiveInt("projection_dim", d.ProjectionDim),
+            ProjectionDim = json.Size("projection_dim", d.ProjectionDim, limits.HiddenSize),
             UseQkNorm = json.Bool("use_qk_norm", d.UseQkNorm),
-            Depth = json.PositiveInt("depth", d.Depth),
-            NumImageTokens = json.PositiveInt("num_image_tokens", d.NumImageTokens),
+            Depth = json.Size("depth", d.Depth, limits.Layers),
+            NumImageTokens = json.Size("num_image_tokens", d.NumImageTokens, limits.ImageTokens),
         };
         if (config.HiddenSize % config.NumAttentionHeads != 0)
             throw json.Error("num_attention_heads", $"{config.NumAttentionHeads} does not divide hidden_size {config.HiddenSize}");
+        json.Bounded("num_attention_heads", config.HiddenSize / config.NumAttentionHeads, limits.HeadDim, "hidden_size / num_attention_heads");
         if (config.ImageSize % config.PatchSize != 0)
             throw json.Error("patch_size", $"{config.PatchSize} does not divide image_size {config.ImageSize}");
-        if (config.NumImageTokens != config.PatchesPerSide * config.PatchesPerSide)
-            throw json.Error("num_image_tokens", $"{config.NumImageTokens} contradicts (image_size / patch_size)^2 = {config.PatchesPerSide * config.PatchesPerSide}");
-        if (config.MlpRatio <= 0) throw json.Error("mlp_ratio", $"must be positive, got {config.MlpRatio}");
+        // Both are bounded by MaxImageSize, so the square cannot overflow.
+        int patches = config.PatchesPerSide * config.PatchesPerSide;
+        if (config.NumImageTokens != patches)
+            throw json.Error("num_image_tokens", $"{config.NumImageTokens} contradicts (image_size / patch_size)^2 = {patches}");
+        // int(hidden_size * mlp_ratio) is fc1's width: checked as a double before the cast can wrap.
+        if (!(config.MlpRatio > 0) || !(config.HiddenSize * config.MlpRatio >= 1))
+            throw json.Error("mlp_ratio", $"must give fc1 at least one feature (hidden_size × mlp_ratio ≥ 1), got {config.MlpRatio}");
+        if (config.HiddenSize * config.MlpRatio > limits.MaxIntermediateSize)
+            throw json.Error("mlp_ratio", $"hidden_size × mlp_ratio = {config.HiddenSize * config.MlpRatio} exceeds the limit {limits.IntermediateSize}");
         return config;
     }
 

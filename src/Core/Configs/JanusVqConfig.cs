@@ -39,31 +39,50 @@ public sealed record JanusVqConfig
     /// <summary>Input width of the generation head (the language model's hidden size).</summary>
     public int ImageTokenEmbedDim { get; init; } = 2048;
 
+    // Side in pixels of a generated image: each level but the first doubles the token grid (VqDecoder's upsampling).
+    private long GeneratedImageSize => (long)NumPatches << Math.Min(ChannelMultiplier.Count - 1, 32);
+
     internal static JanusVqConfig Read(ConfigJson json)
     {
         var d = new JanusVqConfig();
+        var limits = json.Limits;
         var config = new JanusVqConfig
         {
-            EmbedDim = json.PositiveInt("embed_dim", d.EmbedDim),
-            NumEmbeddings = json.PositiveInt("num_embeddings", d.NumEmbeddings),
+            EmbedDim = json.Size("embed_dim", d.EmbedDim, limits.HiddenSize),
+            NumEmbeddings = json.Size("num_embeddings", d.NumEmbeddings, limits.VocabularySize),
             DoubleLatent = json.Bool("double_latent", d.DoubleLatent),
-            LatentChannels = json.PositiveInt("latent_channels", d.LatentChannels),
-            NumPatches = json.PositiveInt("num_patches", d.NumPatches),
-            InChannels = json.PositiveInt("in_channels", d.InChannels),
-            OutChannels = json.PositiveInt("out_channels", d.OutChannels),
-            BaseChannels = json.PositiveInt("base_channels", d.BaseChannels),
+            LatentChannels = json.Size("latent_channels", d.LatentChannels, limits.HiddenSize),
+            NumPatches = json.Size("num_patches", d.NumPatches, limits.ImageSize),
+            InChannels = json.Size("in_channels", d.InChannels, limits.HiddenSize),
+            OutChannels = json.Size("out_channels", d.OutChannels, limits.HiddenSize),
+            BaseChannels = json.Size("base_channels", d.BaseChannels, limits.HiddenSize),
             ChannelMultiplier = json.Has("channel_multiplier") ? json.IntList("channel_multiplier") : d.ChannelMultiplier,
-            NumResBlocks = json.PositiveInt("num_res_blocks", d.NumResBlocks),
-            ProjectionDim = json.PositiveInt("projection_dim", d.ProjectionDim),
-            NumHiddenLayers = json.PositiveInt("num_hidden_layers", d.NumHiddenLayers),
+            NumResBlocks = json.Size("num_res_blocks", d.NumResBlocks, limits.Layers),
+            ProjectionDim = json.Size("projection_dim", d.ProjectionDim, limits.HiddenSize),
+            NumHiddenLayers = json.Size("num_hidden_layers", d.NumHiddenLayers, limits.Layers),
             HiddenAct = json.String("hidden_act") ?? d.HiddenAct,
-            ImageTokenEmbedDim = json.PositiveInt("image_token_embed_dim", d.ImageTokenEmbedDim),
+            ImageTokenEmbedDim = json.Size("image_token_embed_dim", d.ImageTokenEmbedDim, limits.HiddenSize),
         };
         if (config.ChannelMultiplier.Count == 0)
             throw json.Error("channel_multiplier", "must list at least one resolution");
+        json.Bounded("latent_channels", (config.DoubleLatent ? 2L : 1L) * config.LatentChannels, limits.HiddenSize, "encoder output channels");
         foreach (int m in config.ChannelMultiplier)
+        {
             if (m <= 0) throw json.Error("channel_multiplier", $"entries must be positive, got {m}");
+            json.Bounded("channel_multiplier", (long)config.BaseChannels * m, limits.HiddenSize, $"base_channels × {m}");
+        }
+        config.CheckImageSize(json);
         return config;
+    }
+
+    /// <summary>Fails unless the token grid and the generated image fit the limits (again once JanusConfig has set
+    /// num_patches from the vision config).</summary>
+    internal void CheckImageSize(ConfigJson json)
+    {
+        var limits = json.Limits;
+        json.Bounded("num_patches", (long)NumPatches * NumPatches, limits.ImageTokens, $"generated image tokens ({NumPatches}²)");
+        json.Bounded("channel_multiplier", GeneratedImageSize, limits.ImageSize,
+            $"generated image side ({NumPatches} tokens × 2^{ChannelMultiplier.Count - 1} upsampling)");
     }
 
     /// <summary>Tensors of JanusVQVAE (encoder, quantizer, decoder) and of the generation embeddings, aligner

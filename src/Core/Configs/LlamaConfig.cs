@@ -25,15 +25,18 @@ public sealed record LlamaConfig : DecoderConfig
         return new LlamaConfig(json);
     }
 
-    public override IReadOnlyList<ExpectedTensor> ExpectedTensors() => ExpectedTensors("model.", "lm_head.weight", TieWordEmbeddings);
+    public override IReadOnlyList<ExpectedTensor> ExpectedTensors()
+    {
+        var layout = new TensorLayoutBuilder(this);
+        AddTensors(layout, "model.", "lm_head.weight", TieWordEmbeddings);
+        return layout.Build();
+    }
 
     /// <summary>The layout under another prefix (Janus keeps its Llama under <c>model.language_model.</c>).</summary>
-    internal IReadOnlyList<ExpectedTensor> ExpectedTensors(string modelPrefix, string lmHeadName, bool tied)
+    internal void AddTensors(TensorLayoutBuilder layout, string modelPrefix, string lmHeadName, bool tied)
     {
-        var layout = new TensorLayoutBuilder(Quantization);
         var config = this with { TieWordEmbeddings = tied };
         config.AddDecoder(layout, modelPrefix, lmHeadName, config.AddLayer);
-        return layout.Build();
     }
 
     private void AddLayer(TensorLayoutBuilder layout, string layer, int index)

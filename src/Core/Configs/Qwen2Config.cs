@@ -13,6 +13,8 @@ public sealed record Qwen2Config : DecoderConfig
         MaxWindowLayers = json.Int("max_window_layers", NumHiddenLayers);
         if (UseSlidingWindow && SlidingWindow is not > 0)
             throw json.Error("sliding_window", "must be a positive integer when use_sliding_window is true");
+        if (SlidingWindow is { } window) json.Bounded("sliding_window", window, json.Limits.PositionEmbeddings);
+        if (MaxWindowLayers < 0) throw json.Error("max_window_layers", $"must not be negative, got {MaxWindowLayers}");
     }
 
     public bool UseSlidingWindow { get; init; }
@@ -26,7 +28,7 @@ public sealed record Qwen2Config : DecoderConfig
 
     public override IReadOnlyList<ExpectedTensor> ExpectedTensors()
     {
-        var layout = new TensorLayoutBuilder(Quantization);
+        var layout = new TensorLayoutBuilder(this);
         AddDecoder(layout, "model.", "lm_head.weight", AddLayer);
         return layout.Build();
     }

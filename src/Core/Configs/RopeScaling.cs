@@ -49,4 +49,26 @@ public sealed record RopeScaling
 
     /// <summary>YaRN: whether the correction range is truncated to integers (transformers' default true).</summary>
     public bool Truncate { get; init; } = true;
+
+    /// <summary>YaRN's attention factor (transformers' attention_scaling, which multiplies cos and sin): the explicit
+    /// attention_factor, else get_mscale(factor, mscale) / get_mscale(factor, mscale_all_dim) where both are set
+    /// (DeepSeek), else get_mscale(factor). 1 for the other rope types.</summary>
+    public double YarnAttentionFactor()
+    {
+        if (Type != RopeType.Yarn) return 1.0;
+        return AttentionFactor
+            ?? (Mscale != 0 && MscaleAllDim != 0 ? GetMscale(Factor, Mscale) / GetMscale(Factor, MscaleAllDim) : GetMscale(Factor));
+    }
+
+    /// <summary>DeepSeek's extra softmax-scale multiplier: with YaRN and a non-zero mscale_all_dim,
+    /// DeepseekV3Attention (and V2) multiply the attention scale by yarn_get_mscale(factor, mscale_all_dim)².</summary>
+    public double SoftmaxScaleMultiplier()
+    {
+        if (Type != RopeType.Yarn || MscaleAllDim == 0) return 1.0;
+        double m = GetMscale(Factor, MscaleAllDim);
+        return m * m;
+    }
+
+    /// <summary>YaRN's yarn_get_mscale / get_mscale: 0.1 · mscale · ln(scale) + 1 for scale above 1.</summary>
+    public static double GetMscale(double scale, double mscale = 1) => scale <= 1 ? 1.0 : 0.1 * mscale * Math.Log(scale) + 1.0;
 }

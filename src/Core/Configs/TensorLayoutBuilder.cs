@@ -3,19 +3,34 @@ using DeepSeek.Sdk.Tensors;
 namespace DeepSeek.Sdk.Configs;
 
 /// <summary>Collects the tensors of an architecture in module order. Linear layers follow torch's nn.Linear
-/// layout (weight [out, in], bias [out]); a quantized linear adds its FP8 block scales.</summary>
+/// layout (weight [out, in], bias [out]); a quantized linear adds its FP8 block scales. The list stops at
+/// <see cref="ConfigLimits.MaxTensors"/>: the configs check their multiplicative terms (layers × experts) while they are
+/// read, and this bound keeps any term they missed from listing millions of names.</summary>
 internal sealed class TensorLayoutBuilder
 {
     private readonly List<ExpectedTensor> _tensors = [];
+    private readonly ModelConfig _config;
     private readonly QuantizationConfig? _quantization;
 
-    public TensorLayoutBuilder(QuantizationConfig? quantization) => _quantization = quantization;
+    public TensorLayoutBuilder(ModelConfig config)
+    {
+        _config = config;
+        _quantization = config.Quantization;
+    }
 
     public IReadOnlyList<ExpectedTensor> Build() => _tensors;
 
-    public void Add(string name, params int[] dims) => _tensors.Add(new ExpectedTensor(name, new Shape(dims)));
+    public void Add(string name, params int[] dims) => Append(new ExpectedTensor(name, new Shape(dims)));
 
-    public void AddOptional(string name, params int[] dims) => _tensors.Add(new ExpectedTensor(name, new Shape(dims), IsOptional: true));
+    public void AddOptional(string name, params int[] dims) => Append(new ExpectedTensor(name, new Shape(dims), IsOptional: true));
+
+    private void Append(ExpectedTensor tensor)
+    {
+        var limit = _config.Limits.Tensors;
+        if (_tensors.Count >= limit.Max)
+            throw new ConfigException($"the {_config.ModelType} architecture it describes has more than {limit.Max} tensors {limit}", _config.SourcePath);
+        _tensors.Add(tensor);
+    }
 
     /// <summary>A norm or layer with <c>weight</c> and, when <paramref name="bias"/>, <c>bias</c> of [size].</summary>
     public void Norm(string prefix, int size, bool bias = false)
@@ -30,8 +45,8 @@ internal sealed class TensorLayoutBuilder
     {
         if (quantizable && _quantization is { } q)
         {
-            _tensors.Add(new ExpectedTensor(prefix + ".weight", new Shape(outFeatures, inFeatures), DType.F8E4M3));
-            _tensors.Add(new ExpectedTensor(prefix + ".weight_scale_inv",
+            Append(new ExpectedTensor(prefix + ".weight", new Shape(outFeatures, inFeatures), DType.F8E4M3));
+            Append(new ExpectedTensor(prefix + ".weight_scale_inv",
                 new Shape(CeilDiv(outFeatures, q.WeightBlockRows), CeilDiv(inFeatures, q.WeightBlockCols)), DType.F32));
         }
         else
@@ -48,5 +63,6 @@ internal sealed class TensorLayoutBuilder
         Add(prefix + ".bias", outChannels);
     }
 
-    private static int CeilDiv(int a, int b) => (a + b - 1) / b;
+    // (a + b - 1) / b would overflow for a weight_block_size near int.MaxValue.
+    private static int CeilDiv(int a, int b) => (int)(((long)a + b - 1) / b);
 }

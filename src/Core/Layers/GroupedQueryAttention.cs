@@ -14,13 +14,12 @@ public sealed class GroupedQueryAttention
     private readonly RowBuffer _key;
     private readonly RowBuffer _value;
     private readonly RowBuffer _attention;
-    private readonly RotaryTables _rotary;
 
-    /// <param name="cos">Rotary table [positions, head_dim / 2] (<see cref="RotaryEmbedding.Cos"/>) on the backend.</param>
+    /// <param name="rotary">The model's rotary tables (rotating the whole head), shared by its layers.</param>
     /// <param name="softmaxScale">1/sqrt(head_dim) for Llama and Qwen2.</param>
     /// <param name="layout">How the rotary pairs features: transformers' rotate_half for Llama and Qwen2 checkpoints.</param>
     public GroupedQueryAttention(LayerWorkspace workspace, int heads, int kvHeads, int headDim,
-        Linear query, Linear key, Linear value, Linear output, Tensor cos, Tensor sin, float softmaxScale,
+        Linear query, Linear key, Linear value, Linear output, RotaryPositionTables rotary, float softmaxScale,
         RotaryLayout layout = RotaryLayout.HalfSplit)
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -34,8 +33,9 @@ public sealed class GroupedQueryAttention
         if (value.OutFeatures != kvHeads * headDim || value.InFeatures != query.InFeatures)
             throw new ArgumentException($"v_proj {value.Weight.Shape} must be [{kvHeads * headDim}, {query.InFeatures}].", nameof(value));
         if (output.InFeatures != heads * headDim) throw new ArgumentException($"o_proj {output.Weight.Shape} must take {heads * headDim}.", nameof(output));
-        if (cos.Rank != 2 || 2 * cos.Shape[1] != headDim)
-            throw new ArgumentException($"Rotary table {cos.Shape} must rotate the whole head of {headDim}.", nameof(cos));
+        ArgumentNullException.ThrowIfNull(rotary);
+        if (rotary.RotaryDim != headDim)
+            throw new ArgumentException($"Rotary tables of {rotary.RotaryDim} features must rotate the whole head of {headDim}.", nameof(rotary));
         Heads = heads;
         KvHeads = kvHeads;
         HeadDim = headDim;
@@ -43,11 +43,9 @@ public sealed class GroupedQueryAttention
         Key = key;
         Value = value;
         Output = output;
-        Cos = cos;
-        Sin = sin;
+        Rotary = rotary;
         SoftmaxScale = softmaxScale;
         Layout = layout;
-        _rotary = new RotaryTables(cos, sin, layout);
         _query = workspace.Buffer("gqa.query", heads * headDim);
         _key = workspace.Buffer("gqa.key", kvHeads * headDim);
         _value = workspace.Buffer("gqa.value", kvHeads * headDim);
@@ -68,9 +66,7 @@ public sealed class GroupedQueryAttention
 
     public Linear Output { get; }
 
-    public Tensor Cos { get; }
-
-    public Tensor Sin { get; }
+    public RotaryPositionTables Rotary { get; }
 
     public float SoftmaxScale { get; }
 
@@ -104,7 +100,7 @@ public sealed class GroupedQueryAttention
         backend.MatMul(x, [new(Query.Weight, Query.Bias, _query.Rows(rows)), new(Key.Weight, Key.Bias, _key.Rows(rows)),
             new(Value.Weight, Value.Bias, _value.Rows(rows))], norm);
         backend.GroupedQueryAttention(_query.Rows(rows, Heads), _key.Rows(rows, KvHeads), _value.Rows(rows, KvHeads), cacheKeys, cacheValues, slots, positions,
-            SoftmaxScale, _attention.Rows(rows, Heads), _rotary);
+            SoftmaxScale, _attention.Rows(rows, Heads), Rotary.For(Layout));
         return _attention.Rows(rows);
     }
 }

@@ -22,9 +22,11 @@ public sealed class MultiHeadLatentAttention
     /// <param name="kvUpTransposed">F32 [kv_lora_rank, heads · (nope + v)]: kv_b_proj's weight transposed (and dequantized).</param>
     public MultiHeadLatentAttention(LayerWorkspace workspace, int heads, int nopeDim, int ropeDim, int valueDim,
         Linear? queryDown, RmsNorm? queryNorm, Linear query, Linear kvLatent, RmsNorm kvNorm, Linear kvRope,
-        Tensor kvUpTransposed, Linear output, Tensor cos, Tensor sin, float softmaxScale)
+        Tensor kvUpTransposed, Linear output, RotaryPositionTables rotary, float softmaxScale)
     {
         ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(rotary);
+        if (rotary.RotaryDim != ropeDim) throw new ArgumentException($"Rotary tables of {rotary.RotaryDim} features must rotate the {ropeDim} rotary features.", nameof(rotary));
         if ((queryDown is null) != (queryNorm is null)) throw new ArgumentException("q_a_proj and q_a_layernorm come together.");
         if (query.OutFeatures != heads * (nopeDim + ropeDim))
             throw new ArgumentException($"Query projection {query.Weight.Shape} must give {heads} heads of {nopeDim + ropeDim}.", nameof(query));
@@ -44,8 +46,7 @@ public sealed class MultiHeadLatentAttention
         KvRope = kvRope;
         KvUpTransposed = kvUpTransposed;
         Output = output;
-        Cos = cos;
-        Sin = sin;
+        Rotary = rotary;
         SoftmaxScale = softmaxScale;
         _queryLatent = workspace.Buffer("mla.query_latent", queryDown?.OutFeatures ?? 1);
         _query = workspace.Buffer("mla.query", query.OutFeatures);
@@ -76,9 +77,8 @@ public sealed class MultiHeadLatentAttention
 
     public Linear Output { get; }
 
-    public Tensor Cos { get; }
-
-    public Tensor Sin { get; }
+    /// <summary>The model's rotary tables for qk_rope_head_dim, shared by its layers.</summary>
+    public RotaryPositionTables Rotary { get; }
 
     /// <summary>1/sqrt(qk_head_dim), times YaRN's mscale² where rope_scaling sets mscale_all_dim.</summary>
     public float SoftmaxScale { get; }
@@ -115,7 +115,9 @@ public sealed class MultiHeadLatentAttention
             Query.Forward(backend, x, query);
         }
         var queryHeads = _query.Rows(tokens, Heads);
-        backend.ApplyRotary(queryHeads, positions, Cos, Sin, RotaryLayout.Interleaved, NopeDim);
+        // One snapshot for both rotations: the tables may grow between steps, never within one.
+        var rotary = Rotary.For(RotaryLayout.Interleaved);
+        backend.ApplyRotary(queryHeads, positions, rotary.Cos, rotary.Sin, RotaryLayout.Interleaved, NopeDim);
 
         // Views of the cache rows this step writes and of the positions it attends to. They are built straight from
         // the cache's storage with shapes kept from the previous step where they repeat, so a decode step costs four
@@ -125,7 +127,7 @@ public sealed class MultiHeadLatentAttention
         KvNorm.Forward(backend, latents, latents);
         var ropeKeys = CacheRows(cacheRopeKeys, start, RowShape(ref _ropeRowShape, tokens, 1, RopeDim));
         KvRope.Forward(backend, x, ropeKeys);
-        backend.ApplyRotary(ropeKeys, positions, Cos, Sin, RotaryLayout.Interleaved);
+        backend.ApplyRotary(ropeKeys, positions, rotary.Cos, rotary.Sin, RotaryLayout.Interleaved);
 
         var attention = _attention.Rows(tokens);
         backend.LatentAttention(queryHeads, CacheRows(cacheLatents, 0, new Shape(start + tokens, KvLatent.OutFeatures)),

@@ -10,11 +10,14 @@ namespace DeepSeek.Sdk.Layers;
 public sealed class RotaryEmbedding
 {
     private readonly float[] _inverseFrequencies;
+    private readonly Lazy<(Tensor Cos, Tensor Sin)> _tables;
 
     /// <param name="rotaryDim">Rotated features per head (head_dim · partial_rotary_factor; qk_rope_head_dim in MLA).</param>
     /// <param name="theta">rope_theta.</param>
     /// <param name="maxPositionEmbeddings">config.max_position_embeddings (YaRN's fallback for the original length).</param>
-    /// <param name="tableLength">Positions to tabulate; defaults to <paramref name="maxPositionEmbeddings"/>.</param>
+    /// <param name="tableLength">Positions <see cref="Cos"/> and <see cref="Sin"/> tabulate, on first use; defaults to
+    /// <paramref name="maxPositionEmbeddings"/>. Models tabulate only what their caches use instead
+    /// (<see cref="RotaryPositionTables"/>, through <see cref="BuildTables"/>).</param>
     public RotaryEmbedding(int rotaryDim, double theta, RopeScaling? scaling, int maxPositionEmbeddings, int? tableLength = null)
     {
         if (rotaryDim <= 0 || rotaryDim % 2 != 0) throw new ArgumentOutOfRangeException(nameof(rotaryDim), $"Rotary dimension must be positive and even, got {rotaryDim}.");
@@ -34,7 +37,7 @@ public sealed class RotaryEmbedding
         };
         int length = tableLength ?? maxPositionEmbeddings;
         if (length <= 0) throw new ArgumentOutOfRangeException(nameof(tableLength), $"Table length must be positive, got {length}.");
-        (Cos, Sin) = BuildTables(_inverseFrequencies, (float)AttentionFactor, length);
+        _tables = new(() => BuildTables(length));
     }
 
     public int RotaryDim { get; }
@@ -49,21 +52,24 @@ public sealed class RotaryEmbedding
 
     /// <summary>F32 [tableLength, RotaryDim / 2]: cos(pos · inv_freq[i]) · AttentionFactor. The second half of
     /// transformers' cat(freqs, freqs) repeats the first, so only one half is stored.</summary>
-    public Tensor Cos { get; }
+    public Tensor Cos => _tables.Value.Cos;
 
-    public Tensor Sin { get; }
+    public Tensor Sin => _tables.Value.Sin;
+
+    /// <summary>Host F32 cos and sin tables [<paramref name="positions"/>, RotaryDim / 2] for positions 0.. (see
+    /// <see cref="Cos"/>). Each row depends on its position alone, so a longer table extends a shorter one.</summary>
+    public (Tensor Cos, Tensor Sin) BuildTables(int positions)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(positions);
+        return BuildTables(_inverseFrequencies, (float)AttentionFactor, positions);
+    }
 
     /// <summary>DeepSeek's extra softmax-scale multiplier: with YaRN and a non-zero mscale_all_dim,
     /// DeepseekV3Attention (and V2) multiply the attention scale by yarn_get_mscale(factor, mscale_all_dim)².</summary>
-    public static double SoftmaxScaleMultiplier(RopeScaling? scaling)
-    {
-        if (scaling is null || scaling.Type != RopeType.Yarn || scaling.MscaleAllDim == 0) return 1.0;
-        double m = GetMscale(scaling.Factor, scaling.MscaleAllDim);
-        return m * m;
-    }
+    public static double SoftmaxScaleMultiplier(RopeScaling? scaling) => scaling?.SoftmaxScaleMultiplier() ?? 1.0;
 
     /// <summary>YaRN's yarn_get_mscale / get_mscale: 0.1 · mscale · ln(scale) + 1 for scale above 1.</summary>
-    public static double GetMscale(double scale, double mscale = 1) => scale <= 1 ? 1.0 : 0.1 * mscale * Math.Log(scale) + 1.0;
+    public static double GetMscale(double scale, double mscale = 1) => RopeScaling.GetMscale(scale, mscale);
 
     // base ** (arange(0, dim, 2).float() / dim) in float32, then its reciprocal.
     private static float[] PositionFrequencies(int dim, double theta)
@@ -113,8 +119,7 @@ public sealed class RotaryEmbedding
     private static (float[], double) Yarn(int dim, double theta, RopeScaling s, int maxPositions)
     {
         double factor = s.Factor;
-        double attention = s.AttentionFactor
-            ?? (s.Mscale != 0 && s.MscaleAllDim != 0 ? GetMscale(factor, s.Mscale) / GetMscale(factor, s.MscaleAllDim) : GetMscale(factor));
+        double attention = s.YarnAttentionFactor();
         double original = s.OriginalMaxPositionEmbeddings ?? maxPositions;
         double low = CorrectionDim(s.BetaFast, dim, theta, original);
         double high = CorrectionDim(s.BetaSlow, dim, theta, original);

@@ -38,7 +38,7 @@ public sealed class DeepSeekV3DecoderLayer
     }
 
     /// <summary>Builds layer <paramref name="index"/> from <c>model.layers.{index}.*</c>.</summary>
-    public static DeepSeekV3DecoderLayer Load(LayerWorkspace workspace, Checkpoint checkpoint, DeepSeekV3Config config, int index, Tensor cos, Tensor sin, float softmaxScale)
+    public static DeepSeekV3DecoderLayer Load(LayerWorkspace workspace, Checkpoint checkpoint, DeepSeekV3Config config, int index, RotaryPositionTables rotary, float softmaxScale)
     {
         var backend = workspace.Backend;
         string prefix = $"model.layers.{index}.";
@@ -46,7 +46,7 @@ public sealed class DeepSeekV3DecoderLayer
         double eps = config.RmsNormEps;
         return new DeepSeekV3DecoderLayer(
             RmsNorm.Load(backend, checkpoint, prefix + "input_layernorm", eps),
-            LoadAttention(workspace, checkpoint, config, prefix + "self_attn.", cos, sin, softmaxScale),
+            LoadAttention(workspace, checkpoint, config, prefix + "self_attn.", rotary, softmaxScale),
             RmsNorm.Load(backend, checkpoint, prefix + "post_attention_layernorm", eps),
             config.IsMoeLayer(index)
                 ? LoadMixture(workspace, checkpoint, config, prefix + "mlp.")
@@ -54,7 +54,7 @@ public sealed class DeepSeekV3DecoderLayer
     }
 
     private static MultiHeadLatentAttention LoadAttention(LayerWorkspace workspace, Checkpoint checkpoint, DeepSeekV3Config config, string prefix,
-        Tensor cos, Tensor sin, float softmaxScale)
+        RotaryPositionTables rotary, float softmaxScale)
     {
         var backend = workspace.Backend;
         var quantization = config.Quantization;
@@ -83,7 +83,7 @@ public sealed class DeepSeekV3DecoderLayer
             kvDown.SliceOutputs(config.KvLoraRank, config.QkRopeHeadDim),
             MultiHeadLatentAttention.TransposeUpProjection(backend, kvUp.Weight),
             Linear.Load(backend, checkpoint, prefix + "o_proj", quantization, bias),
-            cos, sin, softmaxScale);
+            rotary, softmaxScale);
     }
 
     /// <summary>The gate's routing rule from the config (topk_method, scoring_func, groups, scaling), with noaux_tc's

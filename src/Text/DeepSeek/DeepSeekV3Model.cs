@@ -30,10 +30,12 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     private const int Ids = 0, Positions = 1;
     private readonly StepInputs _inputs;
     private readonly LogitsHead _head;
+    private readonly RotaryPositionTables _rotary;
 
     internal DeepSeekV3Model(IBackend backend, DeepSeekV3Config config, Checkpoint? ownedCheckpoint, Tensor embedding,
-        DeepSeekV3DecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead, string[] multiTokenPredictionTensors)
+        DeepSeekV3DecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead, RotaryPositionTables rotary, string[] multiTokenPredictionTensors)
     {
+        _rotary = rotary;
         MultiTokenPredictionTensors = multiTokenPredictionTensors;
         _backend = backend;
         Config = config;
@@ -70,11 +72,13 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
 
     /// <summary>Opens <paramref name="directory"/> (config.json and safetensors), checks every tensor's shape against
     /// the config (<see cref="CheckpointMismatchException"/> names the first that disagrees) and builds the model.
-    /// The model owns and disposes the checkpoint.</summary>
-    public static DeepSeekV3Model Load(string directory, IBackend backend, ILogger? logger = null, IProgress<ModelLoadProgress>? progress = null)
+    /// The model owns and disposes the checkpoint. config.json's sizes are checked against <paramref name="limits"/>
+    /// (<see cref="ConfigLimits.Default"/> when null) before anything is opened.</summary>
+    public static DeepSeekV3Model Load(string directory, IBackend backend, ILogger? logger = null, IProgress<ModelLoadProgress>? progress = null,
+        ConfigLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        var loaded = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName));
+        var loaded = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName), limits);
         if (loaded is not DeepSeekV3Config config)
             throw new UnsupportedModelException(loaded.ModelType, loaded.SourcePath, ["deepseek_v3", "deepseek_v2"]);
         progress?.Report(new ModelLoadProgress("opening checkpoint", 0, 0, 0, 0));
@@ -106,13 +110,13 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         CheckpointValidator.Validate(config, checkpoint);
         string[] multiTokenPrediction = MultiTokenPredictionNames(config, checkpoint, logger);
 
-        var (cos, sin, scale) = RotaryTables(config, backend);
+        var (rotary, scale) = RotaryTables(config, backend);
 
         var workspace = new LayerWorkspace(backend);
         var layers = new DeepSeekV3DecoderLayer[config.NumHiddenLayers];
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = DeepSeekV3DecoderLayer.Load(workspace, checkpoint, config, i, cos, sin, scale);
+            layers[i] = DeepSeekV3DecoderLayer.Load(workspace, checkpoint, config, i, rotary, scale);
             report.LayerLoaded(i);
         }
         var embedding = backend.Upload(checkpoint.GetTensor("model.embed_tokens.weight"));
@@ -123,24 +127,26 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         report.Completed();
         logger.LogInformation("Loaded {ModelType} from {Directory}: {Layers} layers, {Experts} routed experts, kv_lora_rank {Rank}.",
             config.ModelType, checkpoint.Directory, layers.Length, config.NRoutedExperts ?? 0, config.KvLoraRank);
-        return new DeepSeekV3Model(backend, config, ownsCheckpoint ? checkpoint : null, embedding, layers, finalNorm, lmHead, multiTokenPrediction);
+        return new DeepSeekV3Model(backend, config, ownsCheckpoint ? checkpoint : null, embedding, layers, finalNorm, lmHead, rotary, multiTokenPrediction);
     }
 
-    /// <summary>The rotary cos/sin tables of qk_rope_head_dim on the backend, and the attention softmax scale.</summary>
-    internal static (Tensor Cos, Tensor Sin, float SoftmaxScale) RotaryTables(DeepSeekV3Config config, IBackend backend)
+    /// <summary>The rotary cos/sin tables of qk_rope_head_dim on the backend (grown to what the caches hold), and the
+    /// attention softmax scale.</summary>
+    internal static (RotaryPositionTables Rotary, float SoftmaxScale) RotaryTables(DeepSeekV3Config config, IBackend backend)
     {
         var rotary = new RotaryEmbedding(config.QkRopeHeadDim, config.RopeTheta, config.RopeScaling, config.MaxPositionEmbeddings);
         // DeepseekV3Attention.softmax_scale: qk_head_dim^-0.5, times mscale(factor, mscale_all_dim)² under YaRN.
         // DeepSeek's own V2 modeling code applies the same correction; transformers' V2 port omits it, which
         // only matters for V2 configs with YaRN (the V2 fixture has none), and we follow the checkpoint's authors.
         float scale = (float)(RotaryEmbedding.SoftmaxScaleMultiplier(config.RopeScaling) / Math.Sqrt(config.QkHeadDim));
-        return (backend.Upload(rotary.Cos), backend.Upload(rotary.Sin), scale);
+        return (new RotaryPositionTables(backend, rotary, config.MaxPositionEmbeddings), scale);
     }
 
     public IKvCache CreateCache(int capacity)
     {
         if (capacity <= 0 || capacity > MaxContextLength)
             throw new ArgumentOutOfRangeException(nameof(capacity), $"Cache capacity must be in 1..{MaxContextLength}, got {capacity}.");
+        _rotary.EnsurePositions(capacity);
         return new MlaKvCache(_backend, _layers.Length, Config.KvLoraRank, Config.QkRopeHeadDim, capacity);
     }
 
@@ -183,6 +189,8 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
         if (start + count > mla.Capacity)
             throw new ContextLengthExceededException(start + count, mla.Capacity);
         cancellationToken.ThrowIfCancellationRequested();
+        // CreateCache sized the tables for the cache; this covers a cache made elsewhere (one int compare per step).
+        _rotary.EnsurePositions(start + count);
 
         _inputs.Begin(count);
         var idSpan = _inputs.Host(Ids);

@@ -20,7 +20,7 @@ public static class DeepSeekV3RandomWeights
         if (weightType is not (DType.F32 or DType.BF16 or DType.F16))
             throw new ArgumentException($"Random weights are F32, BF16 or F16, not {weightType}.", nameof(weightType));
         var random = new Builder(backend, weightType, seed);
-        var (cos, sin, scale) = DeepSeekV3Model.RotaryTables(config, backend);
+        var (rotary, scale) = DeepSeekV3Model.RotaryTables(config, backend);
         var workspace = new LayerWorkspace(backend);
         var layers = new DeepSeekV3DecoderLayer[config.NumHiddenLayers];
         for (int i = 0; i < layers.Length; i++)
@@ -28,15 +28,15 @@ public static class DeepSeekV3RandomWeights
             IFeedForward feedForward = config.IsMoeLayer(i)
                 ? Mixture(random, workspace, config)
                 : random.Mlp(workspace, config.HiddenSize, config.IntermediateSize);
-            layers[i] = new DeepSeekV3DecoderLayer(random.Norm(config.HiddenSize, config.RmsNormEps), Attention(random, workspace, config, cos, sin, scale),
+            layers[i] = new DeepSeekV3DecoderLayer(random.Norm(config.HiddenSize, config.RmsNormEps), Attention(random, workspace, config, rotary, scale),
                 random.Norm(config.HiddenSize, config.RmsNormEps), feedForward);
         }
         var embedding = random.Weight(config.VocabSize, config.HiddenSize);
         var lmHead = config.TieWordEmbeddings ? new Linear(embedding) : random.Linear(config.VocabSize, config.HiddenSize);
-        return new DeepSeekV3Model(backend, config, null, embedding, layers, random.Norm(config.HiddenSize, config.RmsNormEps), lmHead, []);
+        return new DeepSeekV3Model(backend, config, null, embedding, layers, random.Norm(config.HiddenSize, config.RmsNormEps), lmHead, rotary, []);
     }
 
-    private static MultiHeadLatentAttention Attention(Builder random, LayerWorkspace workspace, DeepSeekV3Config config, Tensor cos, Tensor sin, float scale)
+    private static MultiHeadLatentAttention Attention(Builder random, LayerWorkspace workspace, DeepSeekV3Config config, RotaryPositionTables rotary, float scale)
     {
         int heads = config.NumAttentionHeads, hidden = config.HiddenSize;
         Linear? queryDown = null;
@@ -58,7 +58,7 @@ public static class DeepSeekV3RandomWeights
             queryDown, queryNorm, query,
             kvDown.SliceOutputs(0, config.KvLoraRank), random.Norm(config.KvLoraRank, config.RmsNormEps), kvDown.SliceOutputs(config.KvLoraRank, config.QkRopeHeadDim),
             MultiHeadLatentAttention.TransposeUpProjection(random.Backend, kvUp),
-            random.Linear(hidden, heads * config.VHeadDim), cos, sin, scale);
+            random.Linear(hidden, heads * config.VHeadDim), rotary, scale);
     }
 
     private static MixtureOfExperts Mixture(Builder random, LayerWorkspace workspace, DeepSeekV3Config config)

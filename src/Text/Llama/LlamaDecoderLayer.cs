@@ -37,7 +37,7 @@ public sealed class LlamaDecoderLayer
 
     /// <summary>Builds layer <paramref name="index"/> from <c>{ModelPrefix}layers.{index}.*</c>.</summary>
     public static LlamaDecoderLayer Load(LayerWorkspace workspace, Checkpoint checkpoint, DecoderConfig config, LlamaLayout layout, int index,
-        Tensor cos, Tensor sin, float softmaxScale)
+        RotaryPositionTables rotary, float softmaxScale)
     {
         var backend = workspace.Backend;
         string prefix = $"{layout.ModelPrefix}layers.{index}.";
@@ -50,7 +50,7 @@ public sealed class LlamaDecoderLayer
                 Linear.Load(backend, checkpoint, attention + "k_proj", quantization, layout.QkvBias),
                 Linear.Load(backend, checkpoint, attention + "v_proj", quantization, layout.QkvBias),
                 Linear.Load(backend, checkpoint, attention + "o_proj", quantization, layout.OutputBias),
-                cos, sin, softmaxScale),
+                rotary, softmaxScale),
             RmsNorm.Load(backend, checkpoint, prefix + "post_attention_layernorm", config.RmsNormEps),
             new Mlp(workspace,
                 Linear.Load(backend, checkpoint, mlp + "gate_proj", quantization, layout.MlpBias),

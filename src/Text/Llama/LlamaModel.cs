@@ -31,10 +31,12 @@ public sealed class LlamaModel : ICausalLanguageModel
     private const int Ids = 0, Positions = 1, Slots = 2;
     private readonly StepInputs _inputs;
     private readonly LogitsHead _head;
+    private readonly RotaryPositionTables _rotary;
 
     private LlamaModel(IBackend backend, DecoderConfig config, LlamaLayout layout, Checkpoint? ownedCheckpoint, Tensor embedTokens,
-        LlamaDecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead)
+        LlamaDecoderLayer[] layers, RmsNorm finalNorm, Linear lmHead, RotaryPositionTables rotary)
     {
+        _rotary = rotary;
         _backend = backend;
         Config = config;
         Layout = layout;
@@ -78,11 +80,12 @@ public sealed class LlamaModel : ICausalLanguageModel
 
     /// <summary>Opens <paramref name="directory"/> (config.json with model_type llama or qwen2, and safetensors), checks
     /// every tensor's shape against the config (<see cref="CheckpointMismatchException"/> names the first that
-    /// disagrees) and builds the model. The model owns and disposes the checkpoint.</summary>
-    public static LlamaModel Load(string directory, IBackend backend, ILogger? logger = null)
+    /// disagrees) and builds the model. The model owns and disposes the checkpoint. config.json's sizes are checked
+    /// against <paramref name="limits"/> (<see cref="ConfigLimits.Default"/> when null) before anything is opened.</summary>
+    public static LlamaModel Load(string directory, IBackend backend, ILogger? logger = null, ConfigLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        var loaded = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName));
+        var loaded = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName), limits);
         if (loaded is not (LlamaConfig or Qwen2Config))
             throw new UnsupportedModelException(loaded.ModelType, loaded.SourcePath, ModelTypes);
         var checkpoint = Checkpoint.Open(directory);
@@ -125,6 +128,7 @@ public sealed class LlamaModel : ICausalLanguageModel
     public IKvCache CreateCache(int capacity)
     {
         CheckCapacity(capacity);
+        _rotary.EnsurePositions(capacity);
         return KvCache.Create(_backend, _layers.Length, Config.NumKeyValueHeads, Config.HeadDim, capacity);
     }
 
@@ -134,6 +138,7 @@ public sealed class LlamaModel : ICausalLanguageModel
     public KvCacheBatch CreateCaches(int sequences, int capacity)
     {
         CheckCapacity(capacity);
+        _rotary.EnsurePositions(capacity);
         return new KvCacheBatch(_backend, _layers.Length, Config.NumKeyValueHeads, Config.HeadDim, capacity, sequences);
     }
 
@@ -260,15 +265,15 @@ public sealed class LlamaModel : ICausalLanguageModel
     {
         ArgumentNullException.ThrowIfNull(backend);
         logger ??= NullLogger.Instance;
-        var rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.RopeScaling, config.MaxPositionEmbeddings);
-        var cos = backend.Upload(rotary.Cos);
-        var sin = backend.Upload(rotary.Sin);
+        // Tabulated for the positions the caches hold, not for max_position_embeddings (RotaryPositionTables).
+        var rotary = new RotaryPositionTables(backend,
+            new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.RopeScaling, config.MaxPositionEmbeddings), config.MaxPositionEmbeddings);
         // LlamaAttention.scaling = head_dim ** -0.5 (llama3 rope scaling leaves the attention factor at 1).
         float scale = (float)(1.0 / Math.Sqrt(config.HeadDim));
         var workspace = new LayerWorkspace(backend);
         var layers = new LlamaDecoderLayer[config.NumHiddenLayers];
         for (int i = 0; i < layers.Length; i++)
-            layers[i] = LlamaDecoderLayer.Load(workspace, checkpoint, config, layout, i, cos, sin, scale);
+            layers[i] = LlamaDecoderLayer.Load(workspace, checkpoint, config, layout, i, rotary, scale);
         var embedding = backend.Upload(checkpoint.GetTensor(layout.ModelPrefix + "embed_tokens.weight"));
         var finalNorm = RmsNorm.Load(backend, checkpoint, layout.ModelPrefix + "norm", config.RmsNormEps);
         // Tied (tie_word_embeddings): transformers makes lm_head.weight the embedding matrix itself, so a stored
@@ -277,7 +282,7 @@ public sealed class LlamaModel : ICausalLanguageModel
         logger.LogInformation("Loaded {ModelType} from {Directory}: {Layers} layers, {Heads} heads over {KvHeads} key/value heads of {HeadDim}, {Tied} embeddings.",
             config.ModelType, checkpoint.Directory, layers.Length, config.NumAttentionHeads, config.NumKeyValueHeads, config.HeadDim,
             layout.TieWordEmbeddings ? "tied" : "untied");
-        return new LlamaModel(backend, config, layout, ownsCheckpoint ? checkpoint : null, embedding, layers, finalNorm, lmHead);
+        return new LlamaModel(backend, config, layout, ownsCheckpoint ? checkpoint : null, embedding, layers, finalNorm, lmHead, rotary);
     }
 
     private static void CheckSupported(DecoderConfig config)
@@ -333,6 +338,8 @@ public sealed class LlamaModel : ICausalLanguageModel
         if (start + count > cache.Capacity)
             throw new ContextLengthExceededException(start + count, cache.Capacity);
         cancellationToken.ThrowIfCancellationRequested();
+        // CreateCache(s) sized the rotary tables; this covers a cache made elsewhere (one compare per step).
+        _rotary.EnsurePositions(start + count);
         _inputs.Begin(count);
         var positions = _inputs.Host(Positions);
         var slots = _inputs.Host(Slots);
@@ -354,6 +361,7 @@ public sealed class LlamaModel : ICausalLanguageModel
         _inputs.Begin(rows);
         var positions = _inputs.Host(Positions);
         var slots = _inputs.Host(Slots);
+        int end = 0;
         for (int r = 0; r < rows; r++)
         {
             var cache = caches[r];
@@ -366,7 +374,9 @@ public sealed class LlamaModel : ICausalLanguageModel
                 throw new ContextLengthExceededException(cache.Length + 1, cache.Capacity);
             positions[r] = cache.Length;
             slots[r] = cache.Slot;
+            end = Math.Max(end, cache.Length + 1);
         }
+        _rotary.EnsurePositions(end);
         cancellationToken.ThrowIfCancellationRequested();
         return storage;
     }

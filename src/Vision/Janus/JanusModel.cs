@@ -82,8 +82,9 @@ public sealed class JanusModel : IDisposable
     public int ImageVocabularySize => GenerationHead.ImageVocabularySize;
 
     /// <summary>The config of a Janus model directory: transformers' layout (<c>model_type: janus</c>) or the
-    /// release's (<c>model_type: multi_modality</c>, translated by <see cref="JanusOriginalConfig"/>).</summary>
-    public static JanusConfig LoadConfig(string directory)
+    /// release's (<c>model_type: multi_modality</c>, translated by <see cref="JanusOriginalConfig"/>), its sizes checked
+    /// against <paramref name="limits"/> (<see cref="ConfigLimits.Default"/> when null).</summary>
+    public static JanusConfig LoadConfig(string directory, ConfigLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string path = Path.GetFullPath(Path.Combine(directory, ModelConfig.FileName));
@@ -100,17 +101,18 @@ public sealed class JanusModel : IDisposable
         {
             throw new ConfigException($"not valid JSON ({e.Message})", path, null, e);
         }
-        if (modelType == JanusOriginalConfig.ModelType) return JanusOriginalConfig.Parse(bytes, path);
-        var config = ModelConfig.Parse(bytes, path);
+        if (modelType == JanusOriginalConfig.ModelType) return JanusOriginalConfig.Parse(bytes, path, limits);
+        var config = ModelConfig.Parse(bytes, path, limits);
         return config as JanusConfig ?? throw new UnsupportedModelException(config.ModelType, path, ["janus", JanusOriginalConfig.ModelType]);
     }
 
     /// <summary>Opens a Janus directory (config.json and safetensors in either layout), validates every tensor
-    /// against the config and builds the model, which owns and disposes the checkpoint.</summary>
-    public static JanusModel Load(string directory, IBackend backend, ILogger? logger = null)
+    /// against the config and builds the model, which owns and disposes the checkpoint. config.json's sizes are
+    /// checked against <paramref name="limits"/> (<see cref="ConfigLimits.Default"/> when null) before anything is opened.</summary>
+    public static JanusModel Load(string directory, IBackend backend, ILogger? logger = null, ConfigLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        var config = LoadConfig(directory);
+        var config = LoadConfig(directory, limits);
         var checkpoint = Checkpoint.Open(directory);
         try
         {

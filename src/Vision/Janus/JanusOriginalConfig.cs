@@ -21,9 +21,11 @@ public static class JanusOriginalConfig
         ["siglip_large_patch16_384"] = (384, 16, 1024, 24, 16, 4.0),
     };
 
-    /// <summary>Parses a MultiModalityConfig JSON; <paramref name="sourcePath"/> names it in errors.</summary>
-    public static JanusConfig Parse(ReadOnlySpan<byte> utf8Json, string sourcePath)
+    /// <summary>Parses a MultiModalityConfig JSON; <paramref name="sourcePath"/> names it in errors, and its sizes are
+    /// checked against <paramref name="limits"/> (<see cref="ConfigLimits.Default"/> when null).</summary>
+    public static JanusConfig Parse(ReadOnlySpan<byte> utf8Json, string sourcePath, ConfigLimits? limits = null)
     {
+        limits ??= ConfigLimits.Default;
         JsonNode? root;
         try
         {
@@ -54,6 +56,10 @@ public static class JanusOriginalConfig
         if (feature != "same")
             throw new ConfigException($"'{feature}' is not supported (same)", sourcePath, "vision_config.params.select_feature");
         int imageSize = Int(vision, "image_size", sourcePath, "vision_config.params", siglip.Image);
+        // Checked here, under the release's field name, before the grid below is computed from it.
+        if (imageSize > limits.MaxImageSize)
+            throw new ConfigException($"{imageSize} exceeds the limit (ConfigLimits.{nameof(ConfigLimits.MaxImageSize)} = {limits.MaxImageSize})",
+                sourcePath, "vision_config.params.image_size");
         string projector = OptionalString(aligner, "projector_type") ?? "mlp_gelu";
         if (projector != "mlp_gelu")
             throw new ConfigException($"'{projector}' is not supported (mlp_gelu)", sourcePath, "aligner_config.params.projector_type");
@@ -101,7 +107,7 @@ public static class JanusOriginalConfig
                 ["image_token_embed_dim"] = Int(genHead, "n_embed", sourcePath, "gen_head_config.params"),
             },
         };
-        return (JanusConfig)ModelConfig.Parse(JsonSerializer.SerializeToUtf8Bytes(converted), sourcePath);
+        return (JanusConfig)ModelConfig.Parse(JsonSerializer.SerializeToUtf8Bytes(converted), sourcePath, limits);
     }
 
     private static JsonObject Object(JsonObject parent, string name, string path, string? prefix = null) =>

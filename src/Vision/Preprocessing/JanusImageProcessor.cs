@@ -1,3 +1,4 @@
+using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Imaging;
 using DeepSeek.Sdk.Imaging.Resampling;
 using DeepSeek.Sdk.Tensors;
@@ -19,8 +20,10 @@ public sealed class JanusImageProcessor
 
     public JanusImageProcessorConfig Config { get; }
 
-    /// <summary>The processor of a model folder (its preprocessor_config.json, or Janus-Pro's defaults).</summary>
-    public static JanusImageProcessor FromDirectory(string directory) => new(JanusImageProcessorConfig.LoadOrDefault(directory));
+    /// <summary>The processor of a model folder (its preprocessor_config.json, or Janus-Pro's defaults), its image size
+    /// bounded by <paramref name="limits"/> (<see cref="ConfigLimits.Default"/> when null).</summary>
+    public static JanusImageProcessor FromDirectory(string directory, ConfigLimits? limits = null) =>
+        new(JanusImageProcessorConfig.LoadOrDefault(directory, limits));
 
     /// <summary>The square, padded RGB image the model sees, before rescaling and normalization.</summary>
     public ImageBuffer ResizeAndPad(ImageBuffer image)

@@ -36,14 +36,18 @@ public sealed record JanusImageProcessorConfig
     public LongSideRounding Rounding { get; init; } = LongSideRounding.Truncate;
 
     /// <summary>The folder's preprocessor_config.json, or Janus-Pro's defaults when there is none.</summary>
-    public static JanusImageProcessorConfig LoadOrDefault(string directory)
+    public static JanusImageProcessorConfig LoadOrDefault(string directory, ConfigLimits? limits = null)
     {
         string path = Path.GetFullPath(Path.Combine(directory, FileName));
-        return File.Exists(path) ? Parse(File.ReadAllBytes(path), path) : new JanusImageProcessorConfig();
+        return File.Exists(path) ? Parse(File.ReadAllBytes(path), path, limits) : new JanusImageProcessorConfig();
     }
 
-    public static JanusImageProcessorConfig Parse(ReadOnlySpan<byte> utf8Json, string sourcePath)
+    /// <summary>Parses preprocessor_config.json; the square's side is bounded by
+    /// <see cref="ConfigLimits.MaxImageSize"/> of <paramref name="limits"/> (<see cref="ConfigLimits.Default"/> when
+    /// null), since every image is resized to it.</summary>
+    public static JanusImageProcessorConfig Parse(ReadOnlySpan<byte> utf8Json, string sourcePath, ConfigLimits? limits = null)
     {
+        limits ??= ConfigLimits.Default;
         JsonDocument document;
         try
         {
@@ -59,19 +63,36 @@ public sealed record JanusImageProcessorConfig
             if (root.ValueKind != JsonValueKind.Object) throw new ConfigException("must be a JSON object", sourcePath);
             var d = new JanusImageProcessorConfig();
             int size = d.Size;
-            if (root.TryGetProperty("size", out var sizeObject) && sizeObject.ValueKind == JsonValueKind.Object)
+            string sizeField = "size";
+            if (root.TryGetProperty("size", out var sizeValue) && sizeValue.ValueKind == JsonValueKind.Object)
             {
-                int height = PositiveInt(sizeObject, "height", sourcePath, "size.height");
-                int width = PositiveInt(sizeObject, "width", sourcePath, "size.width");
+                int height = PositiveInt(sizeValue, "height", sourcePath, "size.height");
+                int width = PositiveInt(sizeValue, "width", sourcePath, "size.width");
                 if (height != width) throw new ConfigException($"height {height} and width {width} differ; Janus pads to a square", sourcePath, "size");
                 size = height;
+            }
+            else if (sizeValue.ValueKind == JsonValueKind.Number)
+            {
+                // An integer size means a square of that side (transformers' get_size_dict with default_to_square).
+                size = PositiveInt(root, "size", sourcePath, "size");
+            }
+            else if (sizeValue.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+            {
+                throw new ConfigException($"must be {{\"height\": n, \"width\": n}} or an integer, got {sizeValue.GetRawText()}", sourcePath, "size");
             }
             else if (root.TryGetProperty("image_size", out _))
             {
                 size = PositiveInt(root, "image_size", sourcePath, "image_size");
+                sizeField = "image_size";
             }
+            // Every image is resized and padded to size × size before anything else: bound it before it is allocated.
+            if (size > limits.MaxImageSize)
+                throw new ConfigException($"{size} exceeds the limit (ConfigLimits.{nameof(ConfigLimits.MaxImageSize)} = {limits.MaxImageSize})", sourcePath, sizeField);
+            // The resized short side never goes below min_size, so a min_size above size would pad past the square.
+            int minSize = root.TryGetProperty("min_size", out _) ? PositiveInt(root, "min_size", sourcePath, "min_size") : Math.Min(d.MinSize, size);
+            if (minSize > size) throw new ConfigException($"{minSize} exceeds the image size {size}", sourcePath, "min_size");
             // PIL resample 3 is BICUBIC, the only filter Janus uses (and the one the resampler reproduces).
-            if (root.TryGetProperty("resample", out var resample) && !(resample.ValueKind == JsonValueKind.Number && resample.GetDouble() == 3))
+            if (root.TryGetProperty("resample", out var resample) && !(resample.ValueKind == JsonValueKind.Number && resample.TryGetDouble(out double filter) && filter == 3))
                 throw new ConfigException($"{resample.GetRawText()} is not supported (3, bicubic)", sourcePath, "resample");
             if (Bool(root, "do_pad", sourcePath, true) == false)
                 throw new ConfigException("false is not supported: Janus's vision tower takes square images", sourcePath, "do_pad");
@@ -87,7 +108,7 @@ public sealed record JanusImageProcessorConfig
             return new JanusImageProcessorConfig
             {
                 Size = size,
-                MinSize = root.TryGetProperty("min_size", out _) ? PositiveInt(root, "min_size", sourcePath, "min_size") : d.MinSize,
+                MinSize = minSize,
                 DoResize = Bool(root, "do_resize", sourcePath, d.DoResize),
                 DoRescale = Bool(root, "do_rescale", sourcePath, d.DoRescale),
                 RescaleFactor = root.TryGetProperty("rescale_factor", out var rf) ? Number(rf, sourcePath, "rescale_factor") : d.RescaleFactor,
@@ -118,7 +139,8 @@ public sealed record JanusImageProcessorConfig
     }
 
     private static double Number(JsonElement v, string path, string field) =>
-        v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new ConfigException($"must be a number, got {v.GetRawText()}", path, field);
+        v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double x) && double.IsFinite(x)
+            ? x : throw new ConfigException($"must be a finite number, got {v.GetRawText()}", path, field);
 
     private static double[]? Triple(JsonElement parent, string name, string path)
     {

@@ -33,7 +33,7 @@ public sealed class MultiHeadLatentAttentionTests
             new Linear(Tensor.FromArray(wLatent, Rank, Hidden)), new RmsNorm(Tensor.FromArray(norm, Rank), Eps),
             new Linear(Tensor.FromArray(wRope, Rope, Hidden)),
             MultiHeadLatentAttention.TransposeUpProjection(backend, upWeight),
-            new Linear(Tensor.FromArray(wo, Hidden, Heads * Value)), rotary.Cos, rotary.Sin, scale);
+            new Linear(Tensor.FromArray(wo, Hidden, Heads * Value)), new RotaryPositionTables(backend, rotary, 16), scale);
         using var cache = new MlaKvCache(backend, 1, Rank, Rope, 8);
         var actual = new float[5 * Hidden];
         // Three prompt tokens at once, then two single decode steps.

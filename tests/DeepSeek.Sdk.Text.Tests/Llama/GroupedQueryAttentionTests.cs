@@ -30,7 +30,7 @@ public sealed class GroupedQueryAttentionTests
             new Linear(Tensor.FromArray(wq, Heads * HeadDim, Hidden), Tensor.FromArray(bq, Heads * HeadDim)),
             new Linear(Tensor.FromArray(wk, KvHeads * HeadDim, Hidden), Tensor.FromArray(bk, KvHeads * HeadDim)),
             new Linear(Tensor.FromArray(wv, KvHeads * HeadDim, Hidden), Tensor.FromArray(bv, KvHeads * HeadDim)),
-            new Linear(Tensor.FromArray(wo, Hidden, Heads * HeadDim)), rotary.Cos, rotary.Sin, scale);
+            new Linear(Tensor.FromArray(wo, Hidden, Heads * HeadDim)), new RotaryPositionTables(backend, rotary, 16), scale);
         using var caches = new KvCacheBatch(backend, 1, KvHeads, HeadDim, 8, 2);
         float[][] actual = [new float[4 * Hidden], new float[3 * Hidden]];
 

@@ -68,4 +68,30 @@ public sealed class JanusOriginalConfigTests
         Assert.Equal(1024, JanusModel.LoadConfig(directory.Path).Vision.HiddenSize);
         Assert.Equal(32, JanusModel.LoadConfig(JanusFixture.PathOf(JanusFixture.Name)).Vision.HiddenSize);
     }
+
+    [Fact]
+    public void A_release_image_size_above_the_limit_is_named_before_its_grid_is_computed()
+    {
+        // The probe: image_size 1e6 reported an overflowed (image_size / patch_size)^2.
+        string json = JanusPro1B.Replace("\"image_size\": 384", "\"image_size\": 1000000", StringComparison.Ordinal);
+
+        var e = BoundedProbe.Throws<ConfigException>(() => JanusOriginalConfig.Parse(Encoding.UTF8.GetBytes(json), "config.json"));
+
+        Assert.Equal("config.json: field 'vision_config.params.image_size': 1000000 exceeds the limit (ConfigLimits.MaxImageSize = 2048)", e.Message);
+    }
+
+    [Fact]
+    public void LoadConfig_checks_the_sizes_against_the_callers_limits()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.File("config.json"), JanusPro1B);
+        var limits = ConfigLimits.Default with { MaxLayers = 16 };
+
+        var original = BoundedProbe.Throws<ConfigException>(() => JanusModel.LoadConfig(directory.Path, limits));
+        var converted = BoundedProbe.Throws<ConfigException>(() => JanusModel.LoadConfig(JanusFixture.PathOf(JanusFixture.Name), limits with { MaxLayers = 1 }));
+
+        Assert.Equal("text_config.num_hidden_layers", original.Field);
+        Assert.Contains("(ConfigLimits.MaxLayers = 16)", original.Message);
+        Assert.Contains("(ConfigLimits.MaxLayers = 1)", converted.Message);
+    }
 }
