@@ -18,9 +18,9 @@ public static class ImagineCommand
         var cfgWeight = new Option<float>("--cfg-weight") { Description = "Classifier-free guidance weight.", DefaultValueFactory = _ => 5f };
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature of image tokens (0: most likely token).", DefaultValueFactory = _ => 1f };
         var seed = new Option<int?>("--seed") { Description = "Seed; the same seed and prompt give the same images." };
-        var device = DescribeCommand.DeviceOption();
-        var threads = DescribeCommand.ThreadsOption();
-        var prompt = new Argument<string>("prompt") { Description = "What to draw." };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var prompt = new Argument<string>("prompt") { Description = "What to draw (not empty)." };
         var command = new Command("imagine", "Generate images from a prompt with Janus-Pro (classifier-free guidance, VQ decoding).")
         {
             model, output, parallel, cfgWeight, temperature, seed, device, threads, prompt,
@@ -34,25 +34,14 @@ public static class ImagineCommand
     public static async Task<int> RunAsync(IAnsiConsole console, string directory, string prompt, string output, ImageGenerationOptions options, string device,
         int threads, CancellationToken cancellationToken)
     {
-        using var backends = DescribeCommand.OpenBackends(device, threads, out string? deviceError);
-        if (backends is null)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {deviceError}");
-            return 2;
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        CliValidation.NotBlank(prompt, "The prompt", "describe the picture: \"a red fox in snow\"");
+        CliValidation.Check(options.Validate, ImageOptions);
+        ModelFolder.Existing(directory);
+        using var backends = CommonOptions.OpenBackends(device, threads);
         await using var host = DescribeCommand.JanusHost(directory, backends);
-        ImageGenerationPipeline pipeline;
-        try
-        {
-            options.Validate();
-            pipeline = ImageGenerationPipeline.FromDirectory(host, directory, options);
-            await host.LoadAsync(null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (DescribeCommand.IsUserError(e))
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 1;
-        }
+        var pipeline = ImageGenerationPipeline.FromDirectory(host, directory, options);
+        await host.LoadAsync(null, cancellationToken).ConfigureAwait(false);
         console.MarkupLineInterpolated($"[grey]{Markup.Escape(host.Name)} loaded in {host.LoadTime.TotalSeconds:F1} s on {backends.Backend.Device}[/]");
 
         ImageGenerationResult? result = null;
@@ -77,8 +66,8 @@ public static class ImagineCommand
             console.MarkupLineInterpolated($"wrote [bold]{paths[i]}[/] ({result.Images[i].Width}x{result.Images[i].Height})");
         }
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"[grey]{result.ImageTokens[0].Length} tokens per image, {result.TokensPerSecond:F1} image tokens/s, {result.Duration.TotalSeconds:F1} s in all[/]");
-        return 0;
+            $"[grey]{result!.ImageTokens[0].Length} tokens per image, {result.TokensPerSecond:F1} image tokens/s, {result.Duration.TotalSeconds:F1} s in all[/]");
+        return ExitCodes.Success;
     }
 
     /// <summary>One image: the path as given; several: NAME-i.EXT beside it.</summary>
@@ -91,6 +80,13 @@ public static class ImagineCommand
         for (int i = 0; i < count; i++) paths[i] = string.Create(CultureInfo.InvariantCulture, $"{stem}-{i}{extension}");
         return paths;
     }
+
+    private static readonly Dictionary<string, string> ImageOptions = new(StringComparer.Ordinal)
+    {
+        ["ParallelSize"] = "--parallel",
+        ["CfgWeight"] = "--cfg-weight",
+        ["Temperature"] = "--temperature",
+    };
 
     /// <summary>Moves the bars from the pipeline's reports (sent from the worker thread; Spectre's tasks are thread-safe).</summary>
     private sealed class Progress(ProgressTask tokens, ProgressTask decoding) : IProgress<ImageGenerationProgress>
