@@ -31,7 +31,11 @@ public static class BenchCommand
         var ttft = new Option<int>("--ttft-tokens") { Description = "GPU suite: prompt length for the time to first token.", DefaultValueFactory = _ => 512 };
         var micro = new Option<bool>("--micro") { Description = "GPU suite: first time the decode GEMV and kernel launches alone." };
         var images = new Option<int>("--images") { Description = "GPU suite: Janus images generated together in the batch timing (1 to 64).", DefaultValueFactory = _ => 16 };
-        var work = new Option<string>("--work") { Description = "GPU suite: folder for the random checkpoints (several GB).", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "deepseek-gpu-bench") };
+        var work = new Option<string>("--work")
+        {
+            Description = $"GPU suite: folder for the random checkpoints (several GB), kept for the next run. It must be new, empty, or one the bench made ({BenchWorkFolder.MarkerName} inside): the bench never writes among files it did not make.",
+            DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "deepseek-gpu-bench"),
+        };
         var command = new Command("bench", "Decode speed against the memory roofline: a random-weight DeepSeek-V3-architecture MoE on the CPU, or random checkpoints of real shapes on an NVIDIA GPU.")
         {
             preset, dtype, prompt, tokens, warmup, threads, bandwidthMib, seed, device, models, ttft, micro, images, work,
@@ -54,7 +58,7 @@ public static class BenchCommand
     public const int MaxBandwidthMib = 4096;
 
     /// <summary>The GPU suite on <paramref name="device"/> (cuda or cuda:N): see <see cref="GpuBenchmark"/>. The settings
-    /// are checked before the device is touched.</summary>
+    /// and the work folder are checked before the device is touched.</summary>
     public static int RunGpu(IAnsiConsole console, string device, IReadOnlyList<string> models, string work, int steps, int ttftTokens, bool micro, int images)
     {
         ArgumentNullException.ThrowIfNull(models);
@@ -65,6 +69,8 @@ public static class BenchCommand
         foreach (string name in models)
             if (name is not ("qwen1.5b" or "v2-lite" or "janus-pro-1b") && !File.Exists(name))
                 throw new UsageException($"--models: '{name}' is neither qwen1.5b, v2-lite, janus-pro-1b nor a config.json that exists.");
+        if (BenchWorkFolder.Refusal(work) is { } refusal)
+            throw new UsageException($"--work: {refusal}", "give --work a new or empty folder; the bench writes only where it made the files.");
         if (!CudaBackend.TryCreate(selection.Index, out var backend, out string? whyNot))
             throw new CommandException($"no CUDA backend on {device}: {whyNot}", "deepseek bench --device cpu measures the processor.");
         using (backend)
