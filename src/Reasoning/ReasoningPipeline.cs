@@ -78,8 +78,9 @@ public sealed class ReasoningPipeline : IDisposable
     public string FormatPrompt(IReadOnlyList<ChatTurn> conversation) => ReasoningPrompt.Render(_formatter, conversation);
 
     /// <summary>Asks one question and waits for the whole result.</summary>
+    /// <exception cref="ArgumentException"><paramref name="question"/> is empty or only white space.</exception>
     public Task<ReasoningResult> RunAsync(string question, ReasoningOptions? options = null, CancellationToken cancellationToken = default) =>
-        RunAsync([ChatTurn.User(question)], options, cancellationToken);
+        RunAsync([ChatTurn.User(RequireQuestion(question))], options, cancellationToken);
 
     /// <summary>Continues a conversation and waits for the whole result.</summary>
     public async Task<ReasoningResult> RunAsync(IReadOnlyList<ChatTurn> conversation, ReasoningOptions? options = null, CancellationToken cancellationToken = default)
@@ -90,14 +91,25 @@ public sealed class ReasoningPipeline : IDisposable
     }
 
     /// <summary>Asks one question and streams the reasoning, then the answer.</summary>
+    /// <exception cref="ArgumentException"><paramref name="question"/> is empty or only white space.</exception>
     public IAsyncEnumerable<ReasoningUpdate> StreamAsync(string question, ReasoningOptions? options = null, CancellationToken cancellationToken = default) =>
-        StreamAsync([ChatTurn.User(question)], options, cancellationToken);
+        StreamAsync([ChatTurn.User(RequireQuestion(question))], options, cancellationToken);
+
+    // An empty question still renders a prompt (the template's frame around nothing), and the model would answer
+    // something unrelated; it is almost always a caller's mistake (an unset variable), so it is refused here, eagerly.
+    private static string RequireQuestion(string question)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(question);
+        return question;
+    }
 
     /// <summary>Continues a conversation, streaming <see cref="ReasoningDelta"/>s, one <see cref="ThinkingCompleted"/>
     /// when the trace ends, <see cref="AnswerDelta"/>s, and a final <see cref="ReasoningCompleted"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="conversation"/> holds no turn.</exception>
     public async IAsyncEnumerable<ReasoningUpdate> StreamAsync(IReadOnlyList<ChatTurn> conversation, ReasoningOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversation);
+        if (conversation.Count == 0) throw new ArgumentException("The conversation must hold at least one turn.", nameof(conversation));
         options ??= Defaults;
         options.Validate();
         long start = Stopwatch.GetTimestamp();

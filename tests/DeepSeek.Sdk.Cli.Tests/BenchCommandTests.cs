@@ -48,8 +48,37 @@ public sealed class BenchCommandTests
     {
         string? why = new DeepSeek.Sdk.Runtime.CudaBackendFactory().CheckAvailability(0);
         Assert.SkipWhen(why is null, "A GPU is usable here; the GPU tests run the suite.");
-        var (rc, output) = await CliRunner.Run("bench", "--device", "cuda", "--models", "qwen1.5b");
+        using var work = new TempDirectory();
+        var (rc, output) = await CliRunner.Run("bench", "--device", "cuda", "--models", "qwen1.5b", "--work", work.Path);
         Assert.Equal(1, rc);
         Assert.Contains("no CUDA backend on cuda", output);
+    }
+
+    [Fact]
+    public async Task The_gpu_suite_refuses_a_work_folder_it_did_not_make_and_leaves_its_files_as_they_were()
+    {
+        // A real model folder given as --work by mistake: the bench would have replaced its weights with random ones.
+        using var model = new TempDirectory();
+        string weights = model.File("model.safetensors");
+        byte[] original = [1, 2, 3, 4, 5];
+        await File.WriteAllBytesAsync(weights, original, TestContext.Current.CancellationToken);
+
+        var (rc, output, elapsed) = await CliRunner.Timed("bench", "--device", "cuda", "--models", "qwen1.5b", "--work", model.Path);
+
+        Assert.Equal(2, rc);
+        Assert.Contains($"error: --work: '{model.Path}' holds files that deepseek bench did not write", output);
+        Assert.Contains("hint: give --work a new or empty folder", output);
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"{elapsed}");
+        Assert.Equal(original, await File.ReadAllBytesAsync(weights, TestContext.Current.CancellationToken));
+        Assert.Equal([weights], Directory.GetFileSystemEntries(model.Path));
+    }
+
+    [Fact]
+    public async Task The_gpu_suite_refuses_an_unknown_model_name_before_touching_a_device()
+    {
+        using var work = new TempDirectory();
+        var (rc, output) = await CliRunner.Run("bench", "--device", "cuda", "--models", "qwen1.5b,gpt-5", "--work", work.Path);
+        Assert.Equal(2, rc);
+        Assert.Contains("'gpt-5'", output);
     }
 }

@@ -57,6 +57,40 @@ public sealed class ChatCommandTests
     }
 
     [Fact]
+    public async Task A_turn_the_template_raises_on_is_reported_and_dropped_and_the_session_goes_on()
+    {
+        // R1-tiny's template, refusing one message as a template's raise_exception refuses a conversation it cannot
+        // format ("roles must alternate"). Were the refused turn kept, every later turn would fail on it again.
+        using var model = new CraftedModel();
+        model.WithChatTemplate("{%- for message in messages %}{%- if message['content'] == 'boom' %}"
+            + "{{- raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{%- endif %}{%- endfor %}" + model.ChatTemplate);
+
+        var (rc, output) = await Chat("Hello\nboom\nHello\n/exit\n", "--model", model.Path, "--max-tokens", "4", "--temperature", "0");
+
+        Assert.Equal(0, rc);
+        Assert.Contains("error: ", output);
+        Assert.Contains("Conversation roles must alternate", output);
+        Assert.Contains("hint: the message was dropped", output);
+        int[] prompts = PromptTokens(output);
+        Assert.Equal(2, prompts.Length); // the first and the third turn were answered
+        Assert.True(prompts[1] > prompts[0] + 4, string.Join(", ", prompts)); // the third carries the first, not "boom"
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task A_turn_longer_than_the_context_window_is_reported_and_dropped_and_the_session_goes_on()
+    {
+        using var model = new CraftedModel().EditConfig(c => c["max_position_embeddings"] = 48);
+        string tooLong = string.Concat(Enumerable.Repeat("seven eight nine ", 12));
+
+        var (rc, output) = await Chat($"{tooLong}\nHi\n/exit\n", "--model", model.Path, "--max-tokens", "4", "--temperature", "0");
+
+        Assert.Equal(0, rc);
+        Assert.Contains("context window holds 48 positions", output);
+        Assert.Single(PromptTokens(output)); // "Hi" was answered, with the long turn gone from the history
+    }
+
+    [Fact]
     public async Task Chat_needs_a_chat_template()
     {
         using var dir = new TempDirectory();

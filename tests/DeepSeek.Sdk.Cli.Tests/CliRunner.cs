@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DeepSeek.Cli;
 using Spectre.Console;
 
@@ -10,9 +11,26 @@ internal static class CliRunner
 
     public static string Oracle(string name) => Path.Combine(Fixtures, "oracle", name);
 
-    public static async Task<(int ExitCode, string Output)> Run(params string[] args)
+    public static Task<(int ExitCode, string Output)> Run(params string[] args) => Run(TestContext.Current.CancellationToken, args);
+
+    public static async Task<(int ExitCode, string Output)> Run(CancellationToken cancellationToken, params string[] args)
     {
         var writer = new StringWriter();
+        var console = CaptureConsole(writer);
+        int rc = await DeepSeekCli.RunAsync(args, console, cancellationToken);
+        return (rc, writer.ToString());
+    }
+
+    /// <summary>As <see cref="Run(string[])"/>, with how long the command took: the probes must answer within 2 s.</summary>
+    public static async Task<(int ExitCode, string Output, TimeSpan Elapsed)> Timed(params string[] args)
+    {
+        var watch = Stopwatch.StartNew();
+        var (rc, output) = await Run(args);
+        return (rc, output, watch.Elapsed);
+    }
+
+    public static IAnsiConsole CaptureConsole(TextWriter writer)
+    {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
@@ -21,8 +39,7 @@ internal static class CliRunner
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 240;
-        int rc = await DeepSeekCli.RunAsync(args, console, TestContext.Current.CancellationToken);
-        return (rc, writer.ToString());
+        return console;
     }
 
     /// <summary>A scratch copy of a fixture folder that a test may corrupt.</summary>

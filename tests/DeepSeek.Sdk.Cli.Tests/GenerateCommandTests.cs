@@ -87,7 +87,7 @@ public sealed class GenerateCommandTests
         Assert.Contains("cuda:0", output);
 
         (rc, output) = await CliRunner.Run("generate", "--model", dir.Path, "--top-p", "1.5", "Hello");
-        Assert.Equal(1, rc);
-        Assert.Contains("TopP", output);
+        Assert.Equal(2, rc);
+        Assert.Contains("--top-p: SamplingOptions.TopP must be in (0, 1]", output);
     }
 }

@@ -97,7 +97,7 @@ public sealed class JanusCommandTests : IDisposable
         Assert.Equal(2, rc);
         Assert.Contains("not a device", output);
         (rc, output) = await CliRunner.Run("imagine", "--model", _model.Path, "--parallel", "0", "--device", "cpu", "x");
-        Assert.Equal(1, rc);
-        Assert.Contains("ParallelSize", output);
+        Assert.Equal(2, rc);
+        Assert.Contains("--parallel: ParallelSize", output);
     }
 }

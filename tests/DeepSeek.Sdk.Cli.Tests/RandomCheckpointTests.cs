@@ -34,6 +34,35 @@ public sealed class RandomCheckpointTests
     }
 
     [Fact]
+    public void A_random_checkpoint_is_never_written_over_files_the_bench_did_not_make()
+    {
+        using var model = new TempDirectory();
+        File.WriteAllText(model.File("config.json"), "{\"the\": \"user's own\"}");
+        byte[] weights = [7, 7, 7];
+        File.WriteAllBytes(model.File("model.safetensors"), weights);
+
+        var e = Assert.Throws<IOException>(() => RandomCheckpoint.Write(model.Path, File.ReadAllText(Fixture("qwen2_f32"))));
+
+        Assert.Contains("did not write", e.Message);
+        Assert.Equal("{\"the\": \"user's own\"}", File.ReadAllText(model.File("config.json")));
+        Assert.Equal(weights, File.ReadAllBytes(model.File("model.safetensors")));
+    }
+
+    [Fact]
+    public void A_folder_the_bench_made_is_written_again_by_the_next_run()
+    {
+        using var work = new TempDirectory();
+        string directory = Path.Combine(work.Path, "qwen2");
+        RandomCheckpoint.Write(directory, File.ReadAllText(Fixture("qwen2_f32")));
+        Assert.True(File.Exists(Path.Combine(directory, BenchWorkFolder.MarkerName)));
+
+        var (_, weightBytes, _) = RandomCheckpoint.Write(directory, File.ReadAllText(Fixture("qwen2_f32")));
+
+        Assert.True(weightBytes > 0);
+        Assert.Null(BenchWorkFolder.Refusal(directory));
+    }
+
+    [Fact]
     public void A_random_janus_checkpoint_loads_and_decodes_an_image()
     {
         using var dir = new TempDirectory();

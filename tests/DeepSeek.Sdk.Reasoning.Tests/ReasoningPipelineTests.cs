@@ -301,6 +301,20 @@ public sealed class ReasoningPipelineTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => pipeline.RunAsync("q", new ReasoningOptions { BudgetTransition = "</think>" }, TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  \n\t")]
+    public async Task An_empty_or_blank_question_is_refused_before_anything_runs(string question)
+    {
+        // The template would frame nothing and the model answer something unrelated: almost always an unset variable.
+        var tokenizer = LoadTokenizer(addedTags: true);
+        var pipeline = new ReasoningPipeline(new ScriptedReasoningModel(tokenizer, Thought, Answer, closesTrace: true), tokenizer);
+
+        Assert.Throws<ArgumentException>("question", () => pipeline.StreamAsync(question, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Throws<ArgumentException>("question", () => { _ = pipeline.RunAsync(question, cancellationToken: TestContext.Current.CancellationToken); }); // eagerly, not from the task
+        await Assert.ThrowsAsync<ArgumentException>("conversation", () => pipeline.RunAsync([], cancellationToken: TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task Concurrent_requests_take_the_model_in_turn_and_each_gets_its_own_result()
     {

@@ -18,8 +18,10 @@ internal static class GpuBenchmark
     /// <summary>Device-to-device copy bandwidth measured on the project's H100 (shared/DEVICE.md): the HBM roofline.</summary>
     public const double HbmBytesPerSecond = 3.0e12;
 
+    /// <param name="work">Where the random checkpoints go: a folder the bench made or may make (<see cref="BenchWorkFolder"/>).</param>
     public static void Run(CudaBackend backend, IReadOnlyList<string> models, string work, int steps, int ttftLength, bool micro, int janusParallel, Action<string> say)
     {
+        BenchWorkFolder.Claim(work);
         if (micro)
             foreach (string line in MicroBenchmarks.Run(backend)) say(line);
         var rows = new List<string>();

@@ -14,10 +14,13 @@ public static class RandomCheckpoint
 {
     private const int BlockBytes = 64 << 20;
 
+    /// <summary>Writes the checkpoint into <paramref name="directory"/>, which must be missing, empty, or one this
+    /// bench wrote before (<see cref="BenchWorkFolder"/>).</summary>
+    /// <exception cref="IOException">The folder holds files the bench did not write; nothing is written.</exception>
     public static (string Directory, long WeightBytes, TimeSpan Elapsed) Write(string directory, string configJson)
     {
         var watch = Stopwatch.StartNew();
-        Directory.CreateDirectory(directory);
+        BenchWorkFolder.Claim(directory);
         string configPath = Path.Combine(directory, ModelConfig.FileName);
         File.WriteAllText(configPath, configJson);
         var config = ModelConfig.Load(configPath);

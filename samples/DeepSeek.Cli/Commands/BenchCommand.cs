@@ -23,15 +23,19 @@ public static class BenchCommand
         var prompt = new Option<int>("--prompt-tokens") { Description = "Prompt length for the prefill.", DefaultValueFactory = _ => 64 };
         var tokens = new Option<int>("--tokens") { Description = "Decode steps to time.", DefaultValueFactory = _ => 64 };
         var warmup = new Option<int>("--warmup") { Description = "Decode steps run before timing.", DefaultValueFactory = _ => 8 };
-        var threads = new Option<int>("--threads") { Description = "CPU threads (0: one per logical processor).", DefaultValueFactory = _ => 0 };
-        var bandwidthMib = new Option<int>("--bandwidth-mib") { Description = "Buffer size for the read-bandwidth measurement.", DefaultValueFactory = _ => 1024 };
+        var threads = CommonOptions.Threads();
+        var bandwidthMib = new Option<int>("--bandwidth-mib") { Description = $"Buffer size for the read-bandwidth measurement (1 to {MaxBandwidthMib}).", DefaultValueFactory = _ => 1024 };
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights and prompt.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "cpu: the MoE preset against the read bandwidth; cuda or cuda:N: the GPU suite (--models).", DefaultValueFactory = _ => "cpu" };
         var models = new Option<string>("--models") { Description = "GPU suite: comma-separated qwen1.5b, v2-lite, janus-pro-1b or config.json paths.", DefaultValueFactory = _ => "qwen1.5b,v2-lite,janus-pro-1b" };
         var ttft = new Option<int>("--ttft-tokens") { Description = "GPU suite: prompt length for the time to first token.", DefaultValueFactory = _ => 512 };
         var micro = new Option<bool>("--micro") { Description = "GPU suite: first time the decode GEMV and kernel launches alone." };
-        var images = new Option<int>("--images") { Description = "GPU suite: Janus images generated together in the batch timing.", DefaultValueFactory = _ => 16 };
-        var work = new Option<string>("--work") { Description = "GPU suite: folder for the random checkpoints (several GB).", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "deepseek-gpu-bench") };
+        var images = new Option<int>("--images") { Description = "GPU suite: Janus images generated together in the batch timing (1 to 64).", DefaultValueFactory = _ => 16 };
+        var work = new Option<string>("--work")
+        {
+            Description = $"GPU suite: folder for the random checkpoints (several GB), kept for the next run. It must be new, empty, or one the bench made ({BenchWorkFolder.MarkerName} inside): the bench never writes among files it did not make.",
+            DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "deepseek-gpu-bench"),
+        };
         var command = new Command("bench", "Decode speed against the memory roofline: a random-weight DeepSeek-V3-architecture MoE on the CPU, or random checkpoints of real shapes on an NVIDIA GPU.")
         {
             preset, dtype, prompt, tokens, warmup, threads, bandwidthMib, seed, device, models, ttft, micro, images, work,
@@ -50,58 +54,55 @@ public static class BenchCommand
         return command;
     }
 
-    /// <summary>The GPU suite on <paramref name="device"/> (cuda or cuda:N): see <see cref="GpuBenchmark"/>.</summary>
+    /// <summary>The most MiB the bandwidth measurement reads: one array of floats (at most 2^31 elements) holds them.</summary>
+    public const int MaxBandwidthMib = 4096;
+
+    /// <summary>The GPU suite on <paramref name="device"/> (cuda or cuda:N): see <see cref="GpuBenchmark"/>. The settings
+    /// and the work folder are checked before the device is touched.</summary>
     public static int RunGpu(IAnsiConsole console, string device, IReadOnlyList<string> models, string work, int steps, int ttftTokens, bool micro, int images)
     {
+        ArgumentNullException.ThrowIfNull(models);
         if (!DeviceSelection.TryParse(device, out var selection) || selection.Kind != DeviceSelectionKind.Cuda)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] --device must be cpu, cuda or cuda:N, not '{device}'.");
-            return 2;
-        }
-        if (steps < 1 || ttftTokens < 1 || images < 1 || models.Count == 0)
-        {
-            console.MarkupLine("[red]error:[/] --tokens, --ttft-tokens and --images must be at least 1, and --models must name a model.");
-            return 2;
-        }
+            throw new UsageException($"--device must be cpu, cuda or cuda:N, not '{device}'.");
+        if (steps is < 1 or > 100_000 || ttftTokens is < 1 or > 1_000_000 || images is < 1 or > 64 || models.Count == 0)
+            throw new UsageException("--tokens must be in 1..100000, --ttft-tokens in 1..1000000 and --images in 1..64, and --models must name a model.");
+        foreach (string name in models)
+            if (name is not ("qwen1.5b" or "v2-lite" or "janus-pro-1b") && !File.Exists(name))
+                throw new UsageException($"--models: '{name}' is neither qwen1.5b, v2-lite, janus-pro-1b nor a config.json that exists.");
+        if (BenchWorkFolder.Refusal(work) is { } refusal)
+            throw new UsageException($"--work: {refusal}", "give --work a new or empty folder; the bench writes only where it made the files.");
         if (!CudaBackend.TryCreate(selection.Index, out var backend, out string? whyNot))
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] no CUDA backend on {device}: {whyNot}");
-            return 1;
-        }
+            throw new CommandException($"no CUDA backend on {device}: {whyNot}", "deepseek bench --device cpu measures the processor.");
         using (backend)
         {
             console.WriteLine($"Device: {backend.Info}");
             GpuBenchmark.Run(backend, models, work, steps, ttftTokens, micro, images, line => console.WriteLine(line));
         }
-        return 0;
+        return ExitCodes.Success;
     }
 
     public sealed record Settings(string Preset, string DType, int PromptTokens, int Tokens, int Warmup, int Threads, int BandwidthMib, int Seed);
 
     public static int Run(IAnsiConsole console, Settings settings, CancellationToken cancellationToken)
     {
-        DType weightType;
-        Sdk.Configs.DeepSeekV3Config config;
-        try
+        ArgumentNullException.ThrowIfNull(settings);
+        var weightType = settings.DType.ToLowerInvariant() switch
         {
-            weightType = settings.DType.ToLowerInvariant() switch
-            {
-                "bf16" => DType.BF16,
-                "f16" => DType.F16,
-                "f32" => DType.F32,
-                _ => throw new ArgumentException($"--dtype must be bf16, f16 or f32, not '{settings.DType}'."),
-            };
-            config = BenchPresets.Load(settings.Preset);
-            if (settings.PromptTokens < 1 || settings.Tokens < 1 || settings.Warmup < 0 || settings.Threads < 0 || settings.BandwidthMib < 1)
-                throw new ArgumentException("--prompt-tokens and --tokens must be at least 1; --warmup, --threads at least 0; --bandwidth-mib at least 1.");
-            if (settings.PromptTokens + settings.Warmup + settings.Tokens > config.MaxPositionEmbeddings)
-                throw new ArgumentException($"prompt + warm-up + timed tokens exceed the preset's {config.MaxPositionEmbeddings} positions.");
-        }
-        catch (ArgumentException e)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 2;
-        }
+            "bf16" => DType.BF16,
+            "f16" => DType.F16,
+            "f32" => DType.F32,
+            _ => throw new UsageException($"--dtype must be bf16, f16 or f32, not '{settings.DType}'."),
+        };
+        if (!BenchPresets.All.ContainsKey(settings.Preset))
+            throw new UsageException($"Unknown preset '{settings.Preset}'; choose one of: {string.Join(", ", BenchPresets.All.Keys)}.");
+        var config = BenchPresets.Load(settings.Preset);
+        if (settings.PromptTokens < 1 || settings.Tokens < 1 || settings.Warmup < 0 || settings.BandwidthMib is < 1 or > MaxBandwidthMib)
+            throw new UsageException($"--prompt-tokens and --tokens must be at least 1, --warmup at least 0, --bandwidth-mib in 1..{MaxBandwidthMib}.");
+        if (settings.Threads < 0 || settings.Threads > CpuBackend.MaxThreadCount)
+            throw new UsageException($"--threads must be 0 (one per logical processor) or between 1 and {CpuBackend.MaxThreadCount}, not {settings.Threads}.");
+        // In long: three counts near int.MaxValue would wrap to a negative sum and pass.
+        if ((long)settings.PromptTokens + settings.Warmup + settings.Tokens > config.MaxPositionEmbeddings)
+            throw new UsageException($"prompt + warm-up + timed tokens exceed the preset's {config.MaxPositionEmbeddings} positions.");
 
         using var backend = new CpuBackend(settings.Threads);
         int threadCount = backend.ThreadCount;

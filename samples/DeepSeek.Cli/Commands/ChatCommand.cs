@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using DeepSeek.Sdk.Generation;
+using DeepSeek.Sdk;
 using DeepSeek.Sdk.Tokenization;
 using Spectre.Console;
 
@@ -8,7 +8,9 @@ namespace DeepSeek.Cli.Commands;
 
 /// <summary><c>deepseek chat [--model &lt;dir&gt;]</c>: an interactive conversation. Each line the user types becomes a
 /// user turn; the whole history goes through the chat template every turn, so the model sees the conversation.
-/// <c>/reset</c> forgets the history, <c>/exit</c> (or end of input) leaves.</summary>
+/// <c>/reset</c> forgets the history, <c>/exit</c> (or end of input) leaves. A turn the model folder refuses (its
+/// template raises, for instance "roles must alternate", or the history outgrows the context window) is reported and
+/// dropped, and the session goes on.</summary>
 public static class ChatCommand
 {
     /// <param name="input">Where the user's lines come from; standard input when null (tests pass a reader).</param>
@@ -23,73 +25,59 @@ public static class ChatCommand
 
     private static async Task<int> RunAsync(IAnsiConsole console, TextReader input, GenerationArguments arguments, ParseResult parse, CancellationToken cancellationToken)
     {
-        try
+        using var session = TextModelSession.Open(arguments.ModelDirectory(parse), parse.GetValue(arguments.Device)!, parse.GetValue(arguments.Threads));
+        var pipeline = session.Pipeline;
+        if (pipeline.ChatFormatter is null)
+            throw new CommandException("The model's tokenizer has no chat template (tokenizer_config.json has no chat_template).", "deepseek generate continues plain text.");
+        var options = arguments.Apply(parse, pipeline.Options.Defaults);
+        await session.LoadAsync(console, cancellationToken).ConfigureAwait(false);
+        string? system = parse.GetValue(arguments.System);
+        var history = new List<ChatTurn>();
+        if (system is not null) history.Add(ChatTurn.System(system));
+        int fixedTurns = history.Count;
+        console.MarkupLine("[grey]type a message; /reset clears the history, /exit leaves[/]");
+
+        while (!cancellationToken.IsCancellationRequested)
         {
-            var device = arguments.ParseDevice(parse);
-            using var session = await TextModelSession.OpenAsync(console, arguments.ModelDirectory(parse), device, parse.GetValue(arguments.Threads), cancellationToken);
-            var pipeline = session.Pipeline;
-            if (pipeline.ChatFormatter is null)
+            console.Markup("[bold green]you>[/] ");
+            string? line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line is null || line.Trim() is "/exit" or "/quit") break;
+            if (line.Trim() == "/reset")
             {
-                console.MarkupLine("[red]error:[/] the model's tokenizer has no chat template; use [bold]deepseek generate[/] for plain text.");
-                return 1;
+                history.RemoveRange(fixedTurns, history.Count - fixedTurns);
+                console.MarkupLine("[grey](history cleared)[/]");
+                continue;
             }
-            var options = arguments.Apply(parse, pipeline.Options.Defaults);
-            string? system = parse.GetValue(arguments.System);
-            var history = new List<ChatTurn>();
-            if (system is not null) history.Add(ChatTurn.System(system));
-            int fixedTurns = history.Count;
-            console.MarkupLine("[grey]type a message; /reset clears the history, /exit leaves[/]");
+            if (string.IsNullOrWhiteSpace(line)) continue;
 
-            while (!cancellationToken.IsCancellationRequested)
+            history.Add(ChatTurn.User(line));
+            console.Markup("[bold blue]assistant>[/] ");
+            var reply = new StringBuilder();
+            try
             {
-                console.Markup("[bold green]you>[/] ");
-                string? line = await input.ReadLineAsync(cancellationToken);
-                if (line is null || line.Trim() is "/exit" or "/quit") break;
-                if (line.Trim() == "/reset")
+                await foreach (var update in pipeline.GenerateStreamingAsync(history, options, cancellationToken).ConfigureAwait(false))
                 {
-                    history.RemoveRange(fixedTurns, history.Count - fixedTurns);
-                    console.MarkupLine("[grey](history cleared)[/]");
-                    continue;
-                }
-                if (string.IsNullOrWhiteSpace(line)) continue;
-
-                history.Add(ChatTurn.User(line));
-                console.Markup("[bold blue]assistant>[/] ");
-                var reply = new StringBuilder();
-                try
-                {
-                    await foreach (var update in pipeline.GenerateStreamingAsync(history, options, cancellationToken))
+                    reply.Append(update.Text);
+                    console.Write(new Text(update.Text));
+                    if (update.Statistics is { } statistics)
                     {
-                        reply.Append(update.Text);
-                        console.Write(new Text(update.Text));
-                        if (update.Statistics is { } statistics)
-                        {
-                            console.WriteLine();
-                            console.MarkupLineInterpolated($"[grey]{TextModelSession.Describe(statistics, update.FinishReason)}[/]");
-                        }
+                        console.WriteLine();
+                        console.MarkupLineInterpolated($"[grey]{TextModelSession.Describe(statistics, update.FinishReason)}[/]");
                     }
-                    history.Add(ChatTurn.Assistant(reply.ToString()));
                 }
-                catch (ContextLengthExceededException e)
-                {
-                    history.RemoveAt(history.Count - 1);
-                    console.WriteLine();
-                    console.MarkupLineInterpolated($"[red]error:[/] {e.Message} Type /reset to start over.");
-                }
+                history.Add(ChatTurn.Assistant(reply.ToString()));
             }
-            return 0;
+            catch (DeepSeekException e)
+            {
+                // The model folder refused this turn (a template's raise_exception, a prompt past the context window):
+                // the turn is dropped and the conversation stays as it was before it. Anything else is not the
+                // turn's fault and ends the session through the CLI's error policy.
+                history.RemoveAt(history.Count - 1);
+                console.WriteLine();
+                CliErrors.Error(console, CliErrors.OneLine(e.Message));
+                CliErrors.Hint(console, "the message was dropped; type another, or /reset to start over.");
+            }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            console.WriteLine();
-            console.MarkupLine("[grey](cancelled)[/]");
-            return 130;
-        }
-        catch (Exception e) when (CliErrors.IsUserError(e))
-        {
-            console.WriteLine();
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 1;
-        }
+        return ExitCodes.Success;
     }
 }

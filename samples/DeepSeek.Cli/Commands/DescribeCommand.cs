@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using DeepSeek.Sdk.Checkpoints;
-using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Generation;
 using DeepSeek.Sdk.Imaging;
 using DeepSeek.Sdk.Runtime;
-using DeepSeek.Sdk.Tokenization;
 using DeepSeek.Sdk.Vision.Janus;
 using DeepSeek.Sdk.Vision.Pipelines;
 using Spectre.Console;
@@ -23,9 +20,9 @@ public static class DescribeCommand
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most answer tokens.", DefaultValueFactory = _ => 512 };
         var temperature = new Option<float>("--temperature") { Description = "0 answers greedily (the release's default); above 0 samples.", DefaultValueFactory = _ => 0f };
         var seed = new Option<int?>("--seed") { Description = "Seed for sampling." };
-        var device = DeviceOption();
-        var threads = ThreadsOption();
-        var question = new Argument<string>("question") { Description = "What to ask about the images." };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var question = new Argument<string>("question") { Description = "What to ask about the images (not empty)." };
         var command = new Command("describe", "Answer a question about images with Janus-Pro (multimodal understanding).")
         {
             model, images, maxTokens, temperature, seed, device, threads, question,
@@ -36,30 +33,24 @@ public static class DescribeCommand
         return command;
     }
 
+    /// <exception cref="UsageException">The question is empty or an option is out of range (before anything is loaded).</exception>
     public static async Task<int> RunAsync(IAnsiConsole console, string directory, IReadOnlyList<string> imagePaths, string question, GenerationOptions options,
         string device, int threads, CancellationToken cancellationToken)
     {
-        ImageUnderstandingPipeline pipeline;
+        ArgumentNullException.ThrowIfNull(imagePaths);
+        ArgumentNullException.ThrowIfNull(options);
+        CliValidation.NotBlank(question, "The question", "ask something about the image: \"What is in this picture?\"");
+        if (options.MaxNewTokens <= 0) throw new UsageException($"--max-tokens must be at least 1, not {options.MaxNewTokens}.");
+        CliValidation.Check(options.Sampling.Validate, CliValidation.SamplingFields);
+
+        ModelFolder.Existing(directory);
+        // The images and the folder's tokenizer first: a file they refuse costs no weight loading.
         var buffers = new List<ImageBuffer>();
-        using var backends = OpenBackends(device, threads, out string? deviceError);
-        if (backends is null)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {deviceError}");
-            return 2;
-        }
+        foreach (string path in imagePaths) buffers.Add(ImageCodecs.DecodeFile(path));
+        using var backends = CommonOptions.OpenBackends(device, threads);
         await using var host = JanusHost(directory, backends);
-        try
-        {
-            options.Sampling.Validate();
-            foreach (string path in imagePaths) buffers.Add(ImageCodecs.DecodeFile(path));
-            pipeline = ImageUnderstandingPipeline.FromDirectory(host, directory, new ImageUnderstandingPipelineOptions { Defaults = options });
-            await host.LoadAsync(null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsUserError(e))
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 1;
-        }
+        var pipeline = ImageUnderstandingPipeline.FromDirectory(host, directory, new ImageUnderstandingPipelineOptions { Defaults = options });
+        await host.LoadAsync(null, cancellationToken).ConfigureAwait(false);
 
         console.MarkupLineInterpolated($"[grey]{Markup.Escape(host.Name)} loaded in {host.LoadTime.TotalSeconds:F1} s on {backends.Backend.Device}[/]");
         try
@@ -75,42 +66,14 @@ public static class DescribeCommand
                 }
             }
         }
-        catch (Exception e) when (IsUserError(e))
+        catch
         {
-            console.WriteLine();
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 1;
+            console.WriteLine(); // the error starts its own line after the streamed text
+            throw;
         }
-        return 0;
-    }
-
-    internal static Option<string> DeviceOption() =>
-        new("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
-
-    internal static Option<int> ThreadsOption() =>
-        new("--threads") { Description = "CPU threads (0: one per logical processor)." };
-
-    /// <summary>The CPU and CUDA backends, resolved against --device (auto prefers a usable GPU).</summary>
-    internal static BackendProvider? OpenBackends(string device, int threads, out string? error)
-    {
-        error = null;
-        if (!DeviceSelection.TryParse(device, out var selection))
-        {
-            error = $"'{device}' is not a device: use auto, cpu, cuda or cuda:N.";
-            return null;
-        }
-        if (threads < 0)
-        {
-            error = $"--threads must be 0 (all processors) or positive, got {threads}.";
-            return null;
-        }
-        return BackendProvider.For(selection, threads);
+        return ExitCodes.Success;
     }
 
     internal static ModelHost<JanusModel> JanusHost(string directory, BackendProvider backends) =>
         new(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))), backends, (backend, _, _) => JanusModel.Load(directory, backend));
-
-    internal static bool IsUserError(Exception e) =>
-        e is ConfigException or CheckpointException or IOException or UnauthorizedAccessException or ImageException or TokenizerFormatException
-            or DeviceUnavailableException or ArgumentException or InvalidOperationException;
 }

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DeepSeek.Cli.Evaluation;
+using DeepSeek.Sdk.Backends.Cpu;
 using DeepSeek.Sdk.Models.Tasks;
 using Spectre.Console;
 
@@ -47,65 +48,46 @@ public static class EvalCommand
 
     public static async Task<int> RunAsync(IAnsiConsole console, string? modelDirectory, string? tasks, int count, long seed, int parallel, int showFailures, bool json, CancellationToken cancellationToken)
     {
-        List<EvaluationSuite> suites;
-        try
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count, "--count");
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parallel, "--parallel");
-            ArgumentOutOfRangeException.ThrowIfNegative(showFailures, "--show-failures");
-            suites = ParseSuites(tasks);
-        }
-        catch (ArgumentException e)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 2;
-        }
+        if (count <= 0) throw new UsageException($"--count must be at least 1, not {count}.");
+        // Each worker is a model copy on a thread of its own: as many as the CPU backend would accept threads.
+        if (parallel <= 0 || parallel > CpuBackend.MaxThreadCount)
+            throw new UsageException($"--parallel must be between 1 and {CpuBackend.MaxThreadCount}, not {parallel}.");
+        if (showFailures < 0) throw new UsageException($"--show-failures must be 0 or more, not {showFailures}.");
+        List<EvaluationSuite> suites = [];
+        CliValidation.Check(() => suites = ParseSuites(tasks), new Dictionary<string, string> { ["tasks"] = "--tasks", ["name"] = "--tasks" });
 
-        try
+        modelDirectory = ModelFolder.Resolve(modelDirectory);
+        DateTimeOffset started = DateTimeOffset.Now;
+        using var evaluator = SuiteEvaluator.Open(modelDirectory, parallel);
+        var results = new List<SuiteResult>(suites.Count);
+        if (json)
         {
-            modelDirectory = ModelFolder.Resolve(modelDirectory);
-            DateTimeOffset started = DateTimeOffset.Now;
-            using var evaluator = SuiteEvaluator.Open(modelDirectory, parallel);
-            var results = new List<SuiteResult>(suites.Count);
-            if (json)
-            {
-                foreach (var suite in suites)
-                    results.Add(await evaluator.RunAsync(suite, suite.Sample(seed, count), progress: null, cancellationToken).ConfigureAwait(false));
-                console.Profile.Out.Writer.WriteLine(ToJson(modelDirectory, seed, evaluator.Workers, started, results));
-                return 0;
-            }
-
-            console.MarkupLineInterpolated($"[grey]{Path.GetFullPath(modelDirectory)}: {count} held-out problems per suite, seed {seed}, greedy, {evaluator.Workers} worker(s) on {Environment.ProcessorCount} logical CPUs[/]");
-            await console.Progress()
-                .AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async context =>
-                {
-                    foreach (var suite in suites)
-                    {
-                        var task = context.AddTask(suite.Name, maxValue: count);
-                        var problems = suite.Sample(seed, count);
-                        results.Add(await evaluator.RunAsync(suite, problems, new Progress(task), cancellationToken).ConfigureAwait(false));
-                        task.Value = task.MaxValue;
-                        task.StopTask();
-                    }
-                }).ConfigureAwait(false);
-            console.Write(Table(results));
-            foreach (var result in results)
-                foreach (var failure in result.Failures.Take(showFailures))
-                    console.MarkupLineInterpolated($"[yellow]{result.Suite.Name}[/] {failure.Problem.Question} expected [bold]{failure.Problem.Answer}[/], got [bold]{failure.Result.Answer}[/]{(failure.Traced ? "" : " (no trace before the answer)")}");
+            foreach (var suite in suites)
+                results.Add(await evaluator.RunAsync(suite, suite.Sample(seed, count), progress: null, cancellationToken).ConfigureAwait(false));
+            console.Profile.Out.Writer.WriteLine(ToJson(modelDirectory, seed, evaluator.Workers, started, results));
             return 0;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            console.MarkupLine("[grey](cancelled)[/]");
-            return 130;
-        }
-        catch (Exception e) when (CliErrors.IsUserError(e))
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 1;
-        }
+
+        console.MarkupLineInterpolated($"[grey]{Path.GetFullPath(modelDirectory)}: {count} held-out problems per suite, seed {seed}, greedy, {evaluator.Workers} worker(s) on {Environment.ProcessorCount} logical CPUs[/]");
+        await console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                foreach (var suite in suites)
+                {
+                    var task = context.AddTask(suite.Name, maxValue: count);
+                    var problems = suite.Sample(seed, count);
+                    results.Add(await evaluator.RunAsync(suite, problems, new Progress(task), cancellationToken).ConfigureAwait(false));
+                    task.Value = task.MaxValue;
+                    task.StopTask();
+                }
+            }).ConfigureAwait(false);
+        console.Write(Table(results));
+        foreach (var result in results)
+            foreach (var failure in result.Failures.Take(showFailures))
+                console.MarkupLineInterpolated($"[yellow]{result.Suite.Name}[/] {failure.Problem.Question} expected [bold]{failure.Problem.Answer}[/], got [bold]{failure.Result.Answer}[/]{(failure.Traced ? "" : " (no trace before the answer)")}");
+        return 0;
     }
 
     /// <summary>The suites named in <paramref name="tasks"/> (comma-separated, each once, in the order given), or all.</summary>

@@ -37,8 +37,8 @@ public static class EvalVisionCommand
         var save = new Option<string?>("--save-images") { Description = "Write each generated picture as a PNG here (name ends in -ok or -miss)." };
         var failures = new Option<int>("--show-failures") { Description = "Print up to this many failures per suite." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
-        var device = DescribeCommand.DeviceOption();
-        var threads = DescribeCommand.ThreadsOption();
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
         var command = new Command("eval-vision", "Score a Janus model on freshly drawn held-out scenes of the coloured-shapes world: understanding accuracy and generated pictures checked by pixel analysis.")
         {
             model, count, seed, cfg, suites, split, centred, temperature, save, failures, json, device, threads,
@@ -52,97 +52,71 @@ public static class EvalVisionCommand
         string split, bool positioned, float temperature, string? saveImages,
         int showFailures, bool json, string device, int threads, CancellationToken cancellationToken)
     {
-        bool understand, generate;
-        try
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count, "--count");
-            ArgumentOutOfRangeException.ThrowIfNegative(showFailures, "--show-failures");
-            var names = suites.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (string n in names)
-                if (n is not (ShapeSuiteEvaluator.UnderstandingSuite or ShapeSuiteEvaluator.GenerationSuite))
-                    throw new ArgumentException($"'{n}' is not a suite: use understanding, generation.", nameof(suites));
-            understand = names.Contains(ShapeSuiteEvaluator.UnderstandingSuite);
-            generate = names.Contains(ShapeSuiteEvaluator.GenerationSuite);
-            if (!understand && !generate) throw new ArgumentException("--suites names no suite.", nameof(suites));
-            if (split is not ("held-out" or "train")) throw new ArgumentException($"--split is held-out or train, got '{split}'.", nameof(split));
-            if (float.IsNaN(temperature) || temperature < 0) throw new ArgumentException("--temperature must be ≥ 0.", nameof(temperature));
-        }
-        catch (ArgumentException e)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 2;
-        }
+        if (count <= 0) throw new UsageException($"--count must be at least 1, not {count}.");
+        if (showFailures < 0) throw new UsageException($"--show-failures must be 0 or more, not {showFailures}.");
+        var names = suites.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string n in names)
+            if (n is not (ShapeSuiteEvaluator.UnderstandingSuite or ShapeSuiteEvaluator.GenerationSuite))
+                throw new UsageException($"--suites: '{n}' is not a suite: use understanding, generation.");
+        bool understand = names.Contains(ShapeSuiteEvaluator.UnderstandingSuite);
+        bool generate = names.Contains(ShapeSuiteEvaluator.GenerationSuite);
+        if (!understand && !generate) throw new UsageException("--suites names no suite.");
+        if (split is not ("held-out" or "train")) throw new UsageException($"--split is held-out or train, got '{split}'.");
+        if (!float.IsFinite(temperature) || temperature < 0) throw new UsageException($"--temperature must be a finite number ≥ 0, not {temperature}.");
+        if (!float.IsFinite(cfg)) throw new UsageException($"--cfg must be a finite number, not {cfg}.");
 
-        using var backends = DescribeCommand.OpenBackends(device, threads, out string? deviceError);
-        if (backends is null)
+        using var backends = CommonOptions.OpenBackends(device, threads);
+        string directory = string.IsNullOrWhiteSpace(modelDirectory) ? DefaultModels.Resolve(DefaultModels.JanusTiny, "pass --model <folder>") : ModelFolder.Existing(modelDirectory);
+        await using var host = DescribeCommand.JanusHost(directory, backends);
+        var evaluator = new ShapeSuiteEvaluator(
+            ImageUnderstandingPipeline.FromDirectory(host, directory),
+            ImageGenerationPipeline.FromDirectory(host, directory));
+        await host.LoadAsync(null, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset started = DateTimeOffset.Now;
+        bool heldOut = split == "held-out";
+        ShapeUnderstandingResult? u = null;
+        ShapeGenerationResult? g = null;
+        if (understand)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {deviceError}");
-            return 2;
+            var scenes = ShapeWorld.SampleEvaluation(new PythonRandom(ShapeWorld.EvaluationSeed(seed, ShapeSuiteEvaluator.UnderstandingSuite)), count, heldOut);
+            u = await evaluator.UnderstandAsync(scenes, null, cancellationToken).ConfigureAwait(false);
         }
-        try
+        if (generate)
         {
-            string directory = string.IsNullOrWhiteSpace(modelDirectory) ? DefaultModels.Resolve(DefaultModels.JanusTiny, "pass --model <folder>") : modelDirectory;
-            await using var host = DescribeCommand.JanusHost(directory, backends);
-            var evaluator = new ShapeSuiteEvaluator(
-                ImageUnderstandingPipeline.FromDirectory(host, directory),
-                ImageGenerationPipeline.FromDirectory(host, directory));
-            await host.LoadAsync(null, cancellationToken).ConfigureAwait(false);
-            DateTimeOffset started = DateTimeOffset.Now;
-            bool heldOut = split == "held-out";
-            ShapeUnderstandingResult? u = null;
-            ShapeGenerationResult? g = null;
-            if (understand)
-            {
-                var scenes = ShapeWorld.SampleEvaluation(new PythonRandom(ShapeWorld.EvaluationSeed(seed, ShapeSuiteEvaluator.UnderstandingSuite)), count, heldOut);
-                u = await evaluator.UnderstandAsync(scenes, null, cancellationToken).ConfigureAwait(false);
-            }
-            if (generate)
-            {
-                var scenes = ShapeWorld.SampleEvaluation(new PythonRandom(ShapeWorld.EvaluationSeed(seed, ShapeSuiteEvaluator.GenerationSuite)), count, heldOut, centred: !positioned);
-                g = await evaluator.GenerateAsync(scenes, cfg, temperature, positioned, saveImages, null, cancellationToken).ConfigureAwait(false);
-            }
-            if (json)
-            {
-                console.Profile.Out.Writer.WriteLine(ToJson(directory, seed, split, started, backends.Backend.Device.ToString() ?? "", u, g));
-                return 0;
-            }
-            var table = new Table().Border(TableBorder.Rounded);
-            table.AddColumn("suite");
-            table.AddColumn(new TableColumn("scenes").RightAligned());
-            table.AddColumn(new TableColumn("score").RightAligned());
-            table.AddColumn(new TableColumn("time").RightAligned());
-            if (u is not null)
-            {
-                for (int q = 0; q < ShapeWorld.Questions.Count; q++)
-                    table.AddRow(Markup.Escape($"understanding: {ShapeWorld.Questions[q].Text}"), I($"{u.Scenes}"), I($"{100 * u.Accuracy(q):F1}%"), "");
-                table.AddRow("understanding: all", I($"{u.Scenes}"), I($"{100 * u.Overall:F1}%"), I($"{u.WallTime.TotalSeconds:F1} s"));
-            }
-            if (g is not null)
-            {
-                table.AddRow(I($"generation (cfg {g.CfgWeight:G}): background"), I($"{g.Outcomes.Count}"), I($"{100 * g.Fraction((s, a) => a.Background == s.Background):F1}%"), "");
-                table.AddRow("generation: shape colour", I($"{g.Outcomes.Count}"), I($"{100 * g.Fraction((s, a) => a.Colour == s.Colour):F1}%"), "");
-                table.AddRow("generation: shape", I($"{g.Outcomes.Count}"), I($"{100 * g.Fraction((s, a) => a.Shape == s.Shape):F1}%"), "");
-                table.AddRow("generation: all three", I($"{g.Outcomes.Count}"), I($"{100 * g.MatchFraction:F1}%"), I($"{g.WallTime.TotalSeconds:F1} s"));
-            }
-            console.Write(table);
-            if (u is not null)
-                foreach (var f in u.Failures.Take(showFailures))
-                    console.MarkupLineInterpolated($"[yellow]understanding[/] {f.Scene.Description()}: {f.Question} expected [bold]{f.Expected}[/], got [bold]{f.Answer}[/]");
-            if (g is not null)
-                foreach (var (scene, prompt, analysis) in g.Outcomes.Where(o => !o.Analysis.Matches(o.Scene)).Take(showFailures))
-                    console.MarkupLineInterpolated($"[yellow]generation[/] {prompt}: drew {analysis}");
+            var scenes = ShapeWorld.SampleEvaluation(new PythonRandom(ShapeWorld.EvaluationSeed(seed, ShapeSuiteEvaluator.GenerationSuite)), count, heldOut, centred: !positioned);
+            g = await evaluator.GenerateAsync(scenes, cfg, temperature, positioned, saveImages, null, cancellationToken).ConfigureAwait(false);
+        }
+        if (json)
+        {
+            console.Profile.Out.Writer.WriteLine(ToJson(directory, seed, split, started, backends.Backend.Device.ToString() ?? "", u, g));
             return 0;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("suite");
+        table.AddColumn(new TableColumn("scenes").RightAligned());
+        table.AddColumn(new TableColumn("score").RightAligned());
+        table.AddColumn(new TableColumn("time").RightAligned());
+        if (u is not null)
         {
-            console.MarkupLine("[grey](cancelled)[/]");
-            return 130;
+            for (int q = 0; q < ShapeWorld.Questions.Count; q++)
+                table.AddRow(Markup.Escape($"understanding: {ShapeWorld.Questions[q].Text}"), I($"{u.Scenes}"), I($"{100 * u.Accuracy(q):F1}%"), "");
+            table.AddRow("understanding: all", I($"{u.Scenes}"), I($"{100 * u.Overall:F1}%"), I($"{u.WallTime.TotalSeconds:F1} s"));
         }
-        catch (Exception e) when (CliErrors.IsUserError(e) || DescribeCommand.IsUserError(e))
+        if (g is not null)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 1;
+            table.AddRow(I($"generation (cfg {g.CfgWeight:G}): background"), I($"{g.Outcomes.Count}"), I($"{100 * g.Fraction((s, a) => a.Background == s.Background):F1}%"), "");
+            table.AddRow("generation: shape colour", I($"{g.Outcomes.Count}"), I($"{100 * g.Fraction((s, a) => a.Colour == s.Colour):F1}%"), "");
+            table.AddRow("generation: shape", I($"{g.Outcomes.Count}"), I($"{100 * g.Fraction((s, a) => a.Shape == s.Shape):F1}%"), "");
+            table.AddRow("generation: all three", I($"{g.Outcomes.Count}"), I($"{100 * g.MatchFraction:F1}%"), I($"{g.WallTime.TotalSeconds:F1} s"));
         }
+        console.Write(table);
+        if (u is not null)
+            foreach (var f in u.Failures.Take(showFailures))
+                console.MarkupLineInterpolated($"[yellow]understanding[/] {f.Scene.Description()}: {f.Question} expected [bold]{f.Expected}[/], got [bold]{f.Answer}[/]");
+        if (g is not null)
+            foreach (var (scene, prompt, analysis) in g.Outcomes.Where(o => !o.Analysis.Matches(o.Scene)).Take(showFailures))
+                console.MarkupLineInterpolated($"[yellow]generation[/] {prompt}: drew {analysis}");
+        return 0;
     }
 
     /// <summary>The run as JSON: what ran where, the scores per question and attribute, and every failure.</summary>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using DeepSeek.Sdk.Generation;
-using DeepSeek.Sdk.Runtime;
 
 namespace DeepSeek.Cli.Commands;
 
@@ -9,8 +8,8 @@ namespace DeepSeek.Cli.Commands;
 internal sealed class GenerationArguments
 {
     public Option<string?> Model { get; } = ModelFolder.CreateOption();
-    public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, cuda or cuda:N (auto picks the best available backend).", DefaultValueFactory = _ => "auto" };
-    public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0: one per logical processor).", DefaultValueFactory = _ => 0 };
+    public Option<string> Device { get; } = CommonOptions.Device();
+    public Option<int> Threads { get; } = CommonOptions.Threads();
     public Option<int?> MaxTokens { get; } = new("--max-tokens") { Description = "Most tokens to generate (default: generation_config.json, else 256)." };
     public Option<float?> Temperature { get; } = new("--temperature") { Description = "Sampling temperature; 0 is greedy." };
     public Option<float?> TopP { get; } = new("--top-p") { Description = "Nucleus sampling: keep the most likely tokens up to this probability mass." };
@@ -29,9 +28,8 @@ internal sealed class GenerationArguments
     /// <summary>The --model folder, else the shipped default model's (<see cref="ModelFolder"/>).</summary>
     public string ModelDirectory(ParseResult parse) => ModelFolder.Resolve(parse.GetValue(Model));
 
-    public DeviceSelection ParseDevice(ParseResult parse) => DeviceSelection.Parse(parse.GetValue(Device)!);
-
-    /// <summary>The pipeline's defaults with every option the user gave replacing its field.</summary>
+    /// <summary>The pipeline's defaults with every option the user gave replacing its field; a value the SDK refuses
+    /// is a <see cref="UsageException"/> naming the option.</summary>
     public GenerationOptions Apply(ParseResult parse, GenerationOptions defaults)
     {
         var sampling = defaults.Sampling;
@@ -40,11 +38,11 @@ internal sealed class GenerationArguments
         if (parse.GetValue(TopK) is { } k) sampling = sampling with { TopK = k };
         if (parse.GetValue(RepetitionPenalty) is { } r) sampling = sampling with { RepetitionPenalty = r };
         if (parse.GetValue(Seed) is { } s) sampling = sampling with { Seed = s };
-        sampling.Validate();
+        CliValidation.Check(sampling.Validate, CliValidation.SamplingFields);
         var options = defaults with { Sampling = sampling };
         if (parse.GetValue(MaxTokens) is { } max)
         {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max, "--max-tokens");
+            if (max <= 0) throw new UsageException($"--max-tokens must be at least 1, not {max}.");
             options = options with { MaxNewTokens = max };
         }
         if (parse.GetValue(Stop) is { Length: > 0 } stops) options = options with { StopStrings = [.. options.StopStrings, .. stops] };

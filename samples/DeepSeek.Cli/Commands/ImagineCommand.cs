@@ -13,46 +13,44 @@ public static class ImagineCommand
     public static Command Create(IAnsiConsole console)
     {
         var model = new Option<string>("--model") { Description = "A Janus-Pro folder (config.json, safetensors, tokenizer.json).", Required = true };
-        var output = new Option<string>("--output", "-o") { Description = "PNG to write; with --parallel N > 1, NAME-0.png .. NAME-(N-1).png.", DefaultValueFactory = _ => "out.png" };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = $"PNG to write (with --parallel N > 1: NAME-0.png .. NAME-(N-1).png), or an existing folder to write {OutputFiles.DefaultName} in. "
+                + "Checked before generating; an existing file is not replaced without --force.",
+            DefaultValueFactory = _ => OutputFiles.DefaultName,
+        };
+        var force = new Option<bool>("--force") { Description = "Overwrite output files that already exist." };
         var parallel = new Option<int>("--parallel") { Description = "Images generated together from the prompt.", DefaultValueFactory = _ => 1 };
         var cfgWeight = new Option<float>("--cfg-weight") { Description = "Classifier-free guidance weight.", DefaultValueFactory = _ => 5f };
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature of image tokens (0: most likely token).", DefaultValueFactory = _ => 1f };
         var seed = new Option<int?>("--seed") { Description = "Seed; the same seed and prompt give the same images." };
-        var device = DescribeCommand.DeviceOption();
-        var threads = DescribeCommand.ThreadsOption();
-        var prompt = new Argument<string>("prompt") { Description = "What to draw." };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var prompt = new Argument<string>("prompt") { Description = "What to draw (not empty)." };
         var command = new Command("imagine", "Generate images from a prompt with Janus-Pro (classifier-free guidance, VQ decoding).")
         {
-            model, output, parallel, cfgWeight, temperature, seed, device, threads, prompt,
+            model, output, force, parallel, cfgWeight, temperature, seed, device, threads, prompt,
         };
-        command.SetAction((parse, ct) => RunAsync(console, parse.GetValue(model)!, parse.GetValue(prompt)!, parse.GetValue(output)!,
+        command.SetAction((parse, ct) => RunAsync(console, parse.GetValue(model)!, parse.GetValue(prompt)!, parse.GetValue(output)!, parse.GetValue(force),
             new ImageGenerationOptions { ParallelSize = parse.GetValue(parallel), CfgWeight = parse.GetValue(cfgWeight), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) },
             parse.GetValue(device)!, parse.GetValue(threads), ct));
         return command;
     }
 
-    public static async Task<int> RunAsync(IAnsiConsole console, string directory, string prompt, string output, ImageGenerationOptions options, string device,
+    /// <param name="overwrite">Replace output files that exist (--force); otherwise they are refused before any work.</param>
+    public static async Task<int> RunAsync(IAnsiConsole console, string directory, string prompt, string output, bool overwrite, ImageGenerationOptions options, string device,
         int threads, CancellationToken cancellationToken)
     {
-        using var backends = DescribeCommand.OpenBackends(device, threads, out string? deviceError);
-        if (backends is null)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {deviceError}");
-            return 2;
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        CliValidation.NotBlank(prompt, "The prompt", "describe the picture: \"a red fox in snow\"");
+        CliValidation.Check(options.Validate, ImageOptions);
+        ModelFolder.Existing(directory);
+        // The output files first: a path that cannot be written fails now, not after the whole generation.
+        using var files = OutputFiles.Claim(output, options.ParallelSize, overwrite);
+        using var backends = CommonOptions.OpenBackends(device, threads);
         await using var host = DescribeCommand.JanusHost(directory, backends);
-        ImageGenerationPipeline pipeline;
-        try
-        {
-            options.Validate();
-            pipeline = ImageGenerationPipeline.FromDirectory(host, directory, options);
-            await host.LoadAsync(null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (DescribeCommand.IsUserError(e))
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 1;
-        }
+        var pipeline = ImageGenerationPipeline.FromDirectory(host, directory, options);
+        await host.LoadAsync(null, cancellationToken).ConfigureAwait(false);
         console.MarkupLineInterpolated($"[grey]{Markup.Escape(host.Name)} loaded in {host.LoadTime.TotalSeconds:F1} s on {backends.Backend.Device}[/]");
 
         ImageGenerationResult? result = null;
@@ -68,29 +66,23 @@ public static class ImagineCommand
                 decoding.Value = decoding.MaxValue;
             }).ConfigureAwait(false);
 
-        var paths = OutputPaths(output, result!.Images.Count);
-        for (int i = 0; i < paths.Length; i++)
+        for (int i = 0; i < files.Paths.Count; i++)
         {
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(paths[i]));
-            if (folder is not null) Directory.CreateDirectory(folder);
-            await File.WriteAllBytesAsync(paths[i], ImageCodecs.EncodePng(result.Images[i]), cancellationToken).ConfigureAwait(false);
-            console.MarkupLineInterpolated($"wrote [bold]{paths[i]}[/] ({result.Images[i].Width}x{result.Images[i].Height})");
+            await File.WriteAllBytesAsync(files.Paths[i], ImageCodecs.EncodePng(result!.Images[i]), cancellationToken).ConfigureAwait(false);
+            console.MarkupLineInterpolated($"wrote [bold]{files.Paths[i]}[/] ({result.Images[i].Width}x{result.Images[i].Height})");
         }
+        files.Keep();
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"[grey]{result.ImageTokens[0].Length} tokens per image, {result.TokensPerSecond:F1} image tokens/s, {result.Duration.TotalSeconds:F1} s in all[/]");
-        return 0;
+            $"[grey]{result!.ImageTokens[0].Length} tokens per image, {result.TokensPerSecond:F1} image tokens/s, {result.Duration.TotalSeconds:F1} s in all[/]");
+        return ExitCodes.Success;
     }
 
-    /// <summary>One image: the path as given; several: NAME-i.EXT beside it.</summary>
-    public static string[] OutputPaths(string output, int count)
+    private static readonly Dictionary<string, string> ImageOptions = new(StringComparer.Ordinal)
     {
-        if (count == 1) return [output];
-        string stem = Path.Combine(Path.GetDirectoryName(output) ?? "", Path.GetFileNameWithoutExtension(output));
-        string extension = Path.GetExtension(output) is { Length: > 0 } e ? e : ".png";
-        var paths = new string[count];
-        for (int i = 0; i < count; i++) paths[i] = string.Create(CultureInfo.InvariantCulture, $"{stem}-{i}{extension}");
-        return paths;
-    }
+        ["ParallelSize"] = "--parallel",
+        ["CfgWeight"] = "--cfg-weight",
+        ["Temperature"] = "--temperature",
+    };
 
     /// <summary>Moves the bars from the pipeline's reports (sent from the worker thread; Spectre's tasks are thread-safe).</summary>
     private sealed class Progress(ProgressTask tokens, ProgressTask decoding) : IProgress<ImageGenerationProgress>

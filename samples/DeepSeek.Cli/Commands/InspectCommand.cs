@@ -21,19 +21,8 @@ public static class InspectCommand
 
     public static int Run(IAnsiConsole console, string directory, int maxTensors)
     {
-        ModelConfig config;
-        Checkpoint checkpoint;
-        try
-        {
-            config = ModelConfig.Load(directory);
-            checkpoint = Checkpoint.Open(directory);
-        }
-        catch (Exception e) when (e is ConfigException or CheckpointException or IOException or UnauthorizedAccessException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 1;
-        }
-
+        var config = ModelConfig.Load(ModelFolder.Existing(directory, "model-dir"));
+        var checkpoint = Checkpoint.Open(directory);
         using (checkpoint)
         {
             console.Write(new Rule($"[bold]{Markup.Escape(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))))}[/]").LeftJustified());

@@ -1,15 +1,11 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using DeepSeek.Sdk.Backends.Cpu;
-using DeepSeek.Sdk.Checkpoints;
-using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Generation;
 using DeepSeek.Sdk.Reasoning;
 using DeepSeek.Sdk.Runtime;
 using DeepSeek.Sdk.Text;
 using DeepSeek.Sdk.Tokenization;
-using DeepSeek.Sdk.Tokenization.Templates;
 using Spectre.Console;
 
 namespace DeepSeek.Cli.Commands;
@@ -31,8 +27,8 @@ public static class ReasonCommand
         var topP = new Option<float>("--top-p") { Description = "Nucleus sampling mass.", DefaultValueFactory = _ => defaults.Sampling.TopP };
         var topK = new Option<int>("--top-k") { Description = "Keep only the K most likely tokens (0: all)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the sampler, for a reproducible run." };
-        var device = DescribeCommand.DeviceOption();
-        var threads = DescribeCommand.ThreadsOption();
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
         var json = new Option<bool>("--json") { Description = "Print the result as JSON instead of streaming text." };
         var command = new Command("reason", "Ask a reasoning model; shows its thinking (dimmed) and then its answer.")
         {
@@ -59,69 +55,39 @@ public static class ReasonCommand
     }
 
     /// <param name="modelDirectory">The model folder; the shipped default model when null.</param>
+    /// <exception cref="UsageException">The question is empty or an option is out of range (before anything is loaded).</exception>
     public static async Task<int> RunAsync(IAnsiConsole console, string? modelDirectory, string question, ReasoningOptions options, string device, int threads, bool json, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        // An empty question would still be framed by the template and answered with something unrelated.
+        CliValidation.NotBlank(question, "The question", "ask something: deepseek reason \"What is 12 * 34?\"");
+        CliValidation.Check(options.Validate, CliValidation.SamplingFields);
+
+        using var backends = CommonOptions.OpenBackends(device, threads);
+        modelDirectory = ModelFolder.Resolve(modelDirectory);
+        // The tokenizer and template first: a folder they refuse costs no weight loading.
+        using var host = new ModelHost<ICausalLanguageModel>(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))), backends, (backend, _, _) => TextModels.Load(modelDirectory, backend));
+        using var pipeline = ReasoningPipeline.FromDirectory(host, modelDirectory, options);
+        _ = pipeline.FormatPrompt([ChatTurn.User(question)]);
+        await host.LoadAsync(null, cancellationToken).ConfigureAwait(false);
+
+        if (json)
+        {
+            var result = await pipeline.RunAsync(question, options, cancellationToken).ConfigureAwait(false);
+            console.Profile.Out.Writer.WriteLine(ToJson(result));
+            return ExitCodes.Success;
+        }
         try
         {
-            options.Validate();
+            await foreach (var update in pipeline.StreamAsync(question, options, cancellationToken).ConfigureAwait(false))
+                Show(console, update);
         }
-        catch (ArgumentException e)
+        catch
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 2;
+            console.WriteLine(); // the error starts its own line after the streamed text
+            throw;
         }
-
-        using var backends = DescribeCommand.OpenBackends(device, threads, out string? deviceError);
-        if (backends is null)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {deviceError}");
-            return 2;
-        }
-        ModelHost<ICausalLanguageModel> host;
-        ReasoningPipeline pipeline;
-        try
-        {
-            modelDirectory = ModelFolder.Resolve(modelDirectory);
-            var model = TextModels.Load(modelDirectory, backends.Backend);
-            host = new ModelHost<ICausalLanguageModel>(model, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))), ownsModel: true);
-            try
-            {
-                pipeline = ReasoningPipeline.FromDirectory(host, modelDirectory, options);
-            }
-            catch
-            {
-                host.Dispose();
-                throw;
-            }
-        }
-        catch (Exception e) when (e is ConfigException or CheckpointException or TokenizerFormatException or TemplateException
-            or IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 1;
-        }
-
-        using (host)
-        using (pipeline)
-        {
-            try
-            {
-                if (json)
-                {
-                    var result = await pipeline.RunAsync(question, options, cancellationToken).ConfigureAwait(false);
-                    console.Profile.Out.Writer.WriteLine(ToJson(result));
-                    return 0;
-                }
-                await foreach (var update in pipeline.StreamAsync(question, options, cancellationToken).ConfigureAwait(false))
-                    Show(console, update);
-                return 0;
-            }
-            catch (ContextLengthExceededException e)
-            {
-                console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-                return 1;
-            }
-        }
+        return ExitCodes.Success;
     }
 
     private static void Show(IAnsiConsole console, ReasoningUpdate update)

@@ -6,15 +6,18 @@ using Spectre.Console;
 
 namespace DeepSeek.Cli.Commands;
 
-/// <summary>A text model opened for the CLI: tokenizer and pipeline first (so a bad folder fails before any weights
-/// are read), then the weights behind a Spectre progress bar fed by the loader's <see cref="ModelLoadProgress"/>.</summary>
+/// <summary>A text model opened for the CLI: tokenizer and pipeline first (so a bad folder, option or prompt fails
+/// before any weights are read), then the weights behind a Spectre progress bar fed by the loader's
+/// <see cref="ModelLoadProgress"/>.</summary>
 internal sealed class TextModelSession : IDisposable
 {
     private readonly BackendProvider _backends;
+    private readonly string _directory;
 
-    private TextModelSession(BackendProvider backends, ModelHost<ICausalLanguageModel> host, TextGenerationPipeline pipeline)
+    private TextModelSession(BackendProvider backends, ModelHost<ICausalLanguageModel> host, TextGenerationPipeline pipeline, string directory)
     {
         _backends = backends;
+        _directory = directory;
         Host = host;
         Pipeline = pipeline;
     }
@@ -23,33 +26,39 @@ internal sealed class TextModelSession : IDisposable
 
     public TextGenerationPipeline Pipeline { get; }
 
-    public static async Task<TextModelSession> OpenAsync(IAnsiConsole console, string directory, DeviceSelection device, int threads, CancellationToken cancellationToken)
+    /// <summary>The tokenizer and pipeline of <paramref name="directory"/>, without the weights: what the command can
+    /// check against them (options, prompt) is checked before <see cref="LoadAsync"/> reads gigabytes.</summary>
+    public static TextModelSession Open(string directory, string device, int threads)
     {
-        var backends = BackendProvider.For(device, threads);
+        var backends = CommonOptions.OpenBackends(device, threads);
         var host = new ModelHost<ICausalLanguageModel>(directory, backends, (backend, progress, _) => TextModels.Load(directory, backend, null, progress));
         try
         {
-            var pipeline = TextGenerationPipeline.FromDirectory(host, directory);
-            await console.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async context =>
-                {
-                    var task = context.AddTask("loading weights", maxValue: 1);
-                    await host.LoadAsync(new TaskProgress(task), cancellationToken).ConfigureAwait(false);
-                    task.Value = 1;
-                    task.StopTask();
-                }).ConfigureAwait(false);
-            var size = host.LoadedSize;
-            console.MarkupLineInterpolated($"[grey]loaded {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)))} on {backends.Backend.Device}: {size.TensorsLoaded} tensors, {Format.Bytes(size.BytesLoaded)} in {host.LoadTime.TotalMilliseconds:F0} ms[/]");
-            return new TextModelSession(backends, host, pipeline);
+            return new TextModelSession(backends, host, TextGenerationPipeline.FromDirectory(host, directory), directory);
         }
         catch
         {
-            await host.DisposeAsync().ConfigureAwait(false);
+            host.Dispose();
             backends.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Loads the weights behind a progress bar and says what was loaded where.</summary>
+    public async Task LoadAsync(IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("loading weights", maxValue: 1);
+                await Host.LoadAsync(new TaskProgress(task), cancellationToken).ConfigureAwait(false);
+                task.Value = 1;
+                task.StopTask();
+            }).ConfigureAwait(false);
+        var size = Host.LoadedSize;
+        console.MarkupLineInterpolated($"[grey]loaded {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(_directory)))} on {_backends.Backend.Device}: {size.TensorsLoaded} tensors, {Format.Bytes(size.BytesLoaded)} in {Host.LoadTime.TotalMilliseconds:F0} ms[/]");
     }
 
     public static string Describe(GenerationStatistics s, FinishReason reason) =>

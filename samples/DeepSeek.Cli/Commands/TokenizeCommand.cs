@@ -19,18 +19,8 @@ public static class TokenizeCommand
 
     public static int Run(IAnsiConsole console, string modelDirectory, string text, bool addSpecialTokens)
     {
-        Tokenizer tokenizer;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        try
-        {
-            tokenizer = Tokenizer.FromDirectory(modelDirectory);
-        }
-        catch (Exception e) when (e is TokenizerFormatException or IOException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 1;
-        }
-
+        var tokenizer = Tokenizer.FromDirectory(ModelFolder.Existing(modelDirectory));
         console.MarkupLineInterpolated($"[grey]loaded a {tokenizer.VocabularySize}-token vocabulary in {watch.ElapsedMilliseconds} ms[/]");
         int[] ids = tokenizer.Encode(text, addSpecialTokens);
         var table = new Table().AddColumns("#", "id", "piece", "text");

@@ -2,7 +2,8 @@ using DeepSeek.Sdk.Text;
 
 namespace DeepSeek.Cli.Verification;
 
-/// <summary>Finds the verifier for a case folder. A folder no verifier claims is an error, never a pass.</summary>
+/// <summary>Finds the verifier for a case folder. A folder no verifier claims is an error (a command-line one: the
+/// folder named is not a case), never a pass.</summary>
 public sealed class CaseDispatcher(IReadOnlyList<ICaseVerifier> verifiers)
 {
     public static CaseDispatcher Default { get; } = new(
@@ -19,7 +20,7 @@ public sealed class CaseDispatcher(IReadOnlyList<ICaseVerifier> verifiers)
         foreach (var v in Verifiers)
             if (v.CanVerify(folder)) return v;
         string what = folder.ModelType is { } mt ? $"model_type '{mt}'" : "this folder layout";
-        throw new NotSupportedException(
+        throw new Commands.UsageException(
             $"No verifier handles {what} in '{folder.Path}'. Known case kinds: {(Verifiers.Count == 0 ? "none" : string.Join(", ", Verifiers.Select(v => v.Kind)))}.");
     }
 }

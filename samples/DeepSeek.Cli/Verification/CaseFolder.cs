@@ -23,6 +23,7 @@ public sealed class CaseFolder
 
     public bool Has(string name) => System.IO.File.Exists(File(name));
 
+    /// <exception cref="DirectoryNotFoundException">There is no such folder.</exception>
     public static CaseFolder Open(string path)
     {
         if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"Case folder '{path}' does not exist.");
@@ -30,9 +31,16 @@ public sealed class CaseFolder
         string? modelType = null;
         if (System.IO.File.Exists(config))
         {
-            using var doc = JsonDocument.Parse(System.IO.File.ReadAllBytes(config));
-            if (doc.RootElement.TryGetProperty("model_type", out var mt) && mt.ValueKind == JsonValueKind.String)
-                modelType = mt.GetString();
+            try
+            {
+                using var doc = JsonDocument.Parse(System.IO.File.ReadAllBytes(config));
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("model_type", out var mt) && mt.ValueKind == JsonValueKind.String)
+                    modelType = mt.GetString();
+            }
+            catch (JsonException e)
+            {
+                throw new Commands.CommandException($"{config} is not valid JSON: {e.Message}");
+            }
         }
         return new CaseFolder(System.IO.Path.GetFullPath(path), modelType);
     }

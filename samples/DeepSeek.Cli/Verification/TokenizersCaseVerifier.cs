@@ -16,7 +16,7 @@ public sealed class TokenizersCaseVerifier : ICaseVerifier
     public IReadOnlyList<CheckResult> Verify(CaseFolder folder, VerifyOptions options, CancellationToken cancellationToken)
     {
         string dir = options.TokenizersDirectory
-            ?? throw new ArgumentException("The tokenizers case needs --tokenizers <dir> holding <name>.tokenizer.json[.gz] and <name>.tokenizer_config.json.");
+            ?? throw new Commands.UsageException("The tokenizers case needs --tokenizers <dir> holding <name>.tokenizer.json[.gz] and <name>.tokenizer_config.json.");
         using var encodings = JsonDocument.Parse(File.ReadAllBytes(folder.File("encodings.json")));
         using var templates = folder.Has("chat_templates.json") ? JsonDocument.Parse(File.ReadAllBytes(folder.File("chat_templates.json"))) : null;
         var texts = encodings.RootElement.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();

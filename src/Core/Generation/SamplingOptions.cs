@@ -37,15 +37,22 @@ public sealed record SamplingOptions
 
     public bool IsGreedy => Temperature <= 0f;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the field that is out of range.</summary>
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the field that is out of range (its
+    /// <see cref="ArgumentException.ParamName"/> is the property's name) and the value it had. Every number must be
+    /// finite: an infinite temperature or penalty turns the logits into NaN, and sampling from NaN picks garbage.</summary>
     public void Validate()
     {
-        if (float.IsNaN(Temperature) || Temperature < 0) throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "Temperature must be ≥ 0.");
-        if (TopK < 0) throw new ArgumentOutOfRangeException(nameof(TopK), TopK, "TopK must be ≥ 0 (0 disables it).");
-        if (!(TopP > 0 && TopP <= 1)) throw new ArgumentOutOfRangeException(nameof(TopP), TopP, "TopP must be in (0, 1].");
-        if (!(MinP >= 0 && MinP <= 1)) throw new ArgumentOutOfRangeException(nameof(MinP), MinP, "MinP must be in [0, 1].");
-        if (!(RepetitionPenalty > 0)) throw new ArgumentOutOfRangeException(nameof(RepetitionPenalty), RepetitionPenalty, "RepetitionPenalty must be > 0.");
-        if (float.IsNaN(FrequencyPenalty)) throw new ArgumentOutOfRangeException(nameof(FrequencyPenalty));
-        if (float.IsNaN(PresencePenalty)) throw new ArgumentOutOfRangeException(nameof(PresencePenalty));
+        if (!(float.IsFinite(Temperature) && Temperature >= 0))
+            throw OutOfRange(nameof(Temperature), Temperature, "a finite number ≥ 0 (0 is greedy)");
+        if (TopK < 0) throw OutOfRange(nameof(TopK), TopK, "≥ 0 (0 disables it)");
+        if (!(TopP > 0 && TopP <= 1)) throw OutOfRange(nameof(TopP), TopP, "in (0, 1] (1 disables it)");
+        if (!(MinP >= 0 && MinP <= 1)) throw OutOfRange(nameof(MinP), MinP, "in [0, 1] (0 disables it)");
+        if (!(float.IsFinite(RepetitionPenalty) && RepetitionPenalty > 0))
+            throw OutOfRange(nameof(RepetitionPenalty), RepetitionPenalty, "a finite number > 0 (1 disables it)");
+        if (!float.IsFinite(FrequencyPenalty)) throw OutOfRange(nameof(FrequencyPenalty), FrequencyPenalty, "a finite number (0 disables it)");
+        if (!float.IsFinite(PresencePenalty)) throw OutOfRange(nameof(PresencePenalty), PresencePenalty, "a finite number (0 disables it)");
     }
+
+    private static ArgumentOutOfRangeException OutOfRange(string field, object value, string expected) =>
+        new(field, value, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SamplingOptions.{field} must be {expected}; got {value}."));
 }

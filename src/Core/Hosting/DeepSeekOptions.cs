@@ -1,3 +1,4 @@
+using DeepSeek.Sdk.Backends.Cpu;
 using DeepSeek.Sdk.Generation;
 using DeepSeek.Sdk.Runtime;
 
@@ -18,7 +19,8 @@ public sealed record DeepSeekOptions
     /// <summary>Where the model runs; <see cref="DeviceSelection.Auto"/> takes the best available backend and logs why.</summary>
     public DeviceSelection Device { get; init; } = DeviceSelection.Auto;
 
-    /// <summary>Threads of the CPU backend; 0 means one per logical processor.</summary>
+    /// <summary>Threads of the CPU backend; 0 means one per logical processor; at most
+    /// <see cref="Backends.Cpu.CpuBackend.MaxThreadCount"/> (4 per logical processor, within [64, 1024]).</summary>
     public int CpuThreads { get; init; }
 
     /// <summary>Defaults for every request that does not give its own options (max new tokens, sampling, stop
@@ -29,11 +31,15 @@ public sealed record DeepSeekOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the option that is out of range.</summary>
     public void Validate()
     {
-        if (CpuThreads < 0)
-            throw new ArgumentOutOfRangeException(nameof(CpuThreads), CpuThreads, "DeepSeekOptions.CpuThreads must be 0 (all processors) or positive.");
+        if (CpuThreads < 0 || CpuThreads > CpuBackend.MaxThreadCount)
+            throw new ArgumentOutOfRangeException(nameof(CpuThreads), CpuThreads,
+                $"DeepSeekOptions.CpuThreads must be 0 (one per logical processor) or between 1 and {CpuBackend.MaxThreadCount}; got {CpuThreads}.");
         if (Generation is { } generation)
         {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(generation.MaxNewTokens, "DeepSeekOptions.Generation.MaxNewTokens");
+            if (generation.MaxNewTokens <= 0)
+                throw new ArgumentOutOfRangeException("Generation.MaxNewTokens", generation.MaxNewTokens,
+                    $"DeepSeekOptions.Generation.MaxNewTokens must be at least 1; got {generation.MaxNewTokens}.");
+            ArgumentNullException.ThrowIfNull(generation.Sampling, "Generation.Sampling");
             generation.Sampling.Validate();
         }
     }

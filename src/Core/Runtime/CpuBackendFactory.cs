@@ -7,10 +7,11 @@ namespace DeepSeek.Sdk.Runtime;
 /// <summary>The host backend: always available, device index 0 only.</summary>
 public sealed class CpuBackendFactory : IBackendFactory
 {
-    /// <param name="threadCount">Threads for parallel kernels; 0 means one per logical processor.</param>
+    /// <param name="threadCount">Threads for parallel kernels; 0 means one per logical processor; at most
+    /// <see cref="CpuBackend.MaxThreadCount"/> (checked here, so that a bad count fails when the provider is built).</param>
     public CpuBackendFactory(int threadCount = 0)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(threadCount);
+        CpuThreadPool.ValidateThreadCount(threadCount, nameof(threadCount));
         ThreadCount = threadCount;
     }
 

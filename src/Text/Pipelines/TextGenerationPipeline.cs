@@ -86,9 +86,11 @@ public sealed class TextGenerationPipeline : IDisposable
     }
 
     /// <summary>The conversation rendered by the chat template, ending with the assistant's turn opened.</summary>
+    /// <exception cref="ArgumentException"><paramref name="messages"/> holds no message.</exception>
     public string FormatChat(IReadOnlyList<ChatTurn> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0) throw new ArgumentException("The conversation must hold at least one message.", nameof(messages));
         if (ChatFormatter is null)
             throw new InvalidOperationException("The tokenizer has no chat template (tokenizer_config.json has no chat_template and there is no chat_template.jinja), so chat messages cannot be formatted; pass a plain prompt instead.");
         return ChatFormatter.Render(messages, addGenerationPrompt: true);

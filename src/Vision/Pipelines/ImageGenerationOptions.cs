@@ -24,7 +24,7 @@ public sealed record ImageGenerationOptions
     {
         if (ParallelSize is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(ParallelSize), ParallelSize, "ParallelSize must be in 1..64.");
         if (!float.IsFinite(CfgWeight)) throw new ArgumentOutOfRangeException(nameof(CfgWeight), CfgWeight, "CfgWeight must be finite.");
-        if (float.IsNaN(Temperature) || Temperature < 0) throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "Temperature must be ≥ 0.");
+        if (!float.IsFinite(Temperature) || Temperature < 0) throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "Temperature must be a finite number ≥ 0.");
         if (TopK < 0) throw new ArgumentOutOfRangeException(nameof(TopK), TopK, "TopK must be ≥ 0 (0 disables it).");
     }
 }

@@ -43,4 +43,24 @@ public sealed class CpuThreadPoolTests
         var e = Assert.ThrowsAny<Exception>(() => pool.Run(ref work, 100, 1));
         Assert.Contains("boom", e.InnerException?.Message ?? e.Message);
     }
+
+    [Fact]
+    public void A_thread_count_past_the_cap_is_refused_before_any_thread_starts()
+    {
+        // 100,000 threads exhaust the process and end the runtime; the cap keeps a typo from doing that.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CpuThreadPool(100_000));
+        Assert.Equal("threadCount", e.ParamName);
+        Assert.Contains($"between 1 and {CpuThreadPool.MaxThreadCount}", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CpuBackend(CpuBackend.MaxThreadCount + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Runtime.CpuBackendFactory(100_000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CpuThreadPool(-1));
+    }
+
+    [Fact]
+    public void The_cap_allows_four_threads_per_processor_and_never_fewer_than_64()
+    {
+        Assert.Equal(Math.Clamp(4 * Environment.ProcessorCount, 64, 1024), CpuThreadPool.MaxThreadCount);
+        using var pool = new CpuThreadPool(Math.Min(CpuThreadPool.MaxThreadCount, 8));
+        Assert.Equal(Math.Min(CpuThreadPool.MaxThreadCount, 8), pool.ThreadCount);
+    }
 }

@@ -115,4 +115,26 @@ public class SamplerTests
         Assert.Equal("TopP", e.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Sampler(new SamplingOptions { Temperature = -1 }, 10));
     }
+
+    public static TheoryData<SamplingOptions, string> NonFiniteOptions() => new()
+    {
+        { new SamplingOptions { Temperature = float.PositiveInfinity }, "Temperature" },
+        { new SamplingOptions { Temperature = float.NaN }, "Temperature" },
+        { new SamplingOptions { TopP = float.NaN }, "TopP" },
+        { new SamplingOptions { MinP = float.NaN }, "MinP" },
+        { new SamplingOptions { RepetitionPenalty = float.PositiveInfinity }, "RepetitionPenalty" },
+        { new SamplingOptions { FrequencyPenalty = float.NegativeInfinity }, "FrequencyPenalty" },
+        { new SamplingOptions { PresencePenalty = float.PositiveInfinity }, "PresencePenalty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NonFiniteOptions))]
+    public void An_infinite_or_NaN_setting_is_rejected_naming_the_field_and_its_value(SamplingOptions options, string field)
+    {
+        // Infinity would turn the logits into NaN (or all into one value), and sampling from them picks garbage.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.Equal(field, e.ParamName);
+        Assert.StartsWith($"SamplingOptions.{field} must be", e.Message);
+        Assert.Contains("got ", e.Message);
+    }
 }

@@ -8,8 +8,13 @@ public sealed unsafe class CpuBackend : IBackend
 {
     private readonly CpuThreadPool _pool;
 
-    /// <param name="threadCount">Threads for parallel kernels; 0 means Environment.ProcessorCount.</param>
+    /// <param name="threadCount">Threads for parallel kernels; 0 means Environment.ProcessorCount; at most
+    /// <see cref="MaxThreadCount"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threadCount"/> is negative or above <see cref="MaxThreadCount"/>.</exception>
     public CpuBackend(int threadCount = 0) => _pool = new CpuThreadPool(threadCount);
+
+    /// <summary>The most threads the backend accepts (<see cref="CpuThreadPool.MaxThreadCount"/>).</summary>
+    public static int MaxThreadCount => CpuThreadPool.MaxThreadCount;
 
     public Device Device => Device.Cpu;
 

@@ -38,9 +38,12 @@ public sealed unsafe class CpuThreadPool : IDisposable
     private int _sleepers;
     private volatile bool _disposed;
 
+    /// <param name="threadCount">Threads that run work, the caller's included: 0 means one per logical processor, at
+    /// most <see cref="MaxThreadCount"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threadCount"/> is negative or above <see cref="MaxThreadCount"/>.</exception>
     public CpuThreadPool(int threadCount = 0)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(threadCount);
+        ValidateThreadCount(threadCount, nameof(threadCount));
         ThreadCount = threadCount == 0 ? Environment.ProcessorCount : threadCount;
         _workers = new Thread[ThreadCount - 1];
         for (int i = 0; i < _workers.Length; i++)
@@ -52,6 +55,21 @@ public sealed unsafe class CpuThreadPool : IDisposable
 
     /// <summary>Threads that run work, the caller's included.</summary>
     public int ThreadCount { get; }
+
+    /// <summary>The most threads a pool accepts: 4 per logical processor, within [64, 1024]. Kernels gain nothing past
+    /// one thread per processor, and each thread reserves a stack, so a count far above it is a mistake (a typo, a
+    /// config from another machine); 100,000 threads exhaust the process and end the runtime. The floor of 64 lets a
+    /// setting made for a larger machine still run on a small one.</summary>
+    public static int MaxThreadCount { get; } = Math.Clamp(4 * Environment.ProcessorCount, 64, 1024);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="option"/> unless
+    /// <paramref name="threadCount"/> is 0 (one per logical processor) or in [1, <see cref="MaxThreadCount"/>].</summary>
+    public static void ValidateThreadCount(int threadCount, string option)
+    {
+        if (threadCount < 0 || threadCount > MaxThreadCount)
+            throw new ArgumentOutOfRangeException(option, threadCount,
+                $"{option} must be 0 (one thread per logical processor) or between 1 and {MaxThreadCount} (4 per logical processor, at least 64, at most 1024); got {threadCount}.");
+    }
 
     /// <summary>Runs <paramref name="work"/> over [0, <paramref name="total"/>) in chunks of at least
     /// <paramref name="minChunk"/> indices; returns when every chunk is done. Work too small for two
