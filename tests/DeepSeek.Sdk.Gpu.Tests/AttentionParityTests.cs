@@ -20,18 +20,29 @@ public sealed class AttentionParityTests(GpuFixture gpu)
     [InlineData(64, 64, 2, 16, 16, 8, 16)]    // longer prompt
     public void Latent_attention_matches_the_cpu(int tokens, int keys, int heads, int rank, int nope, int rope, int valueDim)
     {
+        // The step's rows are the last `tokens` of `keys`: LatentAttention stores them at start = keys - tokens of
+        // caches with room to spare (capacity keys + 3, so the kernels must not read past the visible rows).
         var cuda = gpu.Require();
+        int start = keys - tokens, capacity = keys + 3;
         var query = Parity.Host(Parity.Random(1, tokens * heads * (nope + rope), 0.5f), tokens, heads, nope + rope);
-        var latents = Parity.Host(Parity.Random(2, keys * rank, 0.5f), keys, rank);
-        var ropeKeys = Parity.Host(Parity.Random(3, keys * rope, 0.5f), keys, rope);
+        var cachedLatents = Parity.Random(2, capacity * rank, 0.5f);
+        var cachedRopeKeys = Parity.Random(3, capacity * rope, 0.5f);
+        var latents = Parity.Host(Parity.Random(5, tokens * rank, 0.5f), tokens, rank);
+        var ropeKeys = Parity.Host(Parity.Random(6, tokens * rope, 0.5f), tokens, 1, rope);
         var up = Parity.Host(Parity.Random(4, rank * heads * (nope + valueDim), 0.2f), rank, heads * (nope + valueDim));
         float scale = 1f / MathF.Sqrt(nope + rope);
         var expected = Tensor.Zeros(DType.F32, new Shape(tokens, heads, valueDim));
-        gpu.Cpu.LatentAttention(query, latents, ropeKeys, up, nope, scale, expected);
+        var cpuLatents = Parity.Host((float[])cachedLatents.Clone(), capacity, rank);
+        var cpuRopeKeys = Parity.Host((float[])cachedRopeKeys.Clone(), capacity, rope);
+        gpu.Cpu.LatentAttention(query, latents, ropeKeys, cpuLatents, cpuRopeKeys, start, up, nope, scale, expected);
 
         var output = cuda.Allocate(DType.F32, new Shape(tokens, heads, valueDim));
-        cuda.LatentAttention(cuda.Upload(query), cuda.Upload(latents), cuda.Upload(ropeKeys), cuda.Upload(up), nope, scale, output);
+        var gpuLatents = cuda.Upload(Parity.Host((float[])cachedLatents.Clone(), capacity, rank));
+        var gpuRopeKeys = cuda.Upload(Parity.Host((float[])cachedRopeKeys.Clone(), capacity, rope));
+        cuda.LatentAttention(cuda.Upload(query), cuda.Upload(latents), cuda.Upload(ropeKeys), gpuLatents, gpuRopeKeys, start, cuda.Upload(up), nope, scale, output);
         Parity.Close(expected.AsSpan<float>(), Parity.ToHost(cuda, output), Tolerance, $"mla tokens={tokens} keys={keys} heads={heads} rank={rank}");
+        Assert.Equal(cpuLatents.AsSpan<float>().ToArray(), Parity.ToHost(cuda, gpuLatents));
+        Assert.Equal(cpuRopeKeys.AsSpan<float>().ToArray(), Parity.ToHost(cuda, gpuRopeKeys));
     }
 
     // One backend's caches, empty or filled with given contents (copied: the CPU's Upload is the host tensor itself).

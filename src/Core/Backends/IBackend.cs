@@ -103,11 +103,14 @@ public interface IBackend : IDisposable
 
     // ---- Multi-head latent attention (added by the model branch; kernel in Cpu/AttentionKernels.cs) ----
 
-    /// <summary>Causal MLA attention in the absorbed form (DeepSeek-V2 §2.1.2): query [tokens, heads, nope + rope]
-    /// (rotated), latents [keys, rank] and ropeKeys [keys, rope] of positions 0..keys-1 (the queries are the last
-    /// tokens of them), kvUpTransposed F32 [rank, heads · (nope + v)] (kv_b_proj's weight transposed), output
-    /// [tokens, heads, v]. Keys and values are never expanded.</summary>
-    void LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor kvUpTransposed, int nopeDim, float scale, Tensor output);
+    /// <summary>Causal MLA attention in the absorbed form (DeepSeek-V2 §2.1.2) over a latent cache: stores the step's
+    /// latents [tokens, rank] (normalized) and ropeKeys [tokens, rope] or [tokens, 1, rope] (rotated) into rows
+    /// start.. of cacheLatents [capacity, rank] and cacheRopeKeys [capacity, rope], then attends query [tokens, heads,
+    /// nope + rope] (rotated) — token t at position start + t — over cache rows 0..start + t. kvUpTransposed is F32
+    /// [rank, heads · (nope + v)] (kv_b_proj's weight transposed), output [tokens, heads, v]. Keys and values are never
+    /// expanded, and the caller builds no per-step view of the cache (a decode step allocates nothing).</summary>
+    void LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor cacheLatents, Tensor cacheRopeKeys, int start,
+        Tensor kvUpTransposed, int nopeDim, float scale, Tensor output);
 
     // ---- Grouped-query attention over a standard K/V cache (added by the distill branch; kernel in Cpu/GroupedQueryAttentionKernels.cs) ----
 

@@ -24,17 +24,26 @@ internal static class OperationShapes
 
     public readonly record struct LatentAttentionDims(int Tokens, int Heads, int NopeDim, int RopeDim, int Keys, int Rank, int ValueDim);
 
-    public static LatentAttentionDims LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor kvUpTransposed, int nopeDim, Tensor output)
+    /// <summary>Checks <see cref="IBackend.LatentAttention"/>'s operands; <c>Keys</c> is start + tokens, the cache rows
+    /// the last query sees.</summary>
+    public static LatentAttentionDims LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor cacheLatents, Tensor cacheRopeKeys, int start,
+        Tensor kvUpTransposed, int nopeDim, Tensor output)
     {
         const string op = nameof(IBackend.LatentAttention);
-        if (query.Rank != 3 || output.Rank != 3 || latents.Rank != 2 || ropeKeys.Rank != 2 || kvUpTransposed.Rank != 2)
-            throw new ArgumentException($"{op}: expected query/output [tokens, heads, dim], latents/ropeKeys [keys, dim], kvUpTransposed [rank, n].");
+        if (query.Rank != 3 || output.Rank != 3 || latents.Rank != 2 || cacheLatents.Rank != 2 || cacheRopeKeys.Rank != 2 || kvUpTransposed.Rank != 2
+            || !(ropeKeys.Rank == 2 || ropeKeys.Rank == 3 && ropeKeys.Shape[1] == 1))
+            throw new ArgumentException($"{op}: expected query/output [tokens, heads, dim], latents [tokens, rank], ropeKeys [tokens, (1,) rope], caches [capacity, dim], kvUpTransposed [rank, n].");
         int tokens = query.Shape[0], heads = query.Shape[1], ropeDim = query.Shape[2] - nopeDim;
-        int keys = latents.Shape[0], rank = latents.Shape[1], valueDim = output.Shape[2];
-        if (nopeDim <= 0 || ropeDim != ropeKeys.Shape[1])
-            throw new ArgumentException($"{op}: query {query.Shape} with nopeDim {nopeDim} does not match ropeKeys {ropeKeys.Shape}.", nameof(query));
-        if (ropeKeys.Shape[0] != keys || tokens > keys)
-            throw new ArgumentException($"{op}: {tokens} queries need at most latents {latents.Shape} rows and matching ropeKeys {ropeKeys.Shape}.", nameof(latents));
+        int capacity = cacheLatents.Shape[0], rank = cacheLatents.Shape[1], valueDim = output.Shape[2];
+        if (nopeDim <= 0 || ropeDim != ropeKeys.Shape[-1] || ropeDim != cacheRopeKeys.Shape[1])
+            throw new ArgumentException($"{op}: query {query.Shape} with nopeDim {nopeDim} does not match ropeKeys {ropeKeys.Shape} and the rotary key cache {cacheRopeKeys.Shape}.", nameof(query));
+        if (latents.Shape[0] != tokens || latents.Shape[1] != rank || ropeKeys.Shape[0] != tokens)
+            throw new ArgumentException($"{op}: the step's latents {latents.Shape} and ropeKeys {ropeKeys.Shape} must hold {tokens} rows of the caches' widths {rank} and {ropeDim}.", nameof(latents));
+        if (cacheRopeKeys.Shape[0] != capacity || start < 0 || start > capacity - tokens)
+            throw new ArgumentOutOfRangeException(nameof(start), $"{op}: rows {start}..{(long)start + tokens - 1} are outside the caches {cacheLatents.Shape} and {cacheRopeKeys.Shape}.");
+        if (!latents.IsContiguous || !ropeKeys.IsContiguous || !cacheLatents.IsContiguous || !cacheRopeKeys.IsContiguous)
+            throw new ArgumentException($"{op}: the step's rows and the caches must be contiguous.", nameof(cacheLatents));
+        int keys = start + tokens;
         if (output.Shape[0] != tokens || output.Shape[1] != heads)
             throw new ArgumentException($"{op}: output {output.Shape} must be [{tokens}, {heads}, v].", nameof(output));
         if (kvUpTransposed.Shape[0] != rank || kvUpTransposed.Shape[1] != heads * (nopeDim + valueDim))

@@ -14,8 +14,8 @@ public sealed class MultiHeadLatentAttention
     private readonly RowBuffer _queryLatent;
     private readonly RowBuffer _query;
     private readonly RowBuffer _attention;
-    private Shape _latentRowShape;
-    private Shape _ropeRowShape;
+    private readonly RowBuffer _latents;
+    private readonly RowBuffer _ropeKeys;
 
     /// <param name="kvLatent">kv_a_proj_with_mqa's first kv_lora_rank output rows.</param>
     /// <param name="kvRope">Its last qk_rope_head_dim output rows.</param>
@@ -51,6 +51,8 @@ public sealed class MultiHeadLatentAttention
         _queryLatent = workspace.Buffer("mla.query_latent", queryDown?.OutFeatures ?? 1);
         _query = workspace.Buffer("mla.query", query.OutFeatures);
         _attention = workspace.Buffer("mla.attention", heads * valueDim);
+        _latents = workspace.Buffer("mla.latents", kvLatent.OutFeatures);
+        _ropeKeys = workspace.Buffer("mla.rope_keys", ropeDim);
     }
 
     public int Heads { get; }
@@ -119,39 +121,18 @@ public sealed class MultiHeadLatentAttention
         var rotary = Rotary.For(RotaryLayout.Interleaved);
         backend.ApplyRotary(queryHeads, positions, rotary.Cos, rotary.Sin, RotaryLayout.Interleaved, NopeDim);
 
-        // Views of the cache rows this step writes and of the positions it attends to. They are built straight from
-        // the cache's storage with shapes kept from the previous step where they repeat, so a decode step costs four
-        // small view objects per layer and nothing else.
-        var latents = CacheRows(cacheLatents, start, RowShape(ref _latentRowShape, tokens, KvLatent.OutFeatures));
+        // The step's latents and rotary keys go to workspace rows; LatentAttention stores them into the cache and
+        // attends over it, so no view of the cache is built per step.
+        var latents = _latents.Rows(tokens);
         KvLatent.Forward(backend, x, latents);
         KvNorm.Forward(backend, latents, latents);
-        var ropeKeys = CacheRows(cacheRopeKeys, start, RowShape(ref _ropeRowShape, tokens, 1, RopeDim));
-        KvRope.Forward(backend, x, ropeKeys);
+        var ropeKeys = _ropeKeys.Rows(tokens, 1);
+        KvRope.Forward(backend, x, _ropeKeys.Rows(tokens));
         backend.ApplyRotary(ropeKeys, positions, rotary.Cos, rotary.Sin, RotaryLayout.Interleaved);
 
         var attention = _attention.Rows(tokens);
-        backend.LatentAttention(queryHeads, CacheRows(cacheLatents, 0, new Shape(start + tokens, KvLatent.OutFeatures)),
-            CacheRows(cacheRopeKeys, 0, new Shape(start + tokens, RopeDim)), KvUpTransposed, NopeDim, SoftmaxScale, _attention.Rows(tokens, Heads));
+        backend.LatentAttention(queryHeads, latents, ropeKeys, cacheLatents, cacheRopeKeys, start, KvUpTransposed, NopeDim, SoftmaxScale,
+            _attention.Rows(tokens, Heads));
         Output.Forward(backend, attention, y);
-    }
-
-    /// <summary>Rows start.. of a contiguous [capacity, dim] cache tensor, viewed with <paramref name="shape"/>.</summary>
-    private static Tensor CacheRows(Tensor cache, int start, Shape shape)
-    {
-        int dim = cache.Shape[1];
-        if (cache.Rank != 2 || cache.Strides[1] != 1 || cache.Strides[0] != dim)
-            throw new ArgumentException($"The cache {cache.Shape} must be a contiguous [positions, {dim}] tensor.", nameof(cache));
-        if ((long)start * dim + shape.ElementCount > cache.ElementCount)
-            throw new ArgumentOutOfRangeException(nameof(start), $"Rows from {start} of shape {shape} are outside the cache {cache.Shape}.");
-        return new Tensor(cache.Storage, cache.DType, shape, default, cache.ElementOffset + (long)start * dim, cache.Scales);
-    }
-
-    private static Shape RowShape(ref Shape cached, int rows, params ReadOnlySpan<int> rest)
-    {
-        if (cached.Rank == rest.Length + 1 && cached[0] == rows) return cached;
-        var dims = new int[rest.Length + 1];
-        dims[0] = rows;
-        rest.CopyTo(dims.AsSpan(1));
-        return cached = new Shape(dims);
     }
 }

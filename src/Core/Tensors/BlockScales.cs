@@ -13,7 +13,8 @@ public sealed record BlockScales(Tensor Scales, int BlockRows, int BlockCols)
             throw new ArgumentException($"Block-scaled weight '{weightName}' must be 2-D, got {weightShape}.");
         int expectRows = (weightShape[0] + BlockRows - 1) / BlockRows;
         int expectCols = (weightShape[1] + BlockCols - 1) / BlockCols;
-        if (Scales.DType != DType.F32 || Scales.Shape != new Shape(expectRows, expectCols))
+        // Dimension by dimension: a Shape to compare against would allocate, and products check scales on every call.
+        if (Scales.DType != DType.F32 || Scales.Rank != 2 || Scales.Shape[0] != expectRows || Scales.Shape[1] != expectCols)
             throw new ArgumentException(
                 $"Scales of '{weightName}' {weightShape} with {BlockRows}x{BlockCols} blocks must be F32 [{expectRows}, {expectCols}], got {Scales.DType} {Scales.Shape}.");
     }

@@ -10,25 +10,20 @@ namespace DeepSeek.Sdk.Text.Tests.DeepSeek;
 [Collection(nameof(AllocationCollection))]
 public sealed class DecodeAllocationTests
 {
-    // A steady-state decode step builds no workspaces and no host views; what remains are the views of the KV cache
-    // rows the step writes and attends to (MultiHeadLatentAttention: latent row, rotary-key row, and the two prefixes
-    // the attention reads), four per layer. A view is a Tensor plus its strides (and, for a prefix, a shape) array:
-    // 64 + 40 + 32 bytes on 64-bit .NET; 160 bytes each leaves room for object-header differences between runtimes.
-    private const long BytesPerCacheView = 160;
-    private const int CacheViewsPerLayer = 4;
-
+    // A steady-state decode step builds no workspaces and no views: the step's latents and rotary keys go to workspace
+    // rows, and LatentAttention stores them into the cache and attends over it by row index. The quietest of a few
+    // rounds is counted, so a stray allocation of the test runner's own threads does not fail the test; one object
+    // per step of the model's does.
     [Fact]
-    public void A_decode_step_of_the_fixture_model_allocates_only_its_cache_views()
+    public void A_decode_step_of_the_fixture_model_allocates_nothing()
     {
         using var backend = new CpuBackend(2);
         using var model = DeepSeekV3Model.Load(OracleCase.PathOf("deepseek_v3_fp8"), backend);
-        long perStep = AllocatedPerDecodeStep(model);
-        Assert.True(perStep <= model.Config.NumHiddenLayers * CacheViewsPerLayer * BytesPerCacheView,
-            $"{perStep} bytes per decode step for {model.Config.NumHiddenLayers} layers");
+        Assert.Equal(0, AllocatedPerDecodeStep(model));
     }
 
     [Fact]
-    public void A_decode_step_whose_products_run_on_the_worker_threads_allocates_only_its_cache_views()
+    public void A_decode_step_whose_products_run_on_the_worker_threads_allocates_nothing()
     {
         // Wide enough that the MatMuls and the attention split across the pool (more than 64K multiply-adds each).
         var config = (DeepSeekV3Config)ModelConfig.Parse(Encoding.UTF8.GetBytes("""
@@ -40,9 +35,7 @@ public sealed class DecodeAllocationTests
             """), "allocation-test");
         using var backend = new CpuBackend(2);
         using var model = DeepSeekV3RandomWeights.Create(config, backend, DType.BF16, seed: 3);
-        long perStep = AllocatedPerDecodeStep(model);
-        Assert.True(perStep <= config.NumHiddenLayers * CacheViewsPerLayer * BytesPerCacheView,
-            $"{perStep} bytes per decode step for {config.NumHiddenLayers} layers");
+        Assert.Equal(0, AllocatedPerDecodeStep(model));
     }
 
     [Fact]

@@ -80,12 +80,7 @@ public sealed unsafe class CpuBackend : IBackend
         WeightMatrix w;
         if (weight.Scales is { } scales)
         {
-            // BlockScales.Validate builds the expected Shape (an allocation per call); check the arithmetic first
-            // and let it produce the message only when something is wrong.
-            var s = scales.Scales.Shape;
-            if (scales.Scales.DType != DType.F32 || s.Rank != 2
-                || s[0] != (n + scales.BlockRows - 1) / scales.BlockRows || s[1] != (k + scales.BlockCols - 1) / scales.BlockCols)
-                scales.Validate(weight.Shape, "weight");
+            scales.Validate(weight.Shape, "weight");
             TensorChecks.Host(scales.Scales, op, "weight.Scales");
             w = new WeightMatrix(weight.DataPointer, weight.DType, n, k, (float*)scales.Scales.DataPointer, scales.BlockRows, scales.BlockCols);
         }
@@ -299,17 +294,23 @@ public sealed unsafe class CpuBackend : IBackend
 
     // ---- Multi-head latent attention ----
 
-    public void LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor kvUpTransposed, int nopeDim, float scale, Tensor output)
+    public void LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor cacheLatents, Tensor cacheRopeKeys, int start,
+        Tensor kvUpTransposed, int nopeDim, float scale, Tensor output)
     {
         const string op = nameof(LatentAttention);
         TensorChecks.Type(query, DType.F32, op, nameof(query));
         TensorChecks.Type(latents, DType.F32, op, nameof(latents));
         TensorChecks.Type(ropeKeys, DType.F32, op, nameof(ropeKeys));
+        TensorChecks.Type(cacheLatents, DType.F32, op, nameof(cacheLatents));
+        TensorChecks.Type(cacheRopeKeys, DType.F32, op, nameof(cacheRopeKeys));
         TensorChecks.Type(kvUpTransposed, DType.F32, op, nameof(kvUpTransposed));
         TensorChecks.Type(output, DType.F32, op, nameof(output));
-        var d = OperationShapes.LatentAttention(query, latents, ropeKeys, kvUpTransposed, nopeDim, output);
+        var d = OperationShapes.LatentAttention(query, latents, ropeKeys, cacheLatents, cacheRopeKeys, start, kvUpTransposed, nopeDim, output);
+        float* cachedLatents = (float*)cacheLatents.DataPointer, cachedRopeKeys = (float*)cacheRopeKeys.DataPointer;
+        new ReadOnlySpan<float>((float*)latents.DataPointer, d.Tokens * d.Rank).CopyTo(new Span<float>(cachedLatents + (long)start * d.Rank, d.Tokens * d.Rank));
+        new ReadOnlySpan<float>((float*)ropeKeys.DataPointer, d.Tokens * d.RopeDim).CopyTo(new Span<float>(cachedRopeKeys + (long)start * d.RopeDim, d.Tokens * d.RopeDim));
         AttentionKernels.LatentAttention(_pool, (float*)query.DataPointer, d.Tokens, d.Heads, nopeDim, d.RopeDim,
-            (float*)latents.DataPointer, (float*)ropeKeys.DataPointer, d.Keys, d.Rank, (float*)kvUpTransposed.DataPointer, d.ValueDim, scale, (float*)output.DataPointer);
+            cachedLatents, cachedRopeKeys, d.Keys, d.Rank, (float*)kvUpTransposed.DataPointer, d.ValueDim, scale, (float*)output.DataPointer);
     }
 
     // ---- Grouped-query attention over a slot-based K/V cache ----

@@ -25,28 +25,34 @@ public sealed unsafe partial class CudaBackend
 
     // ---- Multi-head latent attention (DeepSeek-V2 2.1.2, absorbed) ----
 
-    public void LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor kvUpTransposed, int nopeDim, float scale, Tensor output)
+    public void LatentAttention(Tensor query, Tensor latents, Tensor ropeKeys, Tensor cacheLatents, Tensor cacheRopeKeys, int start,
+        Tensor kvUpTransposed, int nopeDim, float scale, Tensor output)
     {
         const string op = nameof(LatentAttention);
         Enter();
         _checks.Type(query, DType.F32, op, nameof(query));
         _checks.Type(latents, DType.F32, op, nameof(latents));
         _checks.Type(ropeKeys, DType.F32, op, nameof(ropeKeys));
+        _checks.Type(cacheLatents, DType.F32, op, nameof(cacheLatents));
+        _checks.Type(cacheRopeKeys, DType.F32, op, nameof(cacheRopeKeys));
         _checks.Type(kvUpTransposed, DType.F32, op, nameof(kvUpTransposed));
         _checks.Type(output, DType.F32, op, nameof(output));
-        var d = OperationShapes.LatentAttention(query, latents, ropeKeys, kvUpTransposed, nopeDim, output);
+        var d = OperationShapes.LatentAttention(query, latents, ropeKeys, cacheLatents, cacheRopeKeys, start, kvUpTransposed, nopeDim, output);
         int tokens = d.Tokens, heads = d.Heads, ropeDim = d.RopeDim, keys = d.Keys, rank = d.Rank, valueDim = d.ValueDim;
         if (tokens == 0) return;
 
         int items = tokens * heads, upStride = heads * (nopeDim + valueDim);
         int splits = Splits(items, keys);
-        ulong pq = CudaChecks.Address(query), pl = CudaChecks.Address(latents), pr = CudaChecks.Address(ropeKeys);
+        ulong pq = CudaChecks.Address(query), pl = CudaChecks.Address(cacheLatents), pr = CudaChecks.Address(cacheRopeKeys);
+        ulong pnl = CudaChecks.Address(latents), pnr = CudaChecks.Address(ropeKeys);
         ulong pu = CudaChecks.Address(kvUpTransposed), po = CudaChecks.Address(output);
         ulong qLatent = _scratch.Get("attention.query_latent", (long)items * rank * 4);
         ulong oLatent = _scratch.Get("attention.output_latent", (long)items * rank * 4);
         var (pMax, pSum, pValues) = Partials(items, splits, rank);
 
-        void** absorb = stackalloc void*[] { &pq, &heads, &nopeDim, &ropeDim, &pu, &upStride, &valueDim, &rank, &qLatent };
+        // The query absorption also stores the step's latents and rotary keys into the cache rows start.., so that
+        // the attention kernel after it (which waits for it) reads them there.
+        void** absorb = stackalloc void*[] { &pq, &heads, &nopeDim, &ropeDim, &pu, &upStride, &valueDim, &rank, &qLatent, &pnl, &pnr, &pl, &pr, &start };
         _graphs.Kernel(_functions.MlaAbsorbQuery, (uint)items, (uint)((rank + 7) / 8), AttentionBlock, 0, absorb, "mla_absorb_query");
 
         uint shared = AttentionShared(rank, ropeDim, rank, _functions.MlaAttend);

@@ -158,10 +158,18 @@ extern "C" __global__ void attn_combine(const float* partialMax, const float* pa
 // qLatent[item, c] = sum_d q_nope[item, d] * kvUp[c, h (nope + valueDim) + d]: W_uk folded into the query.
 // grid (tokens * heads, ceil(rank / 8)), block 256: a warp per latent column, lanes over d (coalesced).
 extern "C" __global__ void mla_absorb_query(const float* query, int heads, int nope, int rope, const float* kvUp, int upStride,
-    int valueDim, int rank, float* qLatent)
+    int valueDim, int rank, float* qLatent, const float* newLatents, const float* newRope, float* cacheLatents, float* cacheRope,
+    int start)
 {
     grid_dependency_wait();
     int item = blockIdx.x, h = item % heads;
+    if (h == 0 && blockIdx.y == 0)
+    {
+        // One block per token stores its latent and rotary key into cache row start + t.
+        i64 t = item / heads, row = start + t;
+        for (int i = threadIdx.x; i < rank; i += blockDim.x) cacheLatents[row * rank + i] = newLatents[t * rank + i];
+        for (int i = threadIdx.x; i < rope; i += blockDim.x) cacheRope[row * rope + i] = newRope[t * rope + i];
+    }
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int c = blockIdx.y * 8 + warp;
     if (c >= rank) return;
