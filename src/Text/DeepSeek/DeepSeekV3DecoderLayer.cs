@@ -78,9 +78,9 @@ public sealed class DeepSeekV3DecoderLayer
         var kvUp = Linear.Load(backend, checkpoint, prefix + "kv_b_proj", quantization);
         return new MultiHeadLatentAttention(workspace, config.NumAttentionHeads, config.QkNopeHeadDim, config.QkRopeHeadDim, config.VHeadDim,
             queryDown, queryNorm, query,
-            kvDown.SliceOutputs(0, config.KvLoraRank),
+            kvDown.SliceOutputs(backend, 0, config.KvLoraRank),
             RmsNorm.Load(backend, checkpoint, prefix + "kv_a_layernorm", config.RmsNormEps),
-            kvDown.SliceOutputs(config.KvLoraRank, config.QkRopeHeadDim),
+            kvDown.SliceOutputs(backend, config.KvLoraRank, config.QkRopeHeadDim),
             MultiHeadLatentAttention.TransposeUpProjection(backend, kvUp.Weight),
             Linear.Load(backend, checkpoint, prefix + "o_proj", quantization, bias),
             rotary, softmaxScale);
