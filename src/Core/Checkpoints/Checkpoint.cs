@@ -73,11 +73,20 @@ public sealed class Checkpoint : IDisposable
     /// <summary>A zero-copy view of a tensor as stored.</summary>
     public Tensor GetTensor(string name) => OwnerOf(name).GetTensor(name);
 
+    /// <summary>A tensor as stored, after checking that its dtype is one of <paramref name="accepted"/> (which
+    /// <paramref name="role"/> names in the <see cref="CheckpointDTypeException"/> otherwise).</summary>
+    public Tensor GetTensor(string name, IReadOnlyList<DType> accepted, string role)
+    {
+        CheckpointDTypes.Require(GetTensorInfo(name), accepted, role);
+        return GetTensor(name);
+    }
+
     /// <summary>A weight ready for a layer. An F8_E4M3 weight stored with a sibling <c>&lt;name&gt;_scale_inv</c>
     /// (DeepSeek-V3's FP8 release) comes back with its <see cref="BlockScales"/> attached, tiles sized by
     /// <paramref name="quantization"/>'s <c>weight_block_size</c>; any other tensor comes back as stored.</summary>
     public Tensor GetWeight(string name, QuantizationConfig? quantization = null)
     {
+        CheckpointDTypes.Require(GetTensorInfo(name), CheckpointDTypes.LinearWeight, "a linear layer");
         var weight = GetTensor(name);
         string scaleName = name + ScaleSuffix;
         bool hasScales = Contains(scaleName);
@@ -95,6 +104,7 @@ public sealed class Checkpoint : IDisposable
         if (quantization is null)
             throw new CheckpointException($"F8_E4M3 weight has block scales '{scaleName}' but no quantization_config gives their block size", FileOf(name), name);
 
+        CheckpointDTypes.Require(GetTensorInfo(scaleName), CheckpointDTypes.BlockScale, "a block scale (weight_scale_inv)");
         var scales = GetTensor(scaleName);
         var block = new BlockScales(scales, quantization.WeightBlockRows, quantization.WeightBlockCols);
         try

@@ -39,7 +39,7 @@ public sealed class Linear
     /// <summary>A 1-D tensor of the checkpoint as an F32 tensor on the backend (norm weights, biases).</summary>
     public static Tensor LoadVector(IBackend backend, Checkpoint checkpoint, string name)
     {
-        var stored = checkpoint.GetTensor(name);
+        var stored = checkpoint.GetTensor(name, CheckpointDTypes.Floating, "a norm or bias");
         if (stored.DType == DType.F32) return backend.Upload(stored);
         var converted = backend.Allocate(DType.F32, stored.Shape);
         backend.Convert(backend.Upload(stored), converted);

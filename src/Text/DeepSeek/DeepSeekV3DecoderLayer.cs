@@ -111,7 +111,7 @@ public sealed class DeepSeekV3DecoderLayer
         for (int e = 0; e < count; e++) experts[e] = Mlp.Load(workspace, checkpoint, $"{prefix}experts.{e}.", quantization);
         Mlp? shared = config.NSharedExperts > 0 ? Mlp.Load(workspace, checkpoint, prefix + "shared_experts.", quantization) : null;
         float[] bias = config.TopkMethod == "noaux_tc"
-            ? checkpoint.GetTensor(prefix + "gate.e_score_correction_bias").ToFloatArray()
+            ? checkpoint.GetTensor(prefix + "gate.e_score_correction_bias", CheckpointDTypes.Floating, "the router's correction bias").ToFloatArray()
             : [];
         var router = CreateRouter(config, bias);
         // The router stays unquantized in the FP8 release; no quantization config is needed to read it.
