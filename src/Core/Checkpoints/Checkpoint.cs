@@ -33,7 +33,9 @@ public sealed class Checkpoint : IDisposable
     /// <summary>The mapped files, in the order they were opened.</summary>
     public IReadOnlyList<SafetensorsFile> Files => _files;
 
-    public static Checkpoint Open(string directory)
+    /// <summary>Opens the weights of <paramref name="directory"/>; every file's header is held to <paramref name="limits"/>
+    /// (<see cref="SafetensorsLimits.Default"/> when null).</summary>
+    public static Checkpoint Open(string directory, SafetensorsLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         directory = Path.GetFullPath(directory);
@@ -46,15 +48,15 @@ public sealed class Checkpoint : IDisposable
             string indexPath = Path.Combine(directory, ShardIndex.FileName);
             string singlePath = Path.Combine(directory, SingleFileName);
             Dictionary<string, SafetensorsFile> owner;
-            if (File.Exists(indexPath)) owner = OpenIndexed(directory, ShardIndex.Load(indexPath), files);
-            else if (File.Exists(singlePath)) owner = OpenAll([singlePath], files);
+            if (File.Exists(indexPath)) owner = OpenIndexed(directory, ShardIndex.Load(indexPath, limits), files, limits);
+            else if (File.Exists(singlePath)) owner = OpenAll([singlePath], files, limits);
             else
             {
                 string[] all = System.IO.Directory.GetFiles(directory, "*.safetensors");
                 if (all.Length == 0)
                     throw new CheckpointException($"no {SingleFileName}, {ShardIndex.FileName} or *.safetensors file", directory);
                 Array.Sort(all, StringComparer.Ordinal);
-                owner = OpenAll(all, files);
+                owner = OpenAll(all, files, limits);
             }
             return new Checkpoint(directory, files, owner);
         }
@@ -133,12 +135,12 @@ public sealed class Checkpoint : IDisposable
 
     private string FileOf(string name) => OwnerOf(name).FilePath;
 
-    private static Dictionary<string, SafetensorsFile> OpenAll(string[] paths, List<SafetensorsFile> files)
+    private static Dictionary<string, SafetensorsFile> OpenAll(string[] paths, List<SafetensorsFile> files, SafetensorsLimits? limits)
     {
         var owner = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
         foreach (string path in paths)
         {
-            var file = SafetensorsFile.Open(path);
+            var file = SafetensorsFile.Open(path, limits);
             files.Add(file);
             foreach (var info in file.Tensors)
             {
@@ -149,7 +151,7 @@ public sealed class Checkpoint : IDisposable
         return owner;
     }
 
-    private static Dictionary<string, SafetensorsFile> OpenIndexed(string directory, ShardIndex index, List<SafetensorsFile> files)
+    private static Dictionary<string, SafetensorsFile> OpenIndexed(string directory, ShardIndex index, List<SafetensorsFile> files, SafetensorsLimits? limits)
     {
         var shards = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
         var owner = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
@@ -160,7 +162,7 @@ public sealed class Checkpoint : IDisposable
                 string shardPath = Path.Combine(directory, shardName);
                 if (!File.Exists(shardPath))
                     throw new CheckpointException($"shard '{shardName}' listed in the index does not exist", index.FilePath, name);
-                shard = SafetensorsFile.Open(shardPath);
+                shard = SafetensorsFile.Open(shardPath, limits);
                 files.Add(shard);
                 shards.Add(shardName, shard);
             }
