@@ -16,7 +16,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
     private readonly byte* _base;
     private readonly long _dataStart;
     private readonly SafetensorsHeader _header;
-    private readonly Dictionary<string, TensorInfo> _byName;
+    private readonly IReadOnlyDictionary<string, TensorInfo> _byName;
     private readonly Dictionary<string, HostStorage> _storages = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private bool _disposed;
@@ -38,8 +38,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         HeaderLength = (long)headerLength;
         _dataStart = 8 + HeaderLength;
         _header = SafetensorsHeader.Parse(new ReadOnlySpan<byte>(basePointer + 8, (int)HeaderLength), length - _dataStart, path, limits);
-        _byName = new Dictionary<string, TensorInfo>(_header.Tensors.Count, StringComparer.Ordinal);
-        foreach (var info in _header.Tensors) _byName.Add(info.Name, info);
+        _byName = _header.ByName;
     }
 
     public string FilePath { get; }

@@ -25,9 +25,10 @@ public sealed class SafetensorsHeader
 
     private static readonly JsonReaderOptions s_options = new() { MaxDepth = 64 };
 
-    private SafetensorsHeader(List<TensorInfo> tensors, Dictionary<string, string> metadata)
+    private SafetensorsHeader(List<TensorInfo> tensors, Dictionary<string, TensorInfo> byName, Dictionary<string, string> metadata)
     {
         Tensors = tensors;
+        ByName = byName;
         Metadata = metadata;
     }
 
@@ -35,6 +36,9 @@ public sealed class SafetensorsHeader
     public IReadOnlyList<TensorInfo> Tensors { get; }
 
     public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>The entries by tensor name.</summary>
+    public IReadOnlyDictionary<string, TensorInfo> ByName { get; }
 
     /// <summary>Parses and validates a header whose data section holds <paramref name="dataLength"/> bytes.
     /// Every violation throws <see cref="SafetensorsFormatException"/> naming <paramref name="filePath"/>
@@ -54,7 +58,7 @@ public sealed class SafetensorsHeader
 
         var tensors = new List<TensorInfo>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
         bool sawMetadata = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -67,12 +71,14 @@ public sealed class SafetensorsHeader
                 ReadMetadata(ref reader, metadata, filePath, limits);
                 continue;
             }
-            if (!seen.Add(name))
+            if (byName.ContainsKey(name))
                 throw new SafetensorsFormatException("tensor appears twice in the header", filePath, name);
             if (tensors.Count == limits.MaxTensors)
                 throw new SafetensorsFormatException(
                     $"header declares more than {limits.MaxTensors} tensors (SafetensorsLimits.MaxTensors = {limits.MaxTensors})", filePath, name);
-            tensors.Add(ReadEntry(ref reader, json, name, dataLength, filePath, limits));
+            var info = ReadEntry(ref reader, json, name, dataLength, filePath, limits);
+            tensors.Add(info);
+            byName.Add(name, info);
         }
 
         tensors.Sort(static (a, b) => a.DataBegin != b.DataBegin ? a.DataBegin.CompareTo(b.DataBegin) : a.DataEnd.CompareTo(b.DataEnd));
@@ -84,7 +90,7 @@ public sealed class SafetensorsHeader
                     $"data_offsets [{tensors[i].DataBegin}, {tensors[i].DataEnd}] overlap tensor '{tensors[i - 1].Name}' at [{tensors[i - 1].DataBegin}, {tensors[i - 1].DataEnd}]",
                     filePath, tensors[i].Name);
         }
-        return new SafetensorsHeader(tensors, metadata);
+        return new SafetensorsHeader(tensors, byName, metadata);
     }
 
     // Plain JSON only: the reader rejects comments, trailing commas, invalid UTF-8, nesting deeper than 64 and
@@ -192,10 +198,12 @@ public sealed class SafetensorsHeader
     {
         if (reader.TokenType != JsonTokenType.StartArray)
             throw new SafetensorsFormatException($"'shape' must be an array of integers, got {Kind(reader.TokenType)}", filePath, name);
-        var dims = new List<int>(4);
+        // Weights have at most a handful of dimensions; the array is sized once they are counted.
+        Span<int> dims = limits.MaxRank <= 16 ? stackalloc int[16] : new int[limits.MaxRank];
+        int rank = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            int i = dims.Count;
+            int i = rank;
             if (i == limits.MaxRank)
                 throw new SafetensorsFormatException($"'shape' has more than {limits.MaxRank} dimensions (SafetensorsLimits.MaxRank = {limits.MaxRank})", filePath, name);
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long d))
@@ -204,9 +212,9 @@ public sealed class SafetensorsHeader
                 throw new SafetensorsFormatException($"'shape' entry {i} is negative ({d})", filePath, name);
             if (d > int.MaxValue)
                 throw new SafetensorsFormatException($"'shape' entry {i} ({d}) overflows a dimension (max {int.MaxValue})", filePath, name);
-            dims.Add((int)d);
+            dims[rank++] = (int)d;
         }
-        return new Shape(dims.ToArray());
+        return new Shape(dims[..rank]);
     }
 
     private static (long Begin, long End) ReadOffsets(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string name, string filePath)
