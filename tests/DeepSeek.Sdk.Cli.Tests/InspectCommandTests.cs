@@ -5,7 +5,8 @@ namespace DeepSeek.Sdk.Cli.Tests;
 public class InspectCommandTests
 {
     public static TheoryData<string> ModelFixtures() =>
-        new(["deepseek_v3_f32", "deepseek_v3_bf16", "deepseek_v3_fp8", "deepseek_v2_f32", "qwen2_f32", "llama3_f32", "llama3_bf16", "janus_f32"]);
+        new(["deepseek_v3_f32", "deepseek_v3_bf16", "deepseek_v3_fp8", "deepseek_v2_f32", "qwen2_f32", "llama3_f32", "llama3_bf16", "janus_f32",
+            "deepseek_v3_fp8_alt_32x16", "deepseek_v3_fp8_public_48x32", "deepseek_v3_fp8_public_40x20", "deepseek_v3_fp8_public_128x128"]);
 
     [Theory]
     [MemberData(nameof(ModelFixtures))]
@@ -40,6 +41,21 @@ public class InspectCommandTests
         Assert.Equal(1, rc);
         Assert.Contains("config does not match weights", output);
         Assert.Contains("mlp.", output);
+    }
+
+    [Fact]
+    public async Task Inspect_names_a_tensor_whose_dtype_label_no_layer_reads_and_still_lists_the_tensors()
+    {
+        string dir = Directory.CreateTempSubdirectory("deepseek-relabelled").FullName;
+        const string victim = "model.layers.1.self_attn.o_proj.weight";
+        FixtureRewrite.Write("deepseek_v3_bf16", dir, (name, t) => [new(name, name == victim ? FixtureRewrite.Relabel(t, DeepSeek.Sdk.Tensors.DType.I16) : t)]);
+
+        var (rc, output) = await CliRunner.Run("inspect", dir);
+
+        Assert.Equal(1, rc);
+        Assert.Contains("config does not match weights", output);
+        Assert.Contains("dtype I16 is not one a layer accepts", output);
+        Assert.Contains("model.embed_tokens.weight", output);
     }
 
     [Fact]

@@ -55,6 +55,10 @@ public class VerifyModelCaseTests
     [InlineData("deepseek_v3_bf16")]
     [InlineData("deepseek_v3_fp8")]
     [InlineData("deepseek_v2_f32")]
+    [InlineData("deepseek_v3_fp8_alt_32x16")]
+    [InlineData("deepseek_v3_fp8_public_48x32")]
+    [InlineData("deepseek_v3_fp8_public_40x20")]
+    [InlineData("deepseek_v3_fp8_public_128x128")]
     public async Task Verify_passes_prefill_cached_decode_and_greedy_checks_on_deepseek_fixtures(string fixture)
     {
         var (rc, output) = await CliRunner.Run("verify", CliRunner.Oracle(fixture));

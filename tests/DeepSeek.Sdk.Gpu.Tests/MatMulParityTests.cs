@@ -1,5 +1,6 @@
 using DeepSeek.Sdk.Backends;
 using DeepSeek.Sdk.Backends.Cuda;
+using DeepSeek.Sdk.Layers;
 using DeepSeek.Sdk.Tensors;
 
 namespace DeepSeek.Sdk.Gpu.Tests;
@@ -81,6 +82,31 @@ public sealed class MatMulParityTests(GpuFixture gpu)
             var y = cuda.Allocate(DType.F32, new Shape(2, count));
             cuda.MatMul(cuda.Upload(x), device.Slice(0, start, count), null, y);
             Parity.Close(expected.AsSpan<float>(), Parity.ToHost(cuda, y), ExactTolerance, $"rows {start}..{start + count}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(9)]
+    public void Output_slices_starting_inside_a_scale_tile_match_the_cpu(int m)
+    {
+        // DeepSeek-V3's kv_a_proj_with_mqa under weight_block_size [32, 16]: rows split at 16, inside the first tile.
+        // Linear.SliceOutputs copies the device scales back once and uploads a finer grid; m = 9 takes cuBLAS.
+        var cuda = gpu.Require();
+        int n = 24, k = 40, blockRows = 32, blockCols = 16;
+        var x = Parity.Host(Parity.Random(5, m * k), m, k);
+        int sr = (n + blockRows - 1) / blockRows, sc = (k + blockCols - 1) / blockCols;
+        var scales = Parity.Host(Parity.Random(7, sr * sc, 0.01f).Select(v => Math.Abs(v) + 0.001f).ToArray(), sr, sc);
+        var weight = Parity.Stored(Parity.Random(9, n * k), DType.F8E4M3, n, k).WithScales(new BlockScales(scales, blockRows, blockCols), "w");
+        var onHost = new Linear(weight);
+        var onDevice = new Linear(cuda.Upload(weight));
+        foreach (var (start, count) in new[] { (0, 16), (16, 8), (5, 13) })
+        {
+            var expected = Tensor.Zeros(DType.F32, new Shape(m, count));
+            onHost.SliceOutputs(gpu.Cpu, start, count).Forward(gpu.Cpu, x, expected);
+            var y = cuda.Allocate(DType.F32, new Shape(m, count));
+            onDevice.SliceOutputs(cuda, start, count).Forward(cuda, cuda.Upload(x), y);
+            Parity.Close(expected.AsSpan<float>(), Parity.ToHost(cuda, y), ExactTolerance, $"rows {start}..{start + count}, m={m}");
         }
     }
 }

@@ -35,7 +35,7 @@ public static class InspectCommand
                 CheckpointValidator.Validate(config, checkpoint);
                 console.MarkupLine("[green]config matches weights[/]: every expected tensor present with its shape and dtype");
             }
-            catch (CheckpointMismatchException e)
+            catch (Exception e) when (e is CheckpointMismatchException or CheckpointDTypeException)
             {
                 console.MarkupLineInterpolated($"[red]config does not match weights:[/] {e.Message}");
                 rc = 1;

@@ -33,7 +33,9 @@ public sealed class Checkpoint : IDisposable
     /// <summary>The mapped files, in the order they were opened.</summary>
     public IReadOnlyList<SafetensorsFile> Files => _files;
 
-    public static Checkpoint Open(string directory)
+    /// <summary>Opens the weights of <paramref name="directory"/>; every file's header is held to <paramref name="limits"/>
+    /// (<see cref="SafetensorsLimits.Default"/> when null).</summary>
+    public static Checkpoint Open(string directory, SafetensorsLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         directory = Path.GetFullPath(directory);
@@ -46,15 +48,15 @@ public sealed class Checkpoint : IDisposable
             string indexPath = Path.Combine(directory, ShardIndex.FileName);
             string singlePath = Path.Combine(directory, SingleFileName);
             Dictionary<string, SafetensorsFile> owner;
-            if (File.Exists(indexPath)) owner = OpenIndexed(directory, ShardIndex.Load(indexPath), files);
-            else if (File.Exists(singlePath)) owner = OpenAll([singlePath], files);
+            if (File.Exists(indexPath)) owner = OpenIndexed(directory, ShardIndex.Load(indexPath, limits), files, limits);
+            else if (File.Exists(singlePath)) owner = OpenAll([singlePath], files, limits);
             else
             {
                 string[] all = System.IO.Directory.GetFiles(directory, "*.safetensors");
                 if (all.Length == 0)
                     throw new CheckpointException($"no {SingleFileName}, {ShardIndex.FileName} or *.safetensors file", directory);
                 Array.Sort(all, StringComparer.Ordinal);
-                owner = OpenAll(all, files);
+                owner = OpenAll(all, files, limits);
             }
             return new Checkpoint(directory, files, owner);
         }
@@ -73,11 +75,20 @@ public sealed class Checkpoint : IDisposable
     /// <summary>A zero-copy view of a tensor as stored.</summary>
     public Tensor GetTensor(string name) => OwnerOf(name).GetTensor(name);
 
+    /// <summary>A tensor as stored, after checking that its dtype is one of <paramref name="accepted"/> (which
+    /// <paramref name="role"/> names in the <see cref="CheckpointDTypeException"/> otherwise).</summary>
+    public Tensor GetTensor(string name, IReadOnlyList<DType> accepted, string role)
+    {
+        CheckpointDTypes.Require(GetTensorInfo(name), accepted, role);
+        return GetTensor(name);
+    }
+
     /// <summary>A weight ready for a layer. An F8_E4M3 weight stored with a sibling <c>&lt;name&gt;_scale_inv</c>
     /// (DeepSeek-V3's FP8 release) comes back with its <see cref="BlockScales"/> attached, tiles sized by
     /// <paramref name="quantization"/>'s <c>weight_block_size</c>; any other tensor comes back as stored.</summary>
     public Tensor GetWeight(string name, QuantizationConfig? quantization = null)
     {
+        CheckpointDTypes.Require(GetTensorInfo(name), CheckpointDTypes.LinearWeight, "a linear layer");
         var weight = GetTensor(name);
         string scaleName = name + ScaleSuffix;
         bool hasScales = Contains(scaleName);
@@ -95,6 +106,7 @@ public sealed class Checkpoint : IDisposable
         if (quantization is null)
             throw new CheckpointException($"F8_E4M3 weight has block scales '{scaleName}' but no quantization_config gives their block size", FileOf(name), name);
 
+        CheckpointDTypes.Require(GetTensorInfo(scaleName), CheckpointDTypes.BlockScale, "a block scale (weight_scale_inv)");
         var scales = GetTensor(scaleName);
         var block = new BlockScales(scales, quantization.WeightBlockRows, quantization.WeightBlockCols);
         try
@@ -123,12 +135,12 @@ public sealed class Checkpoint : IDisposable
 
     private string FileOf(string name) => OwnerOf(name).FilePath;
 
-    private static Dictionary<string, SafetensorsFile> OpenAll(string[] paths, List<SafetensorsFile> files)
+    private static Dictionary<string, SafetensorsFile> OpenAll(string[] paths, List<SafetensorsFile> files, SafetensorsLimits? limits)
     {
         var owner = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
         foreach (string path in paths)
         {
-            var file = SafetensorsFile.Open(path);
+            var file = SafetensorsFile.Open(path, limits);
             files.Add(file);
             foreach (var info in file.Tensors)
             {
@@ -139,7 +151,7 @@ public sealed class Checkpoint : IDisposable
         return owner;
     }
 
-    private static Dictionary<string, SafetensorsFile> OpenIndexed(string directory, ShardIndex index, List<SafetensorsFile> files)
+    private static Dictionary<string, SafetensorsFile> OpenIndexed(string directory, ShardIndex index, List<SafetensorsFile> files, SafetensorsLimits? limits)
     {
         var shards = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
         var owner = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
@@ -150,7 +162,7 @@ public sealed class Checkpoint : IDisposable
                 string shardPath = Path.Combine(directory, shardName);
                 if (!File.Exists(shardPath))
                     throw new CheckpointException($"shard '{shardName}' listed in the index does not exist", index.FilePath, name);
-                shard = SafetensorsFile.Open(shardPath);
+                shard = SafetensorsFile.Open(shardPath, limits);
                 files.Add(shard);
                 shards.Add(shardName, shard);
             }

@@ -10,7 +10,8 @@ public static class CheckpointValidator
 {
     /// <summary>Throws <see cref="CheckpointMismatchException"/> for the first expected tensor (in module
     /// order) that is missing or has another shape or dtype, else for the first (ordinal) tensor the
-    /// architecture does not define.</summary>
+    /// architecture does not define; then <see cref="CheckpointDTypeException"/> for a tensor whose dtype no layer
+    /// accepts or that contradicts the others (<see cref="CheckpointDTypes.Validate"/>).</summary>
     public static void Validate(ModelConfig config, Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -44,5 +45,6 @@ public static class CheckpointValidator
                     $"unexpected: {config.SourcePath} ({config.ModelType}) defines no such tensor (shape {info.Shape})", info.FilePath, name, null, info.Shape);
             }
         }
+        CheckpointDTypes.Validate(checkpoint, config.Quantization, config.SourcePath);
     }
 }

@@ -16,12 +16,12 @@ public sealed unsafe class SafetensorsFile : IDisposable
     private readonly byte* _base;
     private readonly long _dataStart;
     private readonly SafetensorsHeader _header;
-    private readonly Dictionary<string, TensorInfo> _byName;
+    private readonly IReadOnlyDictionary<string, TensorInfo> _byName;
     private readonly Dictionary<string, HostStorage> _storages = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private bool _disposed;
 
-    private SafetensorsFile(string path, MemoryMappedFile mapping, MemoryMappedViewAccessor view, byte* basePointer, long length)
+    private SafetensorsFile(string path, MemoryMappedFile mapping, MemoryMappedViewAccessor view, byte* basePointer, long length, SafetensorsLimits limits)
     {
         FilePath = path;
         Length = length;
@@ -32,13 +32,13 @@ public sealed unsafe class SafetensorsFile : IDisposable
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(basePointer, 8));
         if (headerLength > (ulong)(length - 8))
             throw new SafetensorsFormatException($"header length {headerLength} is beyond the end of the {length}-byte file", path);
-        if (headerLength > SafetensorsHeader.MaxHeaderLength)
-            throw new SafetensorsFormatException($"header length {headerLength} exceeds the {SafetensorsHeader.MaxHeaderLength}-byte limit", path);
+        if (headerLength > (ulong)Math.Max(0, Math.Min(limits.MaxHeaderBytes, int.MaxValue)))
+            throw new SafetensorsFormatException(
+                $"header length {headerLength} exceeds the {limits.MaxHeaderBytes}-byte limit (SafetensorsLimits.MaxHeaderBytes = {limits.MaxHeaderBytes})", path);
         HeaderLength = (long)headerLength;
         _dataStart = 8 + HeaderLength;
-        _header = SafetensorsHeader.Parse(new ReadOnlySpan<byte>(basePointer + 8, (int)HeaderLength), length - _dataStart, path);
-        _byName = new Dictionary<string, TensorInfo>(_header.Tensors.Count, StringComparer.Ordinal);
-        foreach (var info in _header.Tensors) _byName.Add(info.Name, info);
+        _header = SafetensorsHeader.Parse(new ReadOnlySpan<byte>(basePointer + 8, (int)HeaderLength), length - _dataStart, path, limits);
+        _byName = _header.ByName;
     }
 
     public string FilePath { get; }
@@ -55,9 +55,11 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// <summary>The header's <c>__metadata__</c> map (empty when absent), e.g. <c>{"format": "pt"}</c>.</summary>
     public IReadOnlyDictionary<string, string> Metadata => _header.Metadata;
 
-    /// <summary>Maps <paramref name="path"/> and validates its header.</summary>
-    public static SafetensorsFile Open(string path)
+    /// <summary>Maps <paramref name="path"/> and validates its header within <paramref name="limits"/>
+    /// (<see cref="SafetensorsLimits.Default"/> when null).</summary>
+    public static SafetensorsFile Open(string path, SafetensorsLimits? limits = null)
     {
+        limits ??= SafetensorsLimits.Default;
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = Path.GetFullPath(path);
         if (!File.Exists(path)) throw new CheckpointException("file not found", path);
@@ -78,7 +80,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
             acquired = true;
             // The view starts at the allocation-granularity boundary at or before offset 0, i.e. offset 0.
             pointer += view.PointerOffset;
-            return new SafetensorsFile(path, mapping, view, pointer, length);
+            return new SafetensorsFile(path, mapping, view, pointer, length, limits);
         }
         catch
         {

@@ -18,10 +18,10 @@ public sealed class RmsNorm
 
     public float Eps { get; }
 
-    /// <summary>Loads <c>{prefix}.weight</c> as stored (F32 or BF16; the kernel reads both).</summary>
+    /// <summary>Loads <c>{prefix}.weight</c> as stored (F32 or BF16, which the kernel reads; F16 converted once to F32).</summary>
     public static RmsNorm Load(IBackend backend, Checkpoint checkpoint, string prefix, double eps)
     {
-        var weight = checkpoint.GetTensor(prefix + ".weight");
+        var weight = checkpoint.GetTensor(prefix + ".weight", CheckpointDTypes.Floating, "a norm");
         if (weight.DType is not (DType.F32 or DType.BF16)) weight = Linear.LoadVector(backend, checkpoint, prefix + ".weight");
         return new RmsNorm(backend.Upload(weight), (float)eps);
     }

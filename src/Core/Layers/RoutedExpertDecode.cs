@@ -43,8 +43,8 @@ internal sealed class RoutedExpertDecode
         }
         for (int s = 0; s < SharedSlices; s++)
         {
-            gates[count + s] = shared!.Gate.SliceOutputs(s * intermediate, intermediate).Weight;
-            ups[count + s] = shared.Up.SliceOutputs(s * intermediate, intermediate).Weight;
+            gates[count + s] = shared!.Gate.SliceOutputs(backend, s * intermediate, intermediate).Weight;
+            ups[count + s] = shared.Up.SliceOutputs(backend, s * intermediate, intermediate).Weight;
         }
         _gate = backend.PrepareExperts(gates);
         _up = backend.PrepareExperts(ups);

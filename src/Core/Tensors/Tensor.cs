@@ -95,7 +95,9 @@ public sealed class Tensor
     /// <summary>Address of the first element of a host tensor.</summary>
     public unsafe byte* DataPointer => Host().Pointer + ElementOffset * DType.SizeOf();
 
-    /// <summary>A view of <paramref name="length"/> entries of <paramref name="axis"/> starting at <paramref name="start"/>.</summary>
+    /// <summary>A view of <paramref name="length"/> entries of <paramref name="axis"/> starting at <paramref name="start"/>.
+    /// Block scales come along (<see cref="BlockScales.Slice"/>: a view, or a re-tiled host copy when the slice starts
+    /// inside a tile).</summary>
     public Tensor Slice(int axis, int start, int length)
     {
         axis = NormalizeAxis(axis);
@@ -113,7 +115,7 @@ public sealed class Tensor
         if ((uint)index >= (uint)Shape[axis])
             throw new ArgumentOutOfRangeException(nameof(index), $"Index {index} is outside axis {axis} of {Shape}.");
         if (Scales is not null)
-            throw new InvalidOperationException("Selecting from a block-scaled tensor would drop its scales; slice whole tiles instead.");
+            throw new InvalidOperationException("Selecting from a block-scaled tensor would drop its scales; slice instead.");
         var dims = new List<int>(Shape.Dims.ToArray());
         var strides = new List<long>(_strides);
         dims.RemoveAt(axis);
@@ -180,7 +182,7 @@ public sealed class Tensor
 
     public override string ToString() => $"Tensor({DType}, {Shape}, {Device}{(Scales is null ? "" : $", scales {Scales.BlockRows}x{Scales.BlockCols}")})";
 
-    private float ToFloatAt(int row, int col)
+    internal float ToFloatAt(int row, int col)
     {
         unsafe
         {
@@ -209,15 +211,7 @@ public sealed class Tensor
     private HostStorage Host() =>
         Storage as HostStorage ?? throw new InvalidOperationException($"Tensor lives on {Device}; copy it to the host first.");
 
-    private BlockScales? SliceScales(int axis, int start, int length)
-    {
-        if (Scales is null) return null;
-        int block = axis == 0 ? Scales.BlockRows : Scales.BlockCols;
-        if (start % block != 0 || (length % block != 0 && start + length != Shape[axis]))
-            throw new InvalidOperationException($"Slicing a block-scaled tensor must follow {Scales.BlockRows}x{Scales.BlockCols} tile boundaries.");
-        int first = start / block, count = (length + block - 1) / block;
-        return Scales with { Scales = Scales.Scales.Slice(axis, first, count) };
-    }
+    private BlockScales? SliceScales(int axis, int start, int length) => Scales?.Slice(axis, start, length);
 
     private int NormalizeAxis(int axis)
     {

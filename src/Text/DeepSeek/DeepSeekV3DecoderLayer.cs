@@ -78,9 +78,9 @@ public sealed class DeepSeekV3DecoderLayer
         var kvUp = Linear.Load(backend, checkpoint, prefix + "kv_b_proj", quantization);
         return new MultiHeadLatentAttention(workspace, config.NumAttentionHeads, config.QkNopeHeadDim, config.QkRopeHeadDim, config.VHeadDim,
             queryDown, queryNorm, query,
-            kvDown.SliceOutputs(0, config.KvLoraRank),
+            kvDown.SliceOutputs(backend, 0, config.KvLoraRank),
             RmsNorm.Load(backend, checkpoint, prefix + "kv_a_layernorm", config.RmsNormEps),
-            kvDown.SliceOutputs(config.KvLoraRank, config.QkRopeHeadDim),
+            kvDown.SliceOutputs(backend, config.KvLoraRank, config.QkRopeHeadDim),
             MultiHeadLatentAttention.TransposeUpProjection(backend, kvUp.Weight),
             Linear.Load(backend, checkpoint, prefix + "o_proj", quantization, bias),
             rotary, softmaxScale);
@@ -111,7 +111,7 @@ public sealed class DeepSeekV3DecoderLayer
         for (int e = 0; e < count; e++) experts[e] = Mlp.Load(workspace, checkpoint, $"{prefix}experts.{e}.", quantization);
         Mlp? shared = config.NSharedExperts > 0 ? Mlp.Load(workspace, checkpoint, prefix + "shared_experts.", quantization) : null;
         float[] bias = config.TopkMethod == "noaux_tc"
-            ? checkpoint.GetTensor(prefix + "gate.e_score_correction_bias").ToFloatArray()
+            ? checkpoint.GetTensor(prefix + "gate.e_score_correction_bias", CheckpointDTypes.Floating, "the router's correction bias").ToFloatArray()
             : [];
         var router = CreateRouter(config, bias);
         // The router stays unquantized in the FP8 release; no quantization config is needed to read it.

@@ -56,7 +56,7 @@ public static class DeepSeekV3RandomWeights
         var kvUp = random.Weight(heads * (config.QkNopeHeadDim + config.VHeadDim), config.KvLoraRank);
         return new MultiHeadLatentAttention(workspace, heads, config.QkNopeHeadDim, config.QkRopeHeadDim, config.VHeadDim,
             queryDown, queryNorm, query,
-            kvDown.SliceOutputs(0, config.KvLoraRank), random.Norm(config.KvLoraRank, config.RmsNormEps), kvDown.SliceOutputs(config.KvLoraRank, config.QkRopeHeadDim),
+            kvDown.SliceOutputs(random.Backend, 0, config.KvLoraRank), random.Norm(config.KvLoraRank, config.RmsNormEps), kvDown.SliceOutputs(random.Backend, config.KvLoraRank, config.QkRopeHeadDim),
             MultiHeadLatentAttention.TransposeUpProjection(random.Backend, kvUp),
             random.Linear(hidden, heads * config.VHeadDim), rotary, scale);
     }

@@ -5,7 +5,7 @@ using DeepSeek.Sdk.Text.DeepSeek;
 namespace DeepSeek.Sdk.Text.Tests.DeepSeek;
 
 /// <summary>DeepSeek-V3/V2 against transformers (float64) on random checkpoints in the published layouts: F32,
-/// BF16 and FP8 (block-scaled F8_E4M3) weights for V3 (q LoRA, sigmoid group-limited routing with correction
+/// BF16 and FP8 (block-scaled F8_E4M3, several weight_block_size) weights for V3 (q LoRA, sigmoid group-limited routing with correction
 /// bias, YaRN), F32 for V2 (plain q_proj, softmax greedy routing, two shared experts).</summary>
 public sealed class DeepSeekV3ModelTests
 {
@@ -14,7 +14,14 @@ public sealed class DeepSeekV3ModelTests
     // the absorbed-attention reordering, stays well under 1e-4 of the logits' scale.
     private const double Tolerance = 1e-4;
 
-    public static TheoryData<string> Cases => new() { "deepseek_v3_f32", "deepseek_v3_bf16", "deepseek_v3_fp8", "deepseek_v2_f32" };
+    public static TheoryData<string> Cases => new()
+    {
+        "deepseek_v3_f32", "deepseek_v3_bf16", "deepseek_v3_fp8", "deepseek_v2_f32",
+        // FP8 tiles that do not divide the splits: 32x16 (the alternative config: no q LoRA, 2 heads, 2 shared experts)
+        // and 48x32 / 40x20 tiles, whose kv_a_proj_with_mqa split at kv_lora_rank = 16 starts inside a tile.
+        "deepseek_v3_fp8_alt_32x16", "deepseek_v3_fp8_public_48x32", "deepseek_v3_fp8_public_40x20",
+        "deepseek_v3_fp8_public_128x128",
+    };
 
     [Theory]
     [MemberData(nameof(Cases))]
