@@ -37,9 +37,21 @@ internal abstract class TextNormalizer
     }
 
     /// <summary>Replace every match of a literal string or a regex with a fixed content.</summary>
-    public sealed class Replace(Regex pattern, string content) : TextNormalizer
+    public sealed class Replace(TokenizerPattern pattern, string content) : TextNormalizer
     {
-        public override string Normalize(string text) => pattern.Replace(text, content.Replace("$", "$$", StringComparison.Ordinal));
+        private readonly string _replacement = content.Replace("$", "$$", StringComparison.Ordinal);
+
+        public override string Normalize(string text)
+        {
+            try
+            {
+                return pattern.Regex.Replace(text, _replacement);
+            }
+            catch (RegexMatchTimeoutException e)
+            {
+                throw pattern.TimedOut(e, text.Length);
+            }
+        }
     }
 
     public sealed class Sequence(TextNormalizer[] normalizers) : TextNormalizer

@@ -13,10 +13,9 @@ namespace DeepSeek.Sdk.Tokenization;
 /// </summary>
 internal sealed class TokenizerJsonReader
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> CompiledPatterns = new(StringComparer.Ordinal);
-
     private readonly string _file;
     private readonly TokenizerLimits _limits;
+    private int _steps;
 
     private TokenizerJsonReader(string file, TokenizerLimits limits)
     {
@@ -75,8 +74,14 @@ internal sealed class TokenizerJsonReader
         return new TokenizerDefinition(file, model, added, normalizer, [.. preTokenizers], [.. prefix], [.. suffix], byteLevelDecoder);
     }
 
-    /// <summary>The type of a component.</summary>
-    private string Step(JsonElement element, string path) => RequiredString(element, "type", _file, path);
+    /// <summary>Counts a component against <see cref="TokenizerLimits.MaxPipelineSteps"/>.</summary>
+    private string Step(JsonElement element, string path)
+    {
+        if (++_steps > _limits.MaxPipelineSteps)
+            throw new TokenizerFormatException(
+                $"{_file}: {path} is one normalizer, pre-tokenizer or post-processor too many (TokenizerLimits.MaxPipelineSteps = {_limits.MaxPipelineSteps}).");
+        return RequiredString(element, "type", _file, path);
+    }
 
     private TextNormalizer? ReadNormalizer(JsonElement element, string path)
     {
@@ -226,33 +231,17 @@ internal sealed class TokenizerJsonReader
     }
 
     /// <summary>A split or replace pattern: {"String": literal} or {"Regex": Oniguruma pattern}.</summary>
-    private Regex ReadPattern(JsonElement pattern, string path)
+    private TokenizerPattern ReadPattern(JsonElement pattern, string path)
     {
-        string file = _file;
         string source;
         if (pattern.ValueKind != JsonValueKind.Object)
-            throw new TokenizerFormatException($"{file}: {path} must be {{\"String\": ...}} or {{\"Regex\": ...}}.");
+            throw new TokenizerFormatException($"{_file}: {path} must be {{\"String\": ...}} or {{\"Regex\": ...}}.");
         if (pattern.TryGetProperty("String", out var literal) && literal.ValueKind == JsonValueKind.String)
-            source = Regex.Escape(Text(literal, file, $"{path}.String"));
+            source = Regex.Escape(Text(literal, _file, $"{path}.String"));
         else if (pattern.TryGetProperty("Regex", out var regex) && regex.ValueKind == JsonValueKind.String)
-            source = Text(regex, file, $"{path}.Regex");
+            source = Text(regex, _file, $"{path}.Regex");
         else
-            throw new TokenizerFormatException($"{file}: {path} must be {{\"String\": ...}} or {{\"Regex\": ...}}.");
-        if (CompiledPatterns.TryGetValue(source, out var cached))
-            return cached;
-        // Astral characters reach patterns as category stand-ins (CodePointProxy); a pattern that
-        // spells one out could not match them.
-        if (source.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 || source.Contains("\\U", StringComparison.Ordinal) || source.Contains("\\x{", StringComparison.Ordinal))
-            throw new TokenizerFormatException($"{file}: {path} names characters outside the Basic Multilingual Plane, which is not supported.");
-        try
-        {
-            // Compiling costs tens of milliseconds per pattern; a compiled Regex is immutable and
-            // thread-safe, so tokenizers loaded later in the process share it.
-            return CompiledPatterns.GetOrAdd(source, new Regex(source, RegexOptions.Compiled | RegexOptions.CultureInvariant));
-        }
-        catch (ArgumentException e)
-        {
-            throw new TokenizerFormatException($"{file}: {path} is not a pattern .NET can compile: {e.Message}", e);
-        }
+            throw new TokenizerFormatException($"{_file}: {path} must be {{\"String\": ...}} or {{\"Regex\": ...}}.");
+        return TokenizerPattern.Compile(source, _file, path, _limits);
     }
 }
