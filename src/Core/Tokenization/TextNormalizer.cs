@@ -15,8 +15,7 @@ internal abstract class TextNormalizer
     /// <summary>Unicode normalization (NFC, NFD, NFKC, NFKD).</summary>
     public sealed class Unicode(NormalizationForm form) : TextNormalizer
     {
-        public override string Normalize(string text) =>
-            text.IsNormalized(form) ? text : text.Normalize(form);
+        public override string Normalize(string text) => UnicodeText.Normalize(text, form);
     }
 
     public sealed class Lowercase : TextNormalizer

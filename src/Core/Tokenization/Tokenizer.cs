@@ -55,6 +55,9 @@ public sealed partial class Tokenizer
 
     internal bool ByteLevelDecoder { get; }
 
+    /// <summary>Words in the BPE model's cache (for tests of its bound).</summary>
+    internal int CachedWordCount => _model.CachedWords;
+
     public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
 
     public int? TokenToId(string token)
@@ -87,9 +90,9 @@ public sealed partial class Tokenizer
 
         // Lone surrogates cannot be UTF-8; like any UTF-8 encoder we read them as U+FFFD.
         string? repaired = null;
-        if (HasLoneSurrogate(text))
+        if (UnicodeText.HasLoneSurrogate(text))
         {
-            repaired = ReplaceLoneSurrogates(text);
+            repaired = UnicodeText.ReplaceLoneSurrogates(text);
             text = repaired;
         }
 
@@ -109,7 +112,17 @@ public sealed partial class Tokenizer
         if (addSpecialTokens)
             destination.AddRange(_specialSuffix);
 
+        // The buffers grow to the largest text this thread encoded; after a very long one, let them go rather than
+        // hold tens of megabytes per thread for the life of the process (the next call starts small again).
+        if (text.Length > ScratchKeepLength)
+            t_scratch = null;
     }
+
+    /// <summary>Texts up to this many characters leave their (reusable) buffers with the thread.</summary>
+    internal const int ScratchKeepLength = 1 << 18;
+
+    /// <summary>Whether this thread holds encoding buffers (for tests of their release).</summary>
+    internal static bool ThreadHoldsScratch => t_scratch is not null;
 
     /// <summary>The number of ids <see cref="Encode"/> returns without special tokens.</summary>
     public int CountTokens(ReadOnlySpan<char> text)
@@ -269,35 +282,5 @@ public sealed partial class Tokenizer
         if ((uint)id >= (uint)_idToBytes.Length || (skipSpecialTokens && _isSpecial[id]))
             return null;
         return _idToBytes[id];
-    }
-
-    private static bool HasLoneSurrogate(ReadOnlySpan<char> text)
-    {
-        int first = text.IndexOfAnyInRange('\uD800', '\uDFFF');
-        if (first < 0)
-            return false;
-        for (int i = first; i < text.Length; i++)
-        {
-            if (!char.IsSurrogate(text[i]))
-                continue;
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                i++;
-            else
-                return true;
-        }
-        return false;
-    }
-
-    private static string ReplaceLoneSurrogates(ReadOnlySpan<char> text)
-    {
-        var chars = text.ToArray();
-        for (int i = 0; i < chars.Length; i++)
-        {
-            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
-                i++;
-            else if (char.IsSurrogate(chars[i]))
-                chars[i] = '\uFFFD';
-        }
-        return new string(chars);
     }
 }
