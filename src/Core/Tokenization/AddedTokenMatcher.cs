@@ -13,28 +13,37 @@ namespace DeepSeek.Sdk.Tokenization;
 internal sealed class AddedTokenMatcher
 {
     private readonly SearchValues<string>? _starts;
-    private readonly Dictionary<char, AddedToken[]> _byFirstChar = new();
+
+    // A trie of the patterns: edges keyed by (node << 16 | char), and the token that ends at each node. Finding
+    // the longest token at a position walks it once, so the cost is at most the longest token's length
+    // (TokenizerLimits.MaxAddedTokenLength) however many tokens share a prefix.
+    private readonly Dictionary<long, int> _edges = new();
+    private readonly List<AddedToken?> _endingAt = [null];
 
     /// <param name="tokens">the tokens to find; <paramref name="patterns"/> holds the text to look for
     /// (the content, normalized for normalized tokens), in the same order</param>
     public AddedTokenMatcher(IReadOnlyList<AddedToken> tokens, IReadOnlyList<string> patterns)
     {
-        var groups = new Dictionary<char, List<AddedToken>>();
         var distinct = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < tokens.Count; i++)
         {
             string pattern = patterns[i];
+            // The first of several tokens with the same text wins.
             if (pattern.Length == 0 || !distinct.Add(pattern))
                 continue;
-            if (!groups.TryGetValue(pattern[0], out var list))
-                groups[pattern[0]] = list = new List<AddedToken>();
-            list.Add(tokens[i] with { Content = pattern });
-        }
-        foreach (var (first, list) in groups)
-        {
-            // Longest first, so the first pattern that matches at a position is the longest.
-            list.Sort(static (a, b) => b.Content.Length.CompareTo(a.Content.Length));
-            _byFirstChar[first] = list.ToArray();
+            int node = 0;
+            foreach (char c in pattern)
+            {
+                long key = ((long)node << 16) | c;
+                if (!_edges.TryGetValue(key, out int child))
+                {
+                    child = _endingAt.Count;
+                    _endingAt.Add(null);
+                    _edges.Add(key, child);
+                }
+                node = child;
+            }
+            _endingAt[node] = tokens[i] with { Content = pattern };
         }
         if (distinct.Count > 0)
             _starts = SearchValues.Create([.. distinct], StringComparison.Ordinal);
@@ -90,12 +99,11 @@ internal sealed class AddedTokenMatcher
 
     private AddedToken LongestAt(ReadOnlySpan<char> text, int start)
     {
-        var candidates = _byFirstChar[text[start]];
-        var rest = text[start..];
-        foreach (var token in candidates)
-            if (rest.StartsWith(token.Content, StringComparison.Ordinal))
-                return token;
-        throw new InvalidOperationException("SearchValues reported a match that no added token confirms.");
+        AddedToken? longest = null;
+        int node = 0;
+        for (int i = start; i < text.Length && _edges.TryGetValue(((long)node << 16) | text[i], out node); i++)
+            longest = _endingAt[node] ?? longest;
+        return longest ?? throw new InvalidOperationException("SearchValues reported a match that no added token confirms.");
     }
 
     // Rust regex's \w: alphabetic, marks, decimal digits, connector punctuation (added_vocabulary.rs

@@ -13,6 +13,10 @@ internal sealed class BytePairEncoding
     /// <summary>tokenizers' DEFAULT_CACHE_CAPACITY: words cached per model before the cache stops growing.</summary>
     internal const int CacheCapacity = 10_000;
 
+    /// <summary>tokenizers' MAX_LENGTH (utils/cache.rs): only words shorter than this many bytes are cached, which
+    /// bounds the cache at about 10,000 * 256 characters however long the texts encoded.</summary>
+    internal const int CacheWordLength = 256;
+
     private readonly Dictionary<string, int> _vocabulary;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabularyBySpan;
     private readonly Dictionary<long, long> _merges;
@@ -42,6 +46,9 @@ internal sealed class BytePairEncoding
     }
 
     public IReadOnlyDictionary<string, int> Vocabulary => _vocabulary;
+
+    /// <summary>The words cached so far (for tests).</summary>
+    internal int CachedWords => _cache.Count;
 
     public static long PackPair(int left, int right) => ((long)left << 32) | (uint)right;
 
@@ -77,7 +84,7 @@ internal sealed class BytePairEncoding
 
         int start = output.Count;
         Merge(bytes, output, scratch);
-        if (_cacheCount < CacheCapacity)
+        if (_cacheCount < CacheCapacity && bytes.Length < CacheWordLength)
         {
             var ids = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(output)[start..].ToArray();
             if (_cache.TryAdd(new string(word), ids))

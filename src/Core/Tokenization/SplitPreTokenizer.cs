@@ -7,7 +7,7 @@ namespace DeepSeek.Sdk.Tokenization;
 /// and folds matches and the gaps between them by <see cref="SplitDelimiterBehavior"/>.
 /// Reference: tokenizers pre_tokenizers/split.rs and tokenizer/pattern.rs (find_matches).
 /// </summary>
-internal sealed class SplitPreTokenizer(Regex pattern, SplitDelimiterBehavior behavior, bool invert) : PreTokenizer
+internal sealed class SplitPreTokenizer(TokenizerPattern pattern, SplitDelimiterBehavior behavior, bool invert) : PreTokenizer
 {
     public override void Split(ReadOnlySpan<char> text, List<PreTokenPiece> input, List<PreTokenPiece> output, EncodeScratch scratch)
     {
@@ -15,7 +15,14 @@ internal sealed class SplitPreTokenizer(Regex pattern, SplitDelimiterBehavior be
         foreach (var piece in input)
         {
             var visible = VisibleText(text, piece, scratch);
-            CollectMatches(pattern, visible, events);
+            try
+            {
+                CollectMatches(pattern.Regex, visible, events);
+            }
+            catch (RegexMatchTimeoutException e)
+            {
+                throw pattern.TimedOut(e, visible.Length);
+            }
             Emit(piece, events, behavior, invert, output);
         }
     }

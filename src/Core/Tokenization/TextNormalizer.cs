@@ -15,8 +15,7 @@ internal abstract class TextNormalizer
     /// <summary>Unicode normalization (NFC, NFD, NFKC, NFKD).</summary>
     public sealed class Unicode(NormalizationForm form) : TextNormalizer
     {
-        public override string Normalize(string text) =>
-            text.IsNormalized(form) ? text : text.Normalize(form);
+        public override string Normalize(string text) => UnicodeText.Normalize(text, form);
     }
 
     public sealed class Lowercase : TextNormalizer
@@ -37,9 +36,21 @@ internal abstract class TextNormalizer
     }
 
     /// <summary>Replace every match of a literal string or a regex with a fixed content.</summary>
-    public sealed class Replace(Regex pattern, string content) : TextNormalizer
+    public sealed class Replace(TokenizerPattern pattern, string content) : TextNormalizer
     {
-        public override string Normalize(string text) => pattern.Replace(text, content.Replace("$", "$$", StringComparison.Ordinal));
+        private readonly string _replacement = content.Replace("$", "$$", StringComparison.Ordinal);
+
+        public override string Normalize(string text)
+        {
+            try
+            {
+                return pattern.Regex.Replace(text, _replacement);
+            }
+            catch (RegexMatchTimeoutException e)
+            {
+                throw pattern.TimedOut(e, text.Length);
+            }
+        }
     }
 
     public sealed class Sequence(TextNormalizer[] normalizers) : TextNormalizer

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using System.Text;
 
 namespace DeepSeek.Sdk.Tokenization;
@@ -11,7 +10,7 @@ namespace DeepSeek.Sdk.Tokenization;
 /// out), pre-tokenized, and each pre-token's UTF-8 bytes are merged by the BPE model. Instances are
 /// immutable and safe to share between threads.
 /// </summary>
-public sealed class Tokenizer
+public sealed partial class Tokenizer
 {
     [ThreadStatic] private static EncodeScratch? t_scratch;
 
@@ -27,136 +26,6 @@ public sealed class Tokenizer
     private readonly bool[] _isSpecial;
     private readonly int[] _specialPrefix;
     private readonly int[] _specialSuffix;
-
-    private Tokenizer(TokenizerDefinition definition, TokenizerConfig config)
-    {
-        _model = definition.Model;
-        _normalizer = definition.Normalizer;
-        _preTokenizers = definition.PreTokenizers;
-        _addedTokens = definition.AddedTokens;
-        ByteLevelDecoder = definition.ByteLevelDecoder;
-
-        int size = 0;
-        foreach (var (_, id) in _model.Vocabulary)
-            size = Math.Max(size, id + 1);
-        foreach (var token in _addedTokens)
-            size = Math.Max(size, token.Id + 1);
-        _idToToken = new string?[size];
-        _idToBytes = new byte[]?[size];
-        _isSpecial = new bool[size];
-        foreach (var (token, id) in _model.Vocabulary)
-            _idToToken[id] = token;
-        var raw = new List<AddedToken>();
-        var normalized = new List<AddedToken>();
-        var normalizedPatterns = new List<string>();
-        foreach (var token in _addedTokens)
-        {
-            // Added tokens take precedence over the model's vocabulary in both directions.
-            _idToToken[token.Id] = token.Content;
-            _isSpecial[token.Id] = token.Special;
-            _addedTokenIds[token.Content] = token.Id;
-            if (token.Normalized)
-            {
-                normalized.Add(token);
-                normalizedPatterns.Add(_normalizer?.Normalize(token.Content) ?? token.Content);
-            }
-            else
-            {
-                raw.Add(token);
-            }
-        }
-        var rawPatterns = new List<string>(raw.Count);
-        foreach (var token in raw)
-            rawPatterns.Add(token.Content);
-        _rawAddedTokens = new AddedTokenMatcher(raw, rawPatterns);
-        _normalizedAddedTokens = new AddedTokenMatcher(normalized, normalizedPatterns);
-        for (int id = 0; id < size; id++)
-            if (_idToToken[id] is { } token)
-                _idToBytes[id] = ByteLevelDecoder ? ByteLevelAlphabet.DecodeToken(token) : Encoding.UTF8.GetBytes(token);
-
-        BosToken = config.BosToken;
-        EosToken = config.EosToken;
-        PadToken = config.PadToken;
-        UnkToken = config.UnkToken;
-        BosId = BosToken is null ? null : TokenToId(BosToken);
-        EosId = EosToken is null ? null : TokenToId(EosToken);
-        PadId = PadToken is null ? null : TokenToId(PadToken);
-        ChatTemplateSources = config.ChatTemplates;
-
-        // transformers' LlamaTokenizerFast rebuilds the post-processor from add_bos_token/add_eos_token
-        // (update_post_processor), so where tokenizer_config.json states them they decide; otherwise
-        // tokenizer.json's post-processor (TemplateProcessing for Llama 3) does, as in tokenizers.
-        if (config.AddBosToken is not null || config.AddEosToken is not null)
-        {
-            _specialPrefix = config.AddBosToken == true && BosId is int bos ? [bos] : [];
-            _specialSuffix = config.AddEosToken == true && EosId is int eos ? [eos] : [];
-        }
-        else
-        {
-            _specialPrefix = definition.PostProcessorPrefix;
-            _specialSuffix = definition.PostProcessorSuffix;
-        }
-    }
-
-    /// <summary>
-    /// Loads tokenizer.json (or tokenizer.json.gz) and, when present, tokenizer_config.json and
-    /// chat_template.jinja from a model directory.
-    /// </summary>
-    public static Tokenizer FromDirectory(string directory)
-    {
-        string json = Path.Combine(directory, "tokenizer.json");
-        if (!File.Exists(json))
-            json += ".gz";
-        if (!File.Exists(json))
-            throw new FileNotFoundException($"Neither tokenizer.json nor tokenizer.json.gz exists in '{directory}'.", json);
-        string config = Path.Combine(directory, "tokenizer_config.json");
-        var tokenizer = FromFiles(json, File.Exists(config) ? config : null);
-        string jinja = Path.Combine(directory, "chat_template.jinja");
-        if (File.Exists(jinja) && !tokenizer.ChatTemplateSources.ContainsKey("default"))
-        {
-            var templates = new Dictionary<string, string>(tokenizer.ChatTemplateSources, StringComparer.Ordinal) { ["default"] = File.ReadAllText(jinja) };
-            tokenizer.ChatTemplateSources = templates;
-        }
-        return tokenizer;
-    }
-
-    /// <summary>Loads a tokenizer.json (gzip-compressed when the name ends in .gz) and an optional tokenizer_config.json.</summary>
-    public static Tokenizer FromFiles(string tokenizerJsonPath, string? tokenizerConfigPath = null)
-    {
-        using var json = File.OpenRead(tokenizerJsonPath);
-        using var config = tokenizerConfigPath is null ? null : File.OpenRead(tokenizerConfigPath);
-        return FromStreams(json, config, tokenizerJsonPath, tokenizerConfigPath);
-    }
-
-    /// <summary>
-    /// Loads from streams; a tokenizer.json stream starting with the gzip magic bytes is decompressed.
-    /// The names are used in error messages only.
-    /// </summary>
-    public static Tokenizer FromStreams(Stream tokenizerJson, Stream? tokenizerConfig = null,
-        string tokenizerJsonName = "tokenizer.json", string? tokenizerConfigName = "tokenizer_config.json")
-    {
-        ArgumentNullException.ThrowIfNull(tokenizerJson);
-        var definition = TokenizerJsonReader.Read(ReadAll(tokenizerJson), tokenizerJsonName);
-        var config = tokenizerConfig is null
-            ? TokenizerConfig.Empty
-            : TokenizerConfig.Read(ReadAll(tokenizerConfig), tokenizerConfigName ?? "tokenizer_config.json");
-        return new Tokenizer(definition, config);
-    }
-
-    private static ReadOnlyMemory<byte> ReadAll(Stream stream)
-    {
-        var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        var bytes = new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
-        if (bytes.Length >= 2 && bytes.Span[0] == 0x1F && bytes.Span[1] == 0x8B)
-        {
-            using var gzip = new GZipStream(new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length), CompressionMode.Decompress);
-            var inflated = new MemoryStream();
-            gzip.CopyTo(inflated);
-            bytes = new ReadOnlyMemory<byte>(inflated.GetBuffer(), 0, (int)inflated.Length);
-        }
-        return bytes;
-    }
 
     /// <summary>Size of the id space: one more than the highest id of the vocabulary or an added token.</summary>
     public int VocabularySize => _idToToken.Length;
@@ -185,6 +54,9 @@ public sealed class Tokenizer
     public string? ChatTemplateSource => ChatTemplateSources.TryGetValue("default", out var template) ? template : null;
 
     internal bool ByteLevelDecoder { get; }
+
+    /// <summary>Words in the BPE model's cache (for tests of its bound).</summary>
+    internal int CachedWordCount => _model.CachedWords;
 
     public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
 
@@ -218,9 +90,9 @@ public sealed class Tokenizer
 
         // Lone surrogates cannot be UTF-8; like any UTF-8 encoder we read them as U+FFFD.
         string? repaired = null;
-        if (HasLoneSurrogate(text))
+        if (UnicodeText.HasLoneSurrogate(text))
         {
-            repaired = ReplaceLoneSurrogates(text);
+            repaired = UnicodeText.ReplaceLoneSurrogates(text);
             text = repaired;
         }
 
@@ -239,7 +111,18 @@ public sealed class Tokenizer
 
         if (addSpecialTokens)
             destination.AddRange(_specialSuffix);
+
+        // The buffers grow to the largest text this thread encoded; after a very long one, let them go rather than
+        // hold tens of megabytes per thread for the life of the process (the next call starts small again).
+        if (text.Length > ScratchKeepLength)
+            t_scratch = null;
     }
+
+    /// <summary>Texts up to this many characters leave their (reusable) buffers with the thread.</summary>
+    internal const int ScratchKeepLength = 1 << 18;
+
+    /// <summary>Whether this thread holds encoding buffers (for tests of their release).</summary>
+    internal static bool ThreadHoldsScratch => t_scratch is not null;
 
     /// <summary>The number of ids <see cref="Encode"/> returns without special tokens.</summary>
     public int CountTokens(ReadOnlySpan<char> text)
@@ -399,35 +282,5 @@ public sealed class Tokenizer
         if ((uint)id >= (uint)_idToBytes.Length || (skipSpecialTokens && _isSpecial[id]))
             return null;
         return _idToBytes[id];
-    }
-
-    private static bool HasLoneSurrogate(ReadOnlySpan<char> text)
-    {
-        int first = text.IndexOfAnyInRange('\uD800', '\uDFFF');
-        if (first < 0)
-            return false;
-        for (int i = first; i < text.Length; i++)
-        {
-            if (!char.IsSurrogate(text[i]))
-                continue;
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                i++;
-            else
-                return true;
-        }
-        return false;
-    }
-
-    private static string ReplaceLoneSurrogates(ReadOnlySpan<char> text)
-    {
-        var chars = text.ToArray();
-        for (int i = 0; i < chars.Length; i++)
-        {
-            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
-                i++;
-            else if (char.IsSurrogate(chars[i]))
-                chars[i] = '\uFFFD';
-        }
-        return new string(chars);
     }
 }

@@ -7,7 +7,9 @@ namespace DeepSeek.Sdk.Tokenization;
 /// What tokenizer_config.json (the transformers side of a tokenizer) adds to tokenizer.json: the
 /// names of the special tokens, whether BOS/EOS are added, and the chat template source(s).
 /// </summary>
+/// <param name="File">the file's name, for messages</param>
 internal sealed record TokenizerConfig(
+    string File,
     string? BosToken,
     string? EosToken,
     string? PadToken,
@@ -16,7 +18,7 @@ internal sealed record TokenizerConfig(
     bool? AddEosToken,
     IReadOnlyDictionary<string, string> ChatTemplates)
 {
-    public static readonly TokenizerConfig Empty = new(null, null, null, null, null, null, new Dictionary<string, string>());
+    public static readonly TokenizerConfig Empty = new("tokenizer_config.json", null, null, null, null, null, null, new Dictionary<string, string>());
 
     public static TokenizerConfig Read(ReadOnlyMemory<byte> json, string file)
     {
@@ -34,16 +36,28 @@ internal sealed record TokenizerConfig(
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new TokenizerFormatException($"{file}: $ must be an object.");
-            return new TokenizerConfig(
-                SpecialToken(root, "bos_token", file),
-                SpecialToken(root, "eos_token", file),
-                SpecialToken(root, "pad_token", file),
-                SpecialToken(root, "unk_token", file),
-                root.TryGetProperty("add_bos_token", out _) ? OptionalBool(root, "add_bos_token", false, file, "$") : null,
-                root.TryGetProperty("add_eos_token", out _) ? OptionalBool(root, "add_eos_token", false, file, "$") : null,
-                ChatTemplatesOf(root, file));
+            try
+            {
+                return Read(root, file);
+            }
+            catch (InvalidOperationException e) when (e.Source == "System.Text.Json")
+            {
+                // Property names are unescaped when compared; one holding a lone surrogate escape throws there.
+                throw new TokenizerFormatException($"{file}: holds a name that is not valid Unicode text ({e.Message})", e);
+            }
         }
     }
+
+    private static TokenizerConfig Read(JsonElement root, string file) =>
+        new(
+            file,
+            SpecialToken(root, "bos_token", file),
+            SpecialToken(root, "eos_token", file),
+            SpecialToken(root, "pad_token", file),
+            SpecialToken(root, "unk_token", file),
+            root.TryGetProperty("add_bos_token", out _) ? OptionalBool(root, "add_bos_token", false, file, "$") : null,
+            root.TryGetProperty("add_eos_token", out _) ? OptionalBool(root, "add_eos_token", false, file, "$") : null,
+            ChatTemplatesOf(root, file));
 
     /// <summary>A special token written as a string, as null, or as a serialized AddedToken object.</summary>
     private static string? SpecialToken(JsonElement root, string name, string file)
@@ -53,9 +67,9 @@ internal sealed record TokenizerConfig(
         return value.ValueKind switch
         {
             JsonValueKind.Null => null,
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => Text(value, file, $"$.{name}"),
             JsonValueKind.Object => RequiredString(value, "content", file, $"$.{name}"),
-            _ => throw new TokenizerFormatException($"{file}: $.{name} must be a string, null or an AddedToken object."),
+            _ => throw new TokenizerFormatException($"{file}: $.{name} must be a string, null or an AddedToken object, found {value.ValueKind}."),
         };
     }
 
@@ -70,7 +84,7 @@ internal sealed record TokenizerConfig(
             return templates;
         if (value.ValueKind == JsonValueKind.String)
         {
-            templates["default"] = value.GetString()!;
+            templates["default"] = Text(value, file, "$.chat_template");
             return templates;
         }
         if (value.ValueKind != JsonValueKind.Array)
@@ -81,7 +95,7 @@ internal sealed record TokenizerConfig(
             string where = $"$.chat_template[{i++}]";
             string name = RequiredString(item, "name", file, where);
             if (!templates.TryAdd(name, RequiredString(item, "template", file, where)))
-                throw new TokenizerFormatException($"{file}: {where}.name '{name}' appears twice.");
+                throw new TokenizerFormatException($"{file}: {where}.name {Show(name)} appears twice.");
         }
         return templates;
     }
