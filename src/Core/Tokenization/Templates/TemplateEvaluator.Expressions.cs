@@ -8,13 +8,53 @@ internal sealed partial class TemplateEvaluator
     {
         try
         {
+            _budget.EnsureStack();
             return EvalCore(expr);
         }
         catch (TemplateOperationException e)
         {
-            throw RuntimeError(expr.Offset, e.Message);
+            throw LocatedError(expr.Offset, e);
         }
     }
+
+    /// <summary>
+    /// Charges an operation's work: the result it built (see <see cref="RenderBudget.SizeOf"/>) and the strings it
+    /// may have scanned. A list or dict operand is not charged, since the common operations on one (its length,
+    /// first item, a key) take constant time, and one asked in every iteration of a loop over a long conversation
+    /// would otherwise cost quadratically; operations that walk one build a result that is charged.
+    /// </summary>
+    private object? Charged(object? result, object? input, TemplateArguments? args = null)
+    {
+        long bytes = RenderBudget.SizeOf(result) + ScannedSize(input);
+        if (args is not null)
+        {
+            foreach (var value in args.Positional)
+            {
+                bytes += ScannedSize(value);
+            }
+            foreach (var (_, value) in args.Named)
+            {
+                bytes += ScannedSize(value);
+            }
+        }
+        _budget.Charge(bytes);
+        return result;
+    }
+
+    private static long ScannedSize(object? value) => value is string s ? 2L * s.Length : 0;
+
+    // Tests and filters that look at a value's type or pass an existing value on, in constant time whatever its
+    // size: they are not charged, so asking them of a long text in every iteration of a loop stays free.
+    private static readonly HashSet<string> ConstantTimeTests =
+    [
+        "defined", "undefined", "none", "string", "mapping", "iterable", "sequence", "number", "integer", "float",
+        "boolean", "true", "false", "callable", "odd", "even", "divisibleby", "sameas",
+    ];
+
+    private static readonly HashSet<string> ConstantTimeFilters = ["default", "d", "safe", "first", "last"];
+
+    // str.startswith and str.endswith read as much of the string as the affix is long.
+    private static bool ReadsWholeTarget(string method) => method is not ("startswith" or "endswith");
 
     private object? EvalCore(Expr expr)
     {
@@ -27,9 +67,13 @@ internal sealed partial class TemplateEvaluator
             case AttributeExpr attribute:
                 return ValueAccess.GetAttribute(Eval(attribute.Target), attribute.Name);
             case IndexExpr index:
-                return ValueAccess.GetItem(Eval(index.Target), Eval(index.Index));
+                var container = Eval(index.Target);
+                var item = ValueAccess.GetItem(container, Eval(index.Index));
+                // Indexing a string walks its code points; a list or dict lookup is constant work.
+                return container is string ? Charged(item, container) : item;
             case SliceExpr slice:
-                return ValueAccess.Slice(Eval(slice.Target), EvalOptional(slice.Start), EvalOptional(slice.Stop), EvalOptional(slice.Step));
+                var sliced = Eval(slice.Target);
+                return Charged(ValueAccess.Slice(sliced, EvalOptional(slice.Start), EvalOptional(slice.Stop), EvalOptional(slice.Step)), sliced);
             case UnaryExpr unary:
                 return EvalUnary(unary);
             case BinaryExpr { Operator: "and" } and:
@@ -39,7 +83,10 @@ internal sealed partial class TemplateEvaluator
                 var first = Eval(or.Left);
                 return PythonOps.IsTrue(first) ? first : Eval(or.Right);
             case BinaryExpr binary:
-                return Arithmetic.Apply(binary.Operator, Eval(binary.Left), Eval(binary.Right));
+                var a = Eval(binary.Left);
+                var b = Eval(binary.Right);
+                _budget.Charge(ScannedSize(b));
+                return Charged(Arithmetic.Apply(binary.Operator, a, b, _budget), a);
             case CompareExpr compare:
                 return EvalCompare(compare);
             case ConditionalExpr conditional:
@@ -47,9 +94,9 @@ internal sealed partial class TemplateEvaluator
                     ? Eval(conditional.Then)
                     : conditional.Otherwise is null ? new Undefined("the inline if has no else branch") : Eval(conditional.Otherwise);
             case ListExpr list:
-                return EvalItems(list.Items);
+                return Charged(EvalItems(list.Items), null);
             case TupleExpr tuple:
-                return new TemplateTuple(EvalItems(tuple.Items));
+                return Charged(new TemplateTuple(EvalItems(tuple.Items)), null);
             case DictExpr dict:
                 var result = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
                 foreach (var (keyExpr, valueExpr) in dict.Items)
@@ -60,18 +107,25 @@ internal sealed partial class TemplateEvaluator
                     }
                     result[key] = Eval(valueExpr);
                 }
-                return result;
+                return Charged(result, null);
             case FilterExpr filter:
-                return TemplateFilters.Apply(filter.Name, Eval(filter.Input), EvalArguments(filter.Arguments));
+                var input = Eval(filter.Input);
+                var filterArgs = EvalArguments(filter.Arguments);
+                var filtered = TemplateFilters.Apply(filter.Name, input, filterArgs, _budget);
+                return ConstantTimeFilters.Contains(filter.Name) ? filtered : Charged(filtered, input, filterArgs);
             case TestExpr test:
-                return TemplateTests.Apply(test.Name, Eval(test.Input), EvalArguments(test.Arguments)) != test.Negated;
+                var tested = Eval(test.Input);
+                var testArgs = EvalArguments(test.Arguments);
+                bool passed = TemplateTests.Apply(test.Name, tested, testArgs, _budget) != test.Negated;
+                return ConstantTimeTests.Contains(test.Name) ? passed : Charged(passed, tested, testArgs);
             case MethodCallExpr method:
                 var target = Eval(method.Target);
-                return TemplateMethods.Call(target, method.Name, EvalArguments(method.Arguments));
+                var methodArgs = EvalArguments(method.Arguments);
+                return Charged(TemplateMethods.Call(target, method.Name, methodArgs, _budget), ReadsWholeTarget(method.Name) ? target : null, methodArgs);
             case FunctionCallExpr call:
                 return EvalFunction(call);
             default:
-                throw RuntimeError(expr.Offset, $"unsupported expression {expr.GetType().Name}");
+                throw new InvalidOperationException($"The evaluator has no case for {expr.GetType().Name}.");
         }
     }
 
@@ -107,7 +161,9 @@ internal sealed partial class TemplateEvaluator
         return unary.Operator switch
         {
             "not" => !PythonOps.IsTrue(operand),
-            "-" when PythonOps.IsInteger(operand) => checked(-PythonOps.ToLong(operand)),
+            "-" when PythonOps.IsInteger(operand) => PythonOps.ToLong(operand) is long value && value != long.MinValue
+                ? -value
+                : throw new TemplateOperationException("integer overflow in -(-9223372036854775808): values beyond 64 bits are not supported"),
             "-" when operand is double d => -d,
             "+" when PythonOps.IsNumber(operand) => operand is bool b ? (b ? 1L : 0L) : operand,
             _ => throw new TemplateOperationException(operand is Undefined u ? u.Hint : $"bad operand type for unary {unary.Operator}: '{PythonFormat.TypeName(operand)}'"),
@@ -120,17 +176,18 @@ internal sealed partial class TemplateEvaluator
         foreach (var link in compare.Rest)
         {
             var right = Eval(link.Operand);
+            _budget.Charge(RenderBudget.SizeOf(left) + RenderBudget.SizeOf(right));
             bool holds = link.Operator switch
             {
-                "==" => PythonOps.Equals(left, right),
-                "!=" => !PythonOps.Equals(left, right),
-                "<" => PythonOps.Compare(left, right) < 0,
-                ">" => PythonOps.Compare(left, right) > 0,
-                "<=" => PythonOps.Compare(left, right) <= 0,
-                ">=" => PythonOps.Compare(left, right) >= 0,
-                "in" => PythonOps.Contains(right, left),
-                "not in" => !PythonOps.Contains(right, left),
-                _ => throw new TemplateOperationException($"unknown comparison {link.Operator}"),
+                "==" => PythonOps.Equals(left, right, _budget),
+                "!=" => !PythonOps.Equals(left, right, _budget),
+                "<" => PythonOps.Compare(left, right, _budget) < 0,
+                ">" => PythonOps.Compare(left, right, _budget) > 0,
+                "<=" => PythonOps.Compare(left, right, _budget) <= 0,
+                ">=" => PythonOps.Compare(left, right, _budget) >= 0,
+                "in" => PythonOps.Contains(right, left, _budget),
+                "not in" => !PythonOps.Contains(right, left, _budget),
+                _ => throw new InvalidOperationException($"The parser produced an unknown comparison {link.Operator}."),
             };
             if (!holds)
             {
@@ -148,8 +205,8 @@ internal sealed partial class TemplateEvaluator
         {
             args.Expect(call.Name, "message");
             var (line, column) = _source.Locate(call.Offset);
-            throw new TemplateRaisedException(_source.Name, line, column, PythonFormat.Str(args.Get(0, "message", "")));
+            throw new TemplateRaisedException(_source.Name, line, column, PythonFormat.Str(args.Get(0, "message", ""), _budget));
         }
-        return TemplateFunctions.Call(call.Name, args, _clock);
+        return Charged(TemplateFunctions.Call(call.Name, args, _clock, _budget), null, args);
     }
 }

@@ -12,7 +12,7 @@ internal static class TemplateTests
 
     public static bool IsKnown(string name) => Names.Contains(name);
 
-    public static bool Apply(string name, object? value, TemplateArguments args)
+    public static bool Apply(string name, object? value, TemplateArguments args, RenderBudget budget)
     {
         object? Arg()
         {
@@ -40,18 +40,26 @@ internal static class TemplateTests
             case "odd": return PythonOps.ToLong(value) % 2 != 0;
             case "even": return PythonOps.ToLong(value) % 2 == 0;
             case "callable": return false;
-            case "divisibleby": return PythonOps.ToLong(value) % PythonOps.ToLong(Arg()) == 0;
-            case "equalto" or "eq" or "==": return PythonOps.Equals(value, Arg());
-            case "ne" or "!=": return !PythonOps.Equals(value, Arg());
+            case "divisibleby": return DivisibleBy(PythonOps.ToLong(value), PythonOps.ToLong(Arg()));
+            case "equalto" or "eq" or "==": return PythonOps.Equals(value, Arg(), budget);
+            case "ne" or "!=": return !PythonOps.Equals(value, Arg(), budget);
             case "sameas":
                 var other = Arg();
                 return value is null || value is bool || other is null || other is bool ? Equals(value, other) : ReferenceEquals(value, other);
-            case "in": return PythonOps.Contains(Arg(), value);
-            case "gt": return PythonOps.Compare(value, Arg()) > 0;
-            case "lt": return PythonOps.Compare(value, Arg()) < 0;
-            case "ge": return PythonOps.Compare(value, Arg()) >= 0;
-            case "le": return PythonOps.Compare(value, Arg()) <= 0;
+            case "in": return PythonOps.Contains(Arg(), value, budget);
+            case "gt": return PythonOps.Compare(value, Arg(), budget) > 0;
+            case "lt": return PythonOps.Compare(value, Arg(), budget) < 0;
+            case "ge": return PythonOps.Compare(value, Arg(), budget) >= 0;
+            case "le": return PythonOps.Compare(value, Arg(), budget) <= 0;
             default: throw new TemplateOperationException($"unknown test '{name}'");
         }
     }
+
+    // x % 0 is Python's ZeroDivisionError, and long.MinValue % -1 overflows in .NET though its remainder is 0.
+    private static bool DivisibleBy(long value, long divisor) => divisor switch
+    {
+        0 => throw new TemplateOperationException("integer division or modulo by zero"),
+        -1 => true,
+        _ => value % divisor == 0,
+    };
 }
