@@ -24,12 +24,19 @@ internal sealed class HashKeyComparer(RenderBudget budget) : IEqualityComparer<o
         null => 0,
         // Equal numbers hash alike across int, float and bool, as PythonOps.Equals compares them as doubles.
         bool or long or double => PythonOps.ToDouble(value).GetHashCode(),
-        string s => StringComparer.Ordinal.GetHashCode(s),
+        string s => StringHash(s),
         TemplateTuple tuple => TupleHash(tuple),
         TemplateRange range => HashCode.Combine(range.Count, range.Count == 0 ? 0 : range.Start, range.Count < 2 ? 0 : range.Step),
         Undefined => 1,
         _ => RuntimeHelpers.GetHashCode(value),
     };
+
+    // Hashing reads the whole string (.NET does not cache string hashes), so it is charged as work.
+    private int StringHash(string s)
+    {
+        budget.Charge(2L * s.Length);
+        return StringComparer.Ordinal.GetHashCode(s);
+    }
 
     private int TupleHash(TemplateTuple tuple)
     {

@@ -77,11 +77,11 @@ internal static class PythonOps
             case null:
                 return b is null;
             case string sa:
-                return b is string sb && string.Equals(sa, sb, StringComparison.Ordinal);
+                return b is string sb && StringEquals(sa, sb, budget);
             case TemplateTuple ta:
                 return b is TemplateTuple tb && SequenceEquals(ta, tb, budget, depth);
             case TemplateRange ra:
-                return b is TemplateRange rb && SequenceEquals(ra, rb, budget, depth);
+                return b is TemplateRange rb && ra.SameItems(rb);
             case IReadOnlyList<object?> la:
                 return b is IReadOnlyList<object?> lb and not TemplateTuple and not TemplateRange && SequenceEquals(la, lb, budget, depth);
             case IReadOnlyDictionary<string, object?> da:
@@ -101,6 +101,28 @@ internal static class PythonOps
             default:
                 return ReferenceEquals(a, b);
         }
+    }
+
+    // Equal-length strings are compared char by char; that work is charged, since a list or filter may compare
+    // many long strings in one operation.
+    private static bool StringEquals(string a, string b, RenderBudget budget)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+        budget.Charge(2L * a.Length);
+        return a.AsSpan().SequenceEqual(b);
+    }
+
+    private static string ChargedScan(string s, RenderBudget budget)
+    {
+        budget.Charge(2L * s.Length);
+        return s;
     }
 
     private static bool SequenceEquals(IReadOnlyList<object?> a, IReadOnlyList<object?> b, RenderBudget budget, int depth)
@@ -132,9 +154,11 @@ internal static class PythonOps
         }
         if (a is string sa && b is string sb)
         {
+            // Comparisons inside a list, a sort or a filter are charged here, where their length is known.
+            budget.Charge(2L * Math.Min(sa.Length, sb.Length));
             return CompareCodePoints(sa, sb);
         }
-        if (a is IReadOnlyList<object?> la && b is IReadOnlyList<object?> lb)
+        if (a is IReadOnlyList<object?> la && b is IReadOnlyList<object?> lb && a is not TemplateRange && b is not TemplateRange)
         {
             budget.CheckValueDepth(depth + 1);
             for (int i = 0; i < la.Count && i < lb.Count; i++)
@@ -191,8 +215,15 @@ internal static class PythonOps
     /// <summary>Python <c>needle in haystack</c>: substring, list element or dict key.</summary>
     public static bool Contains(object? haystack, object? needle, RenderBudget budget) => haystack switch
     {
-        string s when needle is string n => s.Contains(n, StringComparison.Ordinal),
+        string s when needle is string n => ChargedScan(s, budget).Contains(n, StringComparison.Ordinal),
         string => throw new TemplateOperationException($"'in <string>' requires string as left operand, not {PythonFormat.TypeName(needle)}"),
+        // In constant time, as Python does for ints; a float counts when whole, anything else is never in a range.
+        TemplateRange range => needle switch
+        {
+            long or bool => range.Contains(ToLong(needle)),
+            double d => Math.Floor(d) == d && d >= long.MinValue && d < 9223372036854775808.0 && range.Contains((long)d),
+            _ => false,
+        },
         IReadOnlyList<object?> list => IndexOf(list, needle, budget) >= 0,
         IReadOnlyDictionary<string, object?> dict => needle is string k && dict.ContainsKey(k),
         TemplateNamespace ns => needle is string k && ns.Attributes.ContainsKey(k),

@@ -266,13 +266,13 @@ internal static class StringMethods
     }
 
     /// <summary>str.startswith/endswith with a string or a tuple of strings.</summary>
-    public static bool Affix(string s, object? affix, bool start)
+    public static bool Affix(string s, object? affix, bool start, RenderBudget budget)
     {
         if (affix is IReadOnlyList<object?> options)
         {
             foreach (var option in options)
             {
-                if (Affix(s, option, start))
+                if (Affix(s, option, start, budget))
                 {
                     return true;
                 }
@@ -283,6 +283,8 @@ internal static class StringMethods
         {
             throw new TemplateOperationException($"{(start ? "startswith" : "endswith")} first arg must be str or a tuple of str, not {PythonFormat.TypeName(affix)}");
         }
+        // Charged here rather than by the caller: a tuple of many long affixes is read one by one.
+        budget.Charge(2L * Math.Min(s.Length, a.Length));
         return start ? s.StartsWith(a, StringComparison.Ordinal) : s.EndsWith(a, StringComparison.Ordinal);
     }
 

@@ -17,44 +17,15 @@ internal sealed partial class TemplateEvaluator
         }
     }
 
-    /// <summary>
-    /// Charges an operation's work: the result it built (see <see cref="RenderBudget.SizeOf"/>) and the strings it
-    /// may have scanned. A list or dict operand is not charged, since the common operations on one (its length,
-    /// first item, a key) take constant time, and one asked in every iteration of a loop over a long conversation
-    /// would otherwise cost quadratically; operations that walk one build a result that is charged.
-    /// </summary>
-    private object? Charged(object? result, object? input, TemplateArguments? args = null)
+    /// <summary>Charges <paramref name="bytes"/> of work (see <see cref="OperationCost"/>) and passes the result on.</summary>
+    private object? Charged(object? result, long? bytes)
     {
-        long bytes = RenderBudget.SizeOf(result) + ScannedSize(input);
-        if (args is not null)
+        if (bytes is long cost)
         {
-            foreach (var value in args.Positional)
-            {
-                bytes += ScannedSize(value);
-            }
-            foreach (var (_, value) in args.Named)
-            {
-                bytes += ScannedSize(value);
-            }
+            _budget.Charge(cost);
         }
-        _budget.Charge(bytes);
         return result;
     }
-
-    private static long ScannedSize(object? value) => value is string s ? 2L * s.Length : 0;
-
-    // Tests and filters that look at a value's type or pass an existing value on, in constant time whatever its
-    // size: they are not charged, so asking them of a long text in every iteration of a loop stays free.
-    private static readonly HashSet<string> ConstantTimeTests =
-    [
-        "defined", "undefined", "none", "string", "mapping", "iterable", "sequence", "number", "integer", "float",
-        "boolean", "true", "false", "callable", "odd", "even", "divisibleby", "sameas",
-    ];
-
-    private static readonly HashSet<string> ConstantTimeFilters = ["default", "d", "safe", "first", "last"];
-
-    // str.startswith and str.endswith read as much of the string as the affix is long.
-    private static bool ReadsWholeTarget(string method) => method is not ("startswith" or "endswith");
 
     private object? EvalCore(Expr expr)
     {
@@ -70,10 +41,11 @@ internal sealed partial class TemplateEvaluator
                 var container = Eval(index.Target);
                 var item = ValueAccess.GetItem(container, Eval(index.Index));
                 // Indexing a string walks its code points; a list or dict lookup is constant work.
-                return container is string ? Charged(item, container) : item;
+                return container is string ? Charged(item, OperationCost.StringSize(container)) : item;
             case SliceExpr slice:
                 var sliced = Eval(slice.Target);
-                return Charged(ValueAccess.Slice(sliced, EvalOptional(slice.Start), EvalOptional(slice.Stop), EvalOptional(slice.Step)), sliced);
+                var part = ValueAccess.Slice(sliced, EvalOptional(slice.Start), EvalOptional(slice.Stop), EvalOptional(slice.Step));
+                return Charged(part, OperationCost.StringSize(sliced) + RenderBudget.SizeOf(part));
             case UnaryExpr unary:
                 return EvalUnary(unary);
             case BinaryExpr { Operator: "and" } and:
@@ -85,8 +57,8 @@ internal sealed partial class TemplateEvaluator
             case BinaryExpr binary:
                 var a = Eval(binary.Left);
                 var b = Eval(binary.Right);
-                _budget.Charge(ScannedSize(b));
-                return Charged(Arithmetic.Apply(binary.Operator, a, b, _budget), a);
+                var computed = Arithmetic.Apply(binary.Operator, a, b, _budget);
+                return Charged(computed, OperationCost.StringSize(a) + OperationCost.StringSize(b) + RenderBudget.SizeOf(computed));
             case CompareExpr compare:
                 return EvalCompare(compare);
             case ConditionalExpr conditional:
@@ -94,9 +66,11 @@ internal sealed partial class TemplateEvaluator
                     ? Eval(conditional.Then)
                     : conditional.Otherwise is null ? new Undefined("the inline if has no else branch") : Eval(conditional.Otherwise);
             case ListExpr list:
-                return Charged(EvalItems(list.Items), null);
+                var items = EvalItems(list.Items);
+                return Charged(items, RenderBudget.SizeOf(items));
             case TupleExpr tuple:
-                return Charged(new TemplateTuple(EvalItems(tuple.Items)), null);
+                var tupleItems = new TemplateTuple(EvalItems(tuple.Items));
+                return Charged(tupleItems, RenderBudget.SizeOf(tupleItems));
             case DictExpr dict:
                 var result = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
                 foreach (var (keyExpr, valueExpr) in dict.Items)
@@ -107,21 +81,22 @@ internal sealed partial class TemplateEvaluator
                     }
                     result[key] = Eval(valueExpr);
                 }
-                return Charged(result, null);
+                return Charged(result, RenderBudget.SizeOf(result));
             case FilterExpr filter:
                 var input = Eval(filter.Input);
                 var filterArgs = EvalArguments(filter.Arguments);
                 var filtered = TemplateFilters.Apply(filter.Name, input, filterArgs, _budget);
-                return ConstantTimeFilters.Contains(filter.Name) ? filtered : Charged(filtered, input, filterArgs);
+                return Charged(filtered, OperationCost.Filter(filter.Name, input, filterArgs, filtered));
             case TestExpr test:
                 var tested = Eval(test.Input);
                 var testArgs = EvalArguments(test.Arguments);
                 bool passed = TemplateTests.Apply(test.Name, tested, testArgs, _budget) != test.Negated;
-                return ConstantTimeTests.Contains(test.Name) ? passed : Charged(passed, tested, testArgs);
+                return Charged(passed, OperationCost.Test(test.Name, tested, testArgs));
             case MethodCallExpr method:
                 var target = Eval(method.Target);
                 var methodArgs = EvalArguments(method.Arguments);
-                return Charged(TemplateMethods.Call(target, method.Name, methodArgs, _budget), ReadsWholeTarget(method.Name) ? target : null, methodArgs);
+                var returned = TemplateMethods.Call(target, method.Name, methodArgs, _budget);
+                return Charged(returned, OperationCost.Method(method.Name, target, methodArgs, returned));
             case FunctionCallExpr call:
                 return EvalFunction(call);
             default:
@@ -176,7 +151,7 @@ internal sealed partial class TemplateEvaluator
         foreach (var link in compare.Rest)
         {
             var right = Eval(link.Operand);
-            _budget.Charge(RenderBudget.SizeOf(left) + RenderBudget.SizeOf(right));
+            _budget.Charge(OperationCost.ComparedSize(left) + OperationCost.ComparedSize(right));
             bool holds = link.Operator switch
             {
                 "==" => PythonOps.Equals(left, right, _budget),
@@ -207,6 +182,7 @@ internal sealed partial class TemplateEvaluator
             var (line, column) = _source.Locate(call.Offset);
             throw new TemplateRaisedException(_source.Name, line, column, PythonFormat.Str(args.Get(0, "message", ""), _budget));
         }
-        return Charged(TemplateFunctions.Call(call.Name, args, _clock, _budget), null, args);
+        var value = TemplateFunctions.Call(call.Name, args, _clock, _budget);
+        return Charged(value, RenderBudget.SizeOf(value));
     }
 }

@@ -47,6 +47,14 @@ internal static class TemplateFilters
                     // The first code point, without listing them all.
                     return head.Length > 0 ? FirstCodePoint(head) : new Undefined("No first item, sequence was empty.");
                 }
+                if (value is IReadOnlyDictionary<string, object?> firstOf)
+                {
+                    foreach (var key in firstOf.Keys)
+                    {
+                        return key;
+                    }
+                    return new Undefined("No first item, sequence was empty.");
+                }
                 var firstItems = PythonOps.Iterate(Defined(value), budget);
                 return firstItems.Count > 0 ? firstItems[0] : new Undefined("No first item, sequence was empty.");
             case "last":
@@ -54,6 +62,11 @@ internal static class TemplateFilters
                 if (value is string tail)
                 {
                     return tail.Length > 0 ? LastCodePoint(tail) : new Undefined("No last item, sequence was empty.");
+                }
+                if (value is OrderedDictionary<string, object?> lastOf)
+                {
+                    // Every dict a template sees is ordered (TemplateValue.Normalize, dict literals, namespaces).
+                    return lastOf.Count > 0 ? lastOf.GetAt(lastOf.Count - 1).Key : new Undefined("No last item, sequence was empty.");
                 }
                 var lastItems = PythonOps.Iterate(Defined(value), budget);
                 return lastItems.Count > 0 ? lastItems[^1] : new Undefined("No last item, sequence was empty.");
@@ -199,6 +212,7 @@ internal static class TemplateFilters
             var key = attributeName is null ? item : ValueAccess.GetAttribute(item, attributeName);
             if (!caseSensitive && key is string text)
             {
+                budget.Charge(2L * text.Length);
                 key = text.ToLowerInvariant();
             }
             if (!HashKeyComparer.IsHashable(key, 0))
@@ -332,7 +346,7 @@ internal static class TemplateFilters
         for (int i = 0; i < items.Count; i++)
         {
             result[i] = Apply(filter, items[i], filterArgs, budget);
-            budget.Charge(RenderBudget.SizeOf(result[i]));
+            budget.Charge(RenderBudget.SizeOf(result[i]) + (items[i] is string text ? 2L * text.Length : 0));
         }
         return result;
     }

@@ -46,8 +46,8 @@ public sealed record TemplateLimits
     /// The work of one render, in bytes of the strings and lists its operations read and build (2 per
     /// character, 8 per list item), intermediate values included. It bounds what the other limits cannot
     /// alone, the time and garbage of an operation on large values repeated in a loop. The published
-    /// templates use at most 16 bytes per character they output (16 MB for a million characters); the
-    /// default, 256 MiB, is twice what the largest output <see cref="MaxOutputLength"/> allows would need.
+    /// templates use at most 18 bytes per character they output (about 16 MB for a million characters); the
+    /// default, 256 MiB, covers the largest output <see cref="MaxOutputLength"/> allows (at most 151 MB) with room to spare.
     /// </summary>
     public long MaxProcessedBytes { get; init; } = 256L << 20;
 

@@ -38,7 +38,7 @@ internal static class TemplateMethods
                 return StringMethods.Split(s, args.Get(0, "sep"), args.Get(1, "maxsplit"), fromRight: name == "rsplit", budget);
             case "startswith" or "endswith":
                 args.Expect(name, "prefix");
-                return StringMethods.Affix(s, args.Get(0, "prefix"), start: name == "startswith");
+                return StringMethods.Affix(s, args.Get(0, "prefix"), start: name == "startswith", budget);
             case "strip":
                 args.Expect(name, "chars");
                 return StringMethods.Strip(s, args.Get(0, "chars"), left: true, right: true);

@@ -44,6 +44,18 @@ internal sealed class TemplateRange : IReadOnlyList<object?>
         return new TemplateRange(start, stop, step, (int)length);
     }
 
+    /// <summary>Whether the range holds <paramref name="value"/>, computed as CPython's range_contains does for ints.</summary>
+    public bool Contains(long value)
+    {
+        Int128 offset = (Int128)value - Start;
+        Int128 index = offset / Step;
+        return offset % Step == 0 && index >= 0 && index < Count;
+    }
+
+    /// <summary>Python's range equality: the same items, whatever the bounds that produced them.</summary>
+    public bool SameItems(TemplateRange other) =>
+        Count == other.Count && (Count == 0 || (Start == other.Start && (Count == 1 || Step == other.Step)));
+
     /// <summary>range[lo:hi:step] for adjusted slice bounds, a range again (CPython compute_slice).</summary>
     public TemplateRange Slice(long lo, long hi, long step, int count) =>
         new(Fit(Start + ((Int128)lo * Step)), Fit(Start + ((Int128)hi * Step)), Fit((Int128)Step * step), count);

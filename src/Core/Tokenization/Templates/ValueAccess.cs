@@ -12,10 +12,10 @@ internal static class ValueAccess
     public static object? GetAttribute(object? target, string name) => target switch
     {
         Undefined u => throw new TemplateOperationException(u.Hint),
-        IReadOnlyDictionary<string, object?> dict => dict.TryGetValue(name, out var v) ? v : new Undefined($"'dict object' has no attribute '{name}'"),
-        TemplateNamespace ns => ns.Attributes.TryGetValue(name, out var v) ? v : new Undefined($"'Namespace' has no attribute '{name}'"),
+        IReadOnlyDictionary<string, object?> dict => dict.TryGetValue(name, out var v) ? v : Undefined.MissingAttribute(dict, name),
+        TemplateNamespace ns => ns.Attributes.TryGetValue(name, out var v) ? v : Undefined.MissingAttribute(ns, name),
         LoopContext loop => loop.Get(name),
-        _ => new Undefined($"'{PythonFormat.TypeName(target)} object' has no attribute '{name}'"),
+        _ => Undefined.MissingAttribute(target, name),
     };
 
     public static object? GetItem(object? target, object? key)

@@ -150,9 +150,39 @@ public sealed class ChatTemplateLimitTests
     [InlineData("{% set s = 'x' * 4000000 %}{% for i in range(100000) %}{% set n = s|length %}{% endfor %}")]
     [InlineData("{% set s = 'x' * 4000000 %}{% for i in range(100000) %}{% set c = s[-1] %}{% endfor %}")]
     [InlineData("{% set s = 'x' * 1000000 %}{% set ns = namespace(l=[]) %}{% for i in range(100000) %}{% set ns.l = ns.l + [s ~ i] %}{% endfor %}")]
+    [InlineData("{% for i in range(100000) %}{% set x = range(100000)|selectattr('a')|list %}{% endfor %}")]
+    [InlineData("{% set ns = namespace(l=['']) %}{% for i in range(17) %}{% set ns.l = ns.l + ns.l %}{% endfor %}{% for i in range(100000) %}{% set x = ''.join(ns.l) %}{% endfor %}")]
     public void Repeating_large_operations_in_a_loop_stops_at_the_work_budget(string source)
     {
         RenderBreach(source, nameof(TemplateLimits.MaxProcessedBytes));
+    }
+
+    // Lists of 2^20 references to one 4M-character string (and to an equal copy): cheap to build, but reading every
+    // item is 8 TB.
+    private const string ManyLongStrings =
+        "{% set s = 'x' * 4000000 %}{% set copy = 'x' * 4000000 %}{% set ns = namespace(l=[s], m=[copy], d=[{'a': s}], t=(s,)) %}" +
+        "{% for i in range(20) %}{% set ns.l = ns.l + ns.l %}{% set ns.m = ns.m + ns.m %}{% set ns.d = ns.d + ns.d %}{% set ns.t = ns.t + ns.t %}{% endfor %}" +
+        "{% set other = 'x' * 3999999 ~ 'y' %}";
+
+    [Theory]
+    [InlineData("{{ other in ns.l }}")]
+    [InlineData("{{ ns.l == ns.m }}")]
+    [InlineData("{{ ns.d|selectattr('a', 'equalto', other)|list|length }}")]
+    [InlineData("{{ ns.d|selectattr('a', 'lower')|list|length }}")]
+    [InlineData("{{ ns.l|unique|list|length }}")]
+    [InlineData("{{ ns.l|map('length')|list|length }}")]
+    [InlineData("{{ (ns.l[1:] + [other])|sort|length }}")]
+    [InlineData("{{ other.startswith(ns.t) }}")]
+    public void One_operation_over_many_long_strings_stops_at_the_work_budget(string operation)
+    {
+        RenderBreach(ManyLongStrings + operation, nameof(TemplateLimits.MaxProcessedBytes));
+    }
+
+    [Fact]
+    public void Membership_in_a_range_takes_constant_time()
+    {
+        const string source = "{% set ns = namespace(n=0) %}{% for i in range(1000) %}{% for j in range(999) %}{% if -1 in range(100000) or 2.5 in range(9) or 99998.0 not in range(0, 99999, 2) %}{% set ns.n = ns.n + 1 %}{% endif %}{% endfor %}{% endfor %}{{ ns.n }}";
+        Assert.Equal("0", ChatTemplate.Parse(source).Render(NoVariables, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -183,8 +213,8 @@ public sealed class ChatTemplateLimitTests
         var extra = new Dictionary<string, object?> { ["bos_token"] = "<s>", ["eos_token"] = "</s>" };
         string text = ChatTemplate.Parse(source, tokenizer).RenderChat(messages, addGenerationPrompt: true, extra: extra, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(text.Length > 1_000_000);
-        // The work budget's default assumes at most 16 bytes of work per output character: check it holds.
-        var tight = new TemplateLimits { MaxProcessedBytes = 16L * text.Length };
+        // The work budget's default assumes at most 18 bytes of work per output character: check it holds.
+        var tight = new TemplateLimits { MaxProcessedBytes = 18L * text.Length };
         Assert.Equal(text, ChatTemplate.Parse(source, tokenizer, tight).RenderChat(messages, addGenerationPrompt: true, extra: extra, cancellationToken: TestContext.Current.CancellationToken));
     }
 

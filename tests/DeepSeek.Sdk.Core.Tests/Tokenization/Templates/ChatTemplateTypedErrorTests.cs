@@ -46,6 +46,7 @@ public sealed class ChatTemplateTypedErrorTests
     [InlineData("{{ range(3) + [1] }}", "unsupported operand type(s) for +: 'range' and 'list'")]
     [InlineData("{{ range(0, 10, 0) }}", "range() arg 3 must not be zero")]
     [InlineData("{{ range(3)|tojson }}", "Object of type range is not JSON serializable")]
+    [InlineData("{{ range(3) < range(4) }}", "'<' not supported between instances of 'range' and 'range'")]
     [InlineData("{{ raise_exception('no ' ~ 'way') }}", "no way")]
     public void Invalid_operation_fails_with_a_template_runtime_error(string source, string reason)
     {
