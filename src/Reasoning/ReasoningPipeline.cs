@@ -75,7 +75,8 @@ public sealed class ReasoningPipeline : IDisposable
     public IReadOnlyList<int> EosTokenIds => _eosTokenIds;
 
     /// <summary>The prompt text a conversation becomes (R1's conventions applied).</summary>
-    public string FormatPrompt(IReadOnlyList<ChatTurn> conversation) => ReasoningPrompt.Render(_formatter, conversation);
+    public string FormatPrompt(IReadOnlyList<ChatTurn> conversation, CancellationToken cancellationToken = default) =>
+        ReasoningPrompt.Render(_formatter, conversation, cancellationToken);
 
     /// <summary>Asks one question and waits for the whole result.</summary>
     /// <exception cref="ArgumentException"><paramref name="question"/> is empty or only white space.</exception>
@@ -115,7 +116,7 @@ public sealed class ReasoningPipeline : IDisposable
         long start = Stopwatch.GetTimestamp();
 
         // The chat template writes BOS itself, so no special tokens are added (as apply_chat_template encodes).
-        int[] promptIds = _tokenizer.Encode(FormatPrompt(conversation), addSpecialTokens: false);
+        int[] promptIds = _tokenizer.Encode(FormatPrompt(conversation, cancellationToken), addSpecialTokens: false);
         int[] closeTrace = _tokenizer.Encode("\n" + ReasoningTraceParser.CloseTag + options.BudgetTransition);
         var generation = new GenerationOptions
         {

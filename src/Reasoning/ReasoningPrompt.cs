@@ -52,10 +52,10 @@ public static class ReasoningPrompt
 
     /// <summary>Renders <paramref name="conversation"/> for a reasoning model: history without reasoning, the
     /// generation prompt added, and <c>&lt;think&gt;\n</c> appended unless the template already opened the trace.</summary>
-    public static string Render(ChatFormatter formatter, IReadOnlyList<ChatTurn> conversation)
+    public static string Render(ChatFormatter formatter, IReadOnlyList<ChatTurn> conversation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(formatter);
-        string prompt = formatter.Render(WithoutReasoning(conversation), addGenerationPrompt: true);
+        string prompt = formatter.Render(WithoutReasoning(conversation), addGenerationPrompt: true, cancellationToken: cancellationToken);
         // A template that opens the trace itself keeps its own form (R1: "<think>\n", V3.1's thinking mode: "<think>").
         if (prompt.EndsWith(OpenTrace, StringComparison.Ordinal) || prompt.EndsWith(ReasoningTraceParser.OpenTag, StringComparison.Ordinal))
             return prompt;

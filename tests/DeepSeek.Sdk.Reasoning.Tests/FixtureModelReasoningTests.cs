@@ -94,7 +94,7 @@ public sealed class FixtureModelReasoningTests : IDisposable
     [Fact]
     public async Task Forced_tokens_fed_in_one_step_continue_exactly_as_when_fed_one_at_a_time()
     {
-        int[] prompt = _tokenizer.Encode(ReasoningPrompt.Render(ChatFormatter.FromTokenizer(_tokenizer), [ChatTurn.User("What is 2+2?")]));
+        int[] prompt = _tokenizer.Encode(ReasoningPrompt.Render(ChatFormatter.FromTokenizer(_tokenizer), [ChatTurn.User("What is 2+2?")], TestContext.Current.CancellationToken));
         int[] forced = _tokenizer.Encode(CloseText);
         const int before = 4, total = 14;
         var options = new GenerationOptions { Sampling = SamplingOptions.Greedy, MaxNewTokens = total };

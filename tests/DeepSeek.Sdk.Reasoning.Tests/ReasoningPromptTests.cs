@@ -33,9 +33,9 @@ public class ReasoningPromptTests
         var v3 = ChatFormatter.FromTokenizer(tokenizer);
         var r1 = new ChatFormatter(ChatTemplate.Parse(TinyR1Tokenizer.R1Template), tokenizer);
 
-        string ours = ReasoningPrompt.Render(v3, History);
+        string ours = ReasoningPrompt.Render(v3, History, TestContext.Current.CancellationToken);
 
-        Assert.Equal(r1.Render(History, addGenerationPrompt: true), ours);
+        Assert.Equal(r1.Render(History, addGenerationPrompt: true, cancellationToken: TestContext.Current.CancellationToken), ours);
         Assert.Equal("<｜begin▁of▁sentence｜>Be brief.<｜User｜>What is 2+2?<｜Assistant｜>\n\n4<｜end▁of▁sentence｜><｜User｜>And 3+3?<｜Assistant｜><think>\n", ours);
     }
 
@@ -44,13 +44,13 @@ public class ReasoningPromptTests
     {
         var tokenizer = DeepSeekV3();
         var r1 = new ChatFormatter(ChatTemplate.Parse(TinyR1Tokenizer.R1Template), tokenizer);
-        string prompt = ReasoningPrompt.Render(r1, History);
+        string prompt = ReasoningPrompt.Render(r1, History, TestContext.Current.CancellationToken);
         Assert.EndsWith("<｜Assistant｜><think>\n", prompt);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(prompt, "<think>"));
 
         // DeepSeek-V3.1's thinking mode opens with "<think>" and no newline; that form is kept as well.
         var v31 = new ChatFormatter(ChatTemplate.Parse("{% for m in messages %}<｜User｜>{{ m['content'] }}{% endfor %}<｜Assistant｜><think>"));
-        Assert.Equal("<｜User｜>hi<｜Assistant｜><think>", ReasoningPrompt.Render(v31, [ChatTurn.User("hi")]));
+        Assert.Equal("<｜User｜>hi<｜Assistant｜><think>", ReasoningPrompt.Render(v31, [ChatTurn.User("hi")], TestContext.Current.CancellationToken));
     }
 
     [Fact]

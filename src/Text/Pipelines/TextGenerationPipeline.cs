@@ -87,29 +87,30 @@ public sealed class TextGenerationPipeline : IDisposable
 
     /// <summary>The conversation rendered by the chat template, ending with the assistant's turn opened.</summary>
     /// <exception cref="ArgumentException"><paramref name="messages"/> holds no message.</exception>
-    public string FormatChat(IReadOnlyList<ChatTurn> messages)
+    public string FormatChat(IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         if (messages.Count == 0) throw new ArgumentException("The conversation must hold at least one message.", nameof(messages));
         if (ChatFormatter is null)
             throw new InvalidOperationException("The tokenizer has no chat template (tokenizer_config.json has no chat_template and there is no chat_template.jinja), so chat messages cannot be formatted; pass a plain prompt instead.");
-        return ChatFormatter.Render(messages, addGenerationPrompt: true);
+        return ChatFormatter.Render(messages, addGenerationPrompt: true, cancellationToken: cancellationToken);
     }
 
     /// <summary>The chat prompt's token ids (the template writes BOS itself, so none are added).</summary>
-    public int[] EncodeChat(IReadOnlyList<ChatTurn> messages) => Tokenizer.Encode(FormatChat(messages), addSpecialTokens: false);
+    public int[] EncodeChat(IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken = default) =>
+        Tokenizer.Encode(FormatChat(messages, cancellationToken), addSpecialTokens: false);
 
     public Task<TextGenerationResult> GenerateAsync(string prompt, GenerationOptions? options = null, CancellationToken cancellationToken = default) =>
         CollectAsync(GenerateStreamingAsync(EncodePrompt(prompt), options, cancellationToken));
 
     public Task<TextGenerationResult> GenerateAsync(IReadOnlyList<ChatTurn> messages, GenerationOptions? options = null, CancellationToken cancellationToken = default) =>
-        CollectAsync(GenerateStreamingAsync(EncodeChat(messages), options, cancellationToken));
+        CollectAsync(GenerateStreamingAsync(EncodeChat(messages, cancellationToken), options, cancellationToken));
 
     public IAsyncEnumerable<TextGenerationUpdate> GenerateStreamingAsync(string prompt, GenerationOptions? options = null, CancellationToken cancellationToken = default) =>
         GenerateStreamingAsync(EncodePrompt(prompt), options, cancellationToken);
 
     public IAsyncEnumerable<TextGenerationUpdate> GenerateStreamingAsync(IReadOnlyList<ChatTurn> messages, GenerationOptions? options = null, CancellationToken cancellationToken = default) =>
-        GenerateStreamingAsync(EncodeChat(messages), options, cancellationToken);
+        GenerateStreamingAsync(EncodeChat(messages, cancellationToken), options, cancellationToken);
 
     /// <summary>Generates from prompt token ids. Throws <see cref="ContextLengthExceededException"/> when the prompt leaves
     /// no room in the model's context window; cancelling stops within one decode step (or one layer of the prefill).</summary>

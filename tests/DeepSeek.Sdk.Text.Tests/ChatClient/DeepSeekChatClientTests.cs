@@ -90,7 +90,7 @@ public sealed class DeepSeekChatClientTests
         var turns = ChatOptionsMapping.ToTurns(history, null);
         Assert.Equal(["system", "user", "assistant", "user"], turns.Select(t => t.Role));
         var second = await client.GetResponseAsync(history, new ChatOptions { Temperature = 0, MaxOutputTokens = 4 }, Token);
-        Assert.Equal(f.Pipeline.EncodeChat(turns).Length, second.Usage!.InputTokenCount);
+        Assert.Equal(f.Pipeline.EncodeChat(turns, TestContext.Current.CancellationToken).Length, second.Usage!.InputTokenCount);
     }
 
     [Fact]

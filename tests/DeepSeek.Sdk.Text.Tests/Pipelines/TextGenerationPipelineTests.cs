@@ -48,9 +48,9 @@ public sealed class TextGenerationPipelineTests
         Assert.Equal(f.Pipeline.Tokenizer.Encode("Hello world"), plain[1..]);
 
         var chat = new[] { ChatTurn.System("Be brief."), ChatTurn.User("Hello") };
-        string rendered = f.Pipeline.FormatChat(chat);
+        string rendered = f.Pipeline.FormatChat(chat, TestContext.Current.CancellationToken);
         Assert.Equal($"{TinyTokenizer.Bos}Be brief.<｜User｜>Hello<｜Assistant｜>", rendered);
-        int[] ids = f.Pipeline.EncodeChat(chat);
+        int[] ids = f.Pipeline.EncodeChat(chat, TestContext.Current.CancellationToken);
         Assert.Equal(TinyTokenizer.BosId, ids[0]);
         Assert.NotEqual(TinyTokenizer.BosId, ids[1]);
 

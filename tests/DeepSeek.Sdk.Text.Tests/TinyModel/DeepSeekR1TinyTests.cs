@@ -87,7 +87,7 @@ public sealed class DeepSeekR1TinyTests(TinyModelFixture tiny) : IClassFixture<T
         Assert.NotEmpty(ReferenceExample.All);
         foreach (var example in ReferenceExample.All)
         {
-            Assert.Equal(example.Prompt, tiny.Chat.Render([Tokenization.ChatTurn.User(example.Question)]));
+            Assert.Equal(example.Prompt, tiny.Chat.Render([Tokenization.ChatTurn.User(example.Question)], cancellationToken: TestContext.Current.CancellationToken));
             Assert.Equal(example.PromptIds, tiny.PromptIds(example.Question));
             Assert.Equal(example.OutputText, tiny.Tokenizer.Decode(example.OutputIds.AsSpan(0, example.OutputIds.Length - 1)));
             Assert.Equal(tiny.EosId, example.OutputIds[^1]);

@@ -6,7 +6,7 @@ namespace DeepSeek.Sdk.Tokenization.Templates;
 /// <summary>Python's <c>'format' % args</c> for the conversions templates use: %s, %r, %d, %i, %%.</summary>
 internal static class PercentFormat
 {
-    public static string Apply(string format, object? args)
+    public static string Apply(string format, object? args, RenderBudget budget)
     {
         IReadOnlyList<object?> values = args is TemplateTuple t ? t : [args];
         var sb = new StringBuilder();
@@ -34,15 +34,17 @@ internal static class PercentFormat
                 throw new TemplateOperationException("not enough arguments for format string");
             }
             object? value = values[next++];
-            sb.Append(conversion switch
+            string piece = conversion switch
             {
-                's' => PythonFormat.Str(value),
-                'r' => PythonFormat.Repr(value),
+                's' => PythonFormat.Str(value, budget),
+                'r' => PythonFormat.Repr(value, budget),
                 'd' or 'i' => PythonOps.IsNumber(value)
-                    ? ((long)Math.Truncate(PythonOps.ToDouble(value))).ToString(CultureInfo.InvariantCulture)
+                    ? (PythonOps.IsInteger(value) ? PythonOps.ToLong(value) : PythonOps.Truncate(PythonOps.ToDouble(value))).ToString(CultureInfo.InvariantCulture)
                     : throw new TemplateOperationException($"%{conversion} format: a real number is required, not {PythonFormat.TypeName(value)}"),
                 _ => throw new TemplateOperationException($"unsupported format character '{conversion}'"),
-            });
+            };
+            budget.CheckString((long)sb.Length + piece.Length + format.Length - i - 1, "'%' formatting");
+            sb.Append(piece);
         }
         if (next < values.Count)
         {

@@ -9,18 +9,33 @@ namespace DeepSeek.Sdk.Tokenization.Templates;
 /// </summary>
 internal static class PythonFormat
 {
-    public static string Str(object? value) => value switch
+    // Values quoted in error messages are cut to this many characters (and this depth), so that an
+    // error about a huge or self-containing value is still one short line.
+    private const int DescribeLength = 120;
+    private const int DescribeDepth = 8;
+
+    /// <summary>str(value), within the render's string and nesting limits.</summary>
+    public static string Str(object? value, RenderBudget budget) => value switch
     {
         string s => s,
         Undefined => "",
-        _ => Repr(value),
+        _ => Repr(value, budget),
     };
 
-    public static string Repr(object? value)
+    /// <summary>repr(value), within the render's string and nesting limits.</summary>
+    public static string Repr(object? value, RenderBudget budget)
     {
-        var sb = new StringBuilder();
-        AppendRepr(sb, value);
-        return sb.ToString();
+        var writer = new ReprWriter(budget, budget.Limits.MaxOutputLength, budget.Limits.MaxNestingDepth);
+        writer.Write(value, 0);
+        return writer.ToString();
+    }
+
+    /// <summary>repr(value) for an error message: cut short with "..." when long or deep, never failing.</summary>
+    public static string Describe(object? value)
+    {
+        var writer = new ReprWriter(null, DescribeLength, DescribeDepth);
+        writer.Write(value, 0);
+        return writer.ToString();
     }
 
     public static string TypeName(object? value) => value switch
@@ -31,6 +46,7 @@ internal static class PythonFormat
         double => "float",
         string => "str",
         TemplateTuple => "tuple",
+        TemplateRange => "range",
         IReadOnlyList<object?> => "list",
         IReadOnlyDictionary<string, object?> => "dict",
         TemplateNamespace => "Namespace",
@@ -39,78 +55,170 @@ internal static class PythonFormat
         _ => value.GetType().Name,
     };
 
-    private static void AppendRepr(StringBuilder sb, object? value)
+    /// <summary>
+    /// Builds a repr piece by piece, checking each piece against the length limit before appending it. With a
+    /// budget, exceeding a limit is a limit breach; without one (error messages), the text is cut with "...".
+    /// </summary>
+    private sealed class ReprWriter(RenderBudget? budget, int maxLength, int maxDepth)
     {
-        switch (value)
-        {
-            case null: sb.Append("None"); break;
-            case bool b: sb.Append(b ? "True" : "False"); break;
-            case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); break;
-            case double d: sb.Append(FormatFloat(d)); break;
-            case string s: AppendStringRepr(sb, s); break;
-            case Undefined: break;
-            case TemplateTuple t:
-                sb.Append('(');
-                AppendItems(sb, t);
-                sb.Append(t.Count == 1 ? ",)" : ")");
-                break;
-            case IReadOnlyList<object?> list:
-                sb.Append('[');
-                AppendItems(sb, list);
-                sb.Append(']');
-                break;
-            case IReadOnlyDictionary<string, object?> dict:
-                AppendDict(sb, dict);
-                break;
-            case TemplateNamespace ns:
-                sb.Append("<Namespace ");
-                AppendDict(sb, ns.Attributes);
-                sb.Append('>');
-                break;
-            default:
-                sb.Append('<').Append(TypeName(value)).Append('>');
-                break;
-        }
-    }
+        private readonly StringBuilder _sb = new();
 
-    private static void AppendItems(StringBuilder sb, IReadOnlyList<object?> items)
-    {
-        for (int i = 0; i < items.Count; i++)
-        {
-            if (i > 0)
-            {
-                sb.Append(", ");
-            }
-            AppendRepr(sb, items[i]);
-        }
-    }
+        /// <summary>Set once a message's text was cut: nothing more is written.</summary>
+        private bool _full;
 
-    private static void AppendDict(StringBuilder sb, IEnumerable<KeyValuePair<string, object?>> dict)
-    {
-        sb.Append('{');
-        bool first = true;
-        foreach (var (key, item) in dict)
+        public override string ToString() => _sb.ToString();
+
+        public void Write(object? value, int depth)
         {
-            if (!first)
+            if (_full)
             {
-                sb.Append(", ");
+                return;
             }
-            first = false;
-            AppendStringRepr(sb, key);
-            sb.Append(": ");
-            AppendRepr(sb, item);
+            switch (value)
+            {
+                case null: Append("None"); break;
+                case bool b: Append(b ? "True" : "False"); break;
+                case long l: Append(l.ToString(CultureInfo.InvariantCulture)); break;
+                case double d: Append(FormatFloat(d)); break;
+                case string s: AppendString(s); break;
+                case Undefined: break;
+                case TemplateRange r:
+                    Append(r.Step == 1
+                        ? string.Create(CultureInfo.InvariantCulture, $"range({r.Start}, {r.Stop})")
+                        : string.Create(CultureInfo.InvariantCulture, $"range({r.Start}, {r.Stop}, {r.Step})"));
+                    break;
+                case TemplateTuple t:
+                    if (Enter(depth))
+                    {
+                        Append("(");
+                        WriteItems(t, depth);
+                        Append(t.Count == 1 ? ",)" : ")");
+                    }
+                    break;
+                case IReadOnlyList<object?> list:
+                    if (Enter(depth))
+                    {
+                        Append("[");
+                        WriteItems(list, depth);
+                        Append("]");
+                    }
+                    break;
+                case IReadOnlyDictionary<string, object?> dict:
+                    if (Enter(depth))
+                    {
+                        WriteDict(dict, depth);
+                    }
+                    break;
+                case TemplateNamespace ns:
+                    if (Enter(depth))
+                    {
+                        Append("<Namespace ");
+                        WriteDict(ns.Attributes, depth);
+                        Append(">");
+                    }
+                    break;
+                default:
+                    Append("<" + TypeName(value) + ">");
+                    break;
+            }
         }
-        sb.Append('}');
+
+        private bool Enter(int depth)
+        {
+            if (budget is not null)
+            {
+                budget.CheckValueDepth(depth + 1);
+                return true;
+            }
+            if (depth + 1 > maxDepth)
+            {
+                Append("...");
+                return false;
+            }
+            return true;
+        }
+
+        private void WriteItems(IReadOnlyList<object?> items, int depth)
+        {
+            for (int i = 0; i < items.Count && !_full; i++)
+            {
+                if (i > 0)
+                {
+                    Append(", ");
+                }
+                Write(items[i], depth + 1);
+            }
+        }
+
+        private void WriteDict(IEnumerable<KeyValuePair<string, object?>> dict, int depth)
+        {
+            Append("{");
+            bool first = true;
+            foreach (var (key, item) in dict)
+            {
+                if (_full)
+                {
+                    return;
+                }
+                if (!first)
+                {
+                    Append(", ");
+                }
+                first = false;
+                AppendString(key);
+                Append(": ");
+                Write(item, depth + 1);
+            }
+            Append("}");
+        }
+
+        private void Append(string piece)
+        {
+            if (_full)
+            {
+                return;
+            }
+            if ((long)_sb.Length + piece.Length <= maxLength)
+            {
+                _sb.Append(piece);
+                return;
+            }
+            budget?.CheckString((long)_sb.Length + piece.Length, "repr()");
+            _sb.Append(piece, 0, maxLength - _sb.Length);
+            Cut();
+        }
+
+        private void AppendString(string s)
+        {
+            if (_full || AppendStringRepr(_sb, s, maxLength))
+            {
+                return;
+            }
+            budget?.CheckString(_sb.Length, "repr()");
+            _sb.Length = maxLength;
+            Cut();
+        }
+
+        private void Cut()
+        {
+            _sb.Append("...");
+            _full = true;
+        }
     }
 
     // CPython unicode_repr: single quotes unless the text has ' and no ", backslash escapes for
     // the quote, backslash, \t \n \r and other non-printable characters; printable non-ASCII as is.
-    private static void AppendStringRepr(StringBuilder sb, string s)
+    // Stops, returning false, once the builder holds more than maxLength characters.
+    private static bool AppendStringRepr(StringBuilder sb, string s, int maxLength)
     {
         char quote = s.Contains('\'', StringComparison.Ordinal) && !s.Contains('"', StringComparison.Ordinal) ? '"' : '\'';
         sb.Append(quote);
         foreach (Rune r in s.EnumerateRunes())
         {
+            if (sb.Length > maxLength)
+            {
+                return false;
+            }
             int c = r.Value;
             if (c == quote || c == '\\')
             {
@@ -126,12 +234,17 @@ internal static class PythonFormat
                     : c <= 0xffff ? "\\u" + c.ToString("x4", CultureInfo.InvariantCulture)
                     : "\\U" + c.ToString("x8", CultureInfo.InvariantCulture));
             }
+            else if (r.IsBmp)
+            {
+                sb.Append((char)c);
+            }
             else
             {
-                sb.Append(r.ToString());
+                sb.Append((char)(0xD800 + ((c - 0x10000) >> 10))).Append((char)(0xDC00 + ((c - 0x10000) & 0x3FF)));
             }
         }
         sb.Append(quote);
+        return sb.Length <= maxLength;
     }
 
     private static bool IsPrintable(Rune r)

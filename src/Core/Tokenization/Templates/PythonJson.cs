@@ -7,19 +7,36 @@ namespace DeepSeek.Sdk.Tokenization.Templates;
 /// The <c>tojson</c> filter transformers installs (chat_template_utils.py):
 /// <c>json.dumps(x, ensure_ascii=False, indent=indent, separators=None, sort_keys=False)</c>.
 /// Key order is kept, non-ASCII is written as is, separators are <c>", "</c> and <c>": "</c>
-/// (<c>","</c> at line ends when indenting), floats use Python's repr.
+/// (<c>","</c> at line ends when indenting), floats use Python's repr. The text grows within the
+/// render's string limit and nesting limit (which also ends a namespace that contains itself, where
+/// Python reports a circular reference).
 /// </summary>
-internal static class PythonJson
+internal sealed class PythonJson
 {
-    public static string Dumps(object? value, int? indent, bool sortKeys)
+    private readonly StringBuilder _sb = new();
+    private readonly RenderBudget _budget;
+    private readonly int? _indent;
+    private readonly bool _sortKeys;
+
+    private PythonJson(RenderBudget budget, int? indent, bool sortKeys)
     {
-        var sb = new StringBuilder();
-        Write(sb, value, indent, sortKeys, 0);
-        return sb.ToString();
+        _budget = budget;
+        _indent = indent;
+        _sortKeys = sortKeys;
     }
 
-    private static void Write(StringBuilder sb, object? value, int? indent, bool sortKeys, int level)
+    /// <param name="indent">Spaces per level, or null for one line; a negative indent is 0, as in Python.</param>
+    public static string Dumps(object? value, long? indent, bool sortKeys, RenderBudget budget)
     {
+        int? spaces = indent is null ? null : (int)Math.Clamp(indent.Value, 0, budget.Limits.MaxOutputLength + 1L);
+        var json = new PythonJson(budget, spaces, sortKeys);
+        json.Write(value, 0);
+        return json._sb.ToString();
+    }
+
+    private void Write(object? value, int level)
+    {
+        var sb = _sb;
         switch (value)
         {
             case null: sb.Append("null"); break;
@@ -28,88 +45,109 @@ internal static class PythonJson
             case double d:
                 sb.Append(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : PythonFormat.FormatFloat(d));
                 break;
-            case string s: WriteString(sb, s); break;
+            case string s: WriteString(s); break;
+            case TemplateRange:
+                throw new TemplateOperationException("Object of type range is not JSON serializable");
             case IReadOnlyList<object?> list:
                 if (list.Count == 0)
                 {
                     sb.Append("[]");
                     break;
                 }
+                _budget.CheckValueDepth(level + 1);
                 sb.Append('[');
                 for (int i = 0; i < list.Count; i++)
                 {
-                    Separate(sb, i > 0, indent, level + 1);
-                    Write(sb, list[i], indent, sortKeys, level + 1);
+                    Separate(i > 0, level + 1);
+                    Write(list[i], level + 1);
                 }
-                Close(sb, indent, level);
+                Close(level);
                 sb.Append(']');
                 break;
             case IReadOnlyDictionary<string, object?> dict:
-                WriteObject(sb, dict, indent, sortKeys, level);
+                WriteObject(dict, level);
                 break;
             case TemplateNamespace ns:
-                WriteObject(sb, ns.Attributes, indent, sortKeys, level);
+                WriteObject(ns.Attributes, level);
                 break;
             default:
                 throw new TemplateOperationException($"Object of type {PythonFormat.TypeName(value)} is not JSON serializable");
         }
+        CheckLength(0);
     }
 
-    private static void WriteObject(StringBuilder sb, IReadOnlyDictionary<string, object?> dict, int? indent, bool sortKeys, int level)
+    private void WriteObject(IReadOnlyDictionary<string, object?> dict, int level)
     {
         if (dict.Count == 0)
         {
-            sb.Append("{}");
+            _sb.Append("{}");
             return;
         }
+        _budget.CheckValueDepth(level + 1);
         var keys = new List<string>(dict.Keys);
-        if (sortKeys)
+        if (_sortKeys)
         {
             keys.Sort(StringComparer.Ordinal);
         }
-        sb.Append('{');
+        _sb.Append('{');
         for (int i = 0; i < keys.Count; i++)
         {
-            Separate(sb, i > 0, indent, level + 1);
-            WriteString(sb, keys[i]);
-            sb.Append(": ");
-            Write(sb, dict[keys[i]], indent, sortKeys, level + 1);
+            Separate(i > 0, level + 1);
+            WriteString(keys[i]);
+            _sb.Append(": ");
+            Write(dict[keys[i]], level + 1);
         }
-        Close(sb, indent, level);
-        sb.Append('}');
+        Close(level);
+        _sb.Append('}');
     }
 
-    private static void Separate(StringBuilder sb, bool notFirst, int? indent, int level)
+    private void Separate(bool notFirst, int level)
     {
-        if (indent is null)
+        if (_indent is null)
         {
             if (notFirst)
             {
-                sb.Append(", ");
+                _sb.Append(", ");
             }
             return;
         }
         if (notFirst)
         {
-            sb.Append(',');
+            _sb.Append(',');
         }
-        sb.Append('\n').Append(' ', indent.Value * level);
+        NewLine(level);
     }
 
-    private static void Close(StringBuilder sb, int? indent, int level)
+    private void Close(int level)
     {
-        if (indent is not null)
+        if (_indent is not null)
         {
-            sb.Append('\n').Append(' ', indent.Value * level);
+            NewLine(level);
         }
     }
+
+    private void NewLine(int level)
+    {
+        long spaces = (long)_indent!.Value * level;
+        CheckLength(1 + spaces);
+        _sb.Append('\n').Append(' ', (int)spaces);
+    }
+
+    private void CheckLength(long adding) => _budget.CheckString(_sb.Length + adding, "tojson");
 
     // json.encoder py_encode_basestring: escapes ", \, \n, \r, \t, \b, \f and other controls as \u00XX.
-    private static void WriteString(StringBuilder sb, string s)
+    private void WriteString(string s)
     {
+        var sb = _sb;
+        // Escapes at most sextuple a character: check the length once when it cannot overflow, else per character.
+        bool bounded = sb.Length + (6L * s.Length) + 2 <= _budget.Limits.MaxOutputLength;
         sb.Append('"');
         foreach (char c in s)
         {
+            if (!bounded && sb.Length > _budget.Limits.MaxOutputLength)
+            {
+                CheckLength(0);
+            }
             switch (c)
             {
                 case '"': sb.Append("\\\""); break;

@@ -6,7 +6,7 @@ namespace DeepSeek.Sdk.Tokenization.Templates;
 /// <summary>Python <c>datetime.strftime</c> in the C locale, for <c>strftime_now</c> (Llama 3.x dates).</summary>
 internal static class Strftime
 {
-    public static string Format(DateTime time, string format)
+    public static string Format(DateTime time, string format, RenderBudget budget)
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -38,6 +38,8 @@ internal static class Strftime
                 '%' => "%",
                 _ => throw new TemplateOperationException($"strftime directive '%{code}' is not supported"),
             });
+            // A directive prints up to 9 characters (%B) for its 2: the text so far and the rest, at least, must fit.
+            budget.CheckString((long)sb.Length + format.Length - i - 1, "strftime_now");
         }
         return sb.ToString();
     }

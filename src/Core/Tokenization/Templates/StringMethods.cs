@@ -46,7 +46,8 @@ internal static class StringMethods
         return sb.ToString();
     }
 
-    public static string Replace(string s, object? oldValue, object? newValue, object? count)
+    /// <summary>Python str.replace; the result's length is known, and checked, before it is built.</summary>
+    public static string Replace(string s, object? oldValue, object? newValue, object? count, RenderBudget budget)
     {
         if (oldValue is not string o || newValue is not string n)
         {
@@ -55,56 +56,114 @@ internal static class StringMethods
         long max = count is null ? -1 : PythonOps.ToLong(count);
         if (max < 0)
         {
-            return o.Length == 0 ? InsertEverywhere(s, n) : s.Replace(o, n, StringComparison.Ordinal);
+            max = long.MaxValue;
         }
-        var sb = new StringBuilder();
+        if (o.Length == 0)
+        {
+            return InsertEverywhere(s, n, max, budget);
+        }
+        long occurrences = 0;
+        for (int at = s.IndexOf(o, StringComparison.Ordinal); at >= 0 && occurrences < max; at = s.IndexOf(o, at + o.Length, StringComparison.Ordinal))
+        {
+            occurrences++;
+        }
+        if (occurrences == 0)
+        {
+            return s;
+        }
+        long length = s.Length + (occurrences * (n.Length - o.Length));
+        budget.CheckString(length, "replace");
+        var sb = new StringBuilder((int)length);
         int pos = 0;
-        for (long done = 0; done < max; done++)
+        for (long done = 0; done < occurrences; done++)
         {
             int at = s.IndexOf(o, pos, StringComparison.Ordinal);
-            if (at < 0 || o.Length == 0)
-            {
-                break;
-            }
             sb.Append(s, pos, at - pos).Append(n);
             pos = at + o.Length;
         }
         return sb.Append(s, pos, s.Length - pos).ToString();
     }
 
-    private static string InsertEverywhere(string s, string n)
+    // 'abc'.replace('', '-') is '-a-b-c-': the new text before each code point and at the end, up to max times.
+    private static string InsertEverywhere(string s, string n, long max, RenderBudget budget)
     {
-        var sb = new StringBuilder(n);
-        foreach (Rune r in s.EnumerateRunes())
+        long insertions = Math.Min(max, PythonOps.CodePointCount(s) + 1L);
+        long length = s.Length + (insertions * n.Length);
+        budget.CheckString(length, "replace");
+        var sb = new StringBuilder((int)length);
+        long done = 0;
+        int pos = 0;
+        while (done < insertions)
         {
-            sb.Append(r.ToString()).Append(n);
+            sb.Append(n);
+            done++;
+            if (pos == s.Length)
+            {
+                break;
+            }
+            int width = char.IsHighSurrogate(s[pos]) && pos + 1 < s.Length && char.IsLowSurrogate(s[pos + 1]) ? 2 : 1;
+            sb.Append(s, pos, width);
+            pos += width;
         }
-        return sb.ToString();
+        return sb.Append(s, pos, s.Length - pos).ToString();
+    }
+
+    /// <summary>Python str.count: non-overlapping occurrences; the empty string occurs between every code point.</summary>
+    public static long Count(string s, string sub)
+    {
+        if (sub.Length == 0)
+        {
+            return PythonOps.CodePointCount(s) + 1L;
+        }
+        long count = 0;
+        for (int at = s.IndexOf(sub, StringComparison.Ordinal); at >= 0; at = s.IndexOf(sub, at + sub.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
     }
 
     /// <summary>Python str.split / str.rsplit, with whitespace splitting when sep is None.</summary>
-    public static object?[] Split(string s, object? separator, object? maxSplit, bool fromRight)
+    public static object?[] Split(string s, object? separator, object? maxSplit, bool fromRight, RenderBudget budget)
     {
         long max = maxSplit is null ? -1 : PythonOps.ToLong(maxSplit);
         var parts = new List<string>();
         if (separator is null)
         {
-            SplitWhitespace(s, max, fromRight, parts);
+            SplitWhitespace(s, max, fromRight, parts, budget);
         }
         else if (separator is string sep && sep.Length > 0)
         {
-            string rest = s;
-            while (max < 0 || parts.Count < max)
+            if (fromRight)
             {
-                int at = fromRight ? rest.LastIndexOf(sep, StringComparison.Ordinal) : rest.IndexOf(sep, StringComparison.Ordinal);
-                if (at < 0)
+                int end = s.Length;
+                while (max < 0 || parts.Count < max)
                 {
-                    break;
+                    int at = s.AsSpan(0, end).LastIndexOf(sep.AsSpan());
+                    if (at < 0)
+                    {
+                        break;
+                    }
+                    Add(parts, s[(at + sep.Length)..end], budget);
+                    end = at;
                 }
-                parts.Add(fromRight ? rest[(at + sep.Length)..] : rest[..at]);
-                rest = fromRight ? rest[..at] : rest[(at + sep.Length)..];
+                Add(parts, s[..end], budget);
             }
-            parts.Add(rest);
+            else
+            {
+                int pos = 0;
+                while (max < 0 || parts.Count < max)
+                {
+                    int at = s.AsSpan(pos).IndexOf(sep.AsSpan());
+                    if (at < 0)
+                    {
+                        break;
+                    }
+                    Add(parts, s.Substring(pos, at), budget);
+                    pos += at + sep.Length;
+                }
+                Add(parts, s[pos..], budget);
+            }
         }
         else
         {
@@ -117,59 +176,103 @@ internal static class StringMethods
         return parts.ToArray();
     }
 
-    private static void SplitWhitespace(string s, long max, bool fromRight, List<string> parts)
+    private static void Add(List<string> parts, string part, RenderBudget budget)
     {
-        string rest = fromRight ? s.TrimEnd() : s.TrimStart();
-        while (rest.Length > 0)
+        budget.CheckList(parts.Count + 1L, "split");
+        parts.Add(part);
+    }
+
+    // Runs of whitespace separate words; after maxsplit words the rest is one part, its inner whitespace kept.
+    private static void SplitWhitespace(string s, long max, bool fromRight, List<string> parts, RenderBudget budget)
+    {
+        if (fromRight)
         {
+            int end = s.Length;
+            while (true)
+            {
+                while (end > 0 && char.IsWhiteSpace(s[end - 1]))
+                {
+                    end--;
+                }
+                if (end == 0)
+                {
+                    return;
+                }
+                if (max >= 0 && parts.Count >= max)
+                {
+                    Add(parts, s[..end], budget);
+                    return;
+                }
+                int start = end;
+                while (start > 0 && !char.IsWhiteSpace(s[start - 1]))
+                {
+                    start--;
+                }
+                Add(parts, s[start..end], budget);
+                end = start;
+            }
+        }
+        int pos = 0;
+        while (true)
+        {
+            while (pos < s.Length && char.IsWhiteSpace(s[pos]))
+            {
+                pos++;
+            }
+            if (pos == s.Length)
+            {
+                return;
+            }
             if (max >= 0 && parts.Count >= max)
             {
-                parts.Add(fromRight ? rest.TrimEnd() : rest.TrimStart());
+                Add(parts, s[pos..], budget);
                 return;
             }
-            int at = fromRight ? LastWhitespace(rest) : FirstWhitespace(rest);
-            if (at < 0)
+            int stop = pos;
+            while (stop < s.Length && !char.IsWhiteSpace(s[stop]))
             {
-                parts.Add(rest);
-                return;
+                stop++;
             }
-            parts.Add(fromRight ? rest[(at + 1)..] : rest[..at]);
-            rest = fromRight ? rest[..at].TrimEnd() : rest[(at + 1)..].TrimStart();
+            Add(parts, s[pos..stop], budget);
+            pos = stop;
         }
     }
 
-    private static int FirstWhitespace(string s)
+    /// <summary>Python str.splitlines: split at \n, \r, \r\n and the other line boundaries Python knows, ends dropped.</summary>
+    public static object?[] SplitLines(string s, RenderBudget budget)
     {
-        for (int i = 0; i < s.Length; i++)
+        var lines = new List<string>();
+        int start = 0;
+        int pos = 0;
+        while (pos < s.Length)
         {
-            if (char.IsWhiteSpace(s[i]))
+            char c = s[pos];
+            if (c is '\n' or '\r' or '\v' or '\f' or '\x1c' or '\x1d' or '\x1e' or '\x85' or '\u2028' or '\u2029')
             {
-                return i;
+                Add(lines, s[start..pos], budget);
+                pos += c == '\r' && pos + 1 < s.Length && s[pos + 1] == '\n' ? 2 : 1;
+                start = pos;
+            }
+            else
+            {
+                pos++;
             }
         }
-        return -1;
-    }
-
-    private static int LastWhitespace(string s)
-    {
-        for (int i = s.Length - 1; i >= 0; i--)
+        if (start < s.Length)
         {
-            if (char.IsWhiteSpace(s[i]))
-            {
-                return i;
-            }
+            Add(lines, s[start..], budget);
         }
-        return -1;
+        return lines.ToArray();
     }
 
     /// <summary>str.startswith/endswith with a string or a tuple of strings.</summary>
-    public static bool Affix(string s, object? affix, bool start)
+    public static bool Affix(string s, object? affix, bool start, RenderBudget budget)
     {
         if (affix is IReadOnlyList<object?> options)
         {
             foreach (var option in options)
             {
-                if (Affix(s, option, start))
+                if (Affix(s, option, start, budget))
                 {
                     return true;
                 }
@@ -180,11 +283,13 @@ internal static class StringMethods
         {
             throw new TemplateOperationException($"{(start ? "startswith" : "endswith")} first arg must be str or a tuple of str, not {PythonFormat.TypeName(affix)}");
         }
+        // Charged here rather than by the caller: a tuple of many long affixes is read one by one.
+        budget.Charge(2L * Math.Min(s.Length, a.Length));
         return start ? s.StartsWith(a, StringComparison.Ordinal) : s.EndsWith(a, StringComparison.Ordinal);
     }
 
     /// <summary>str.format with <c>{}</c>, <c>{0}</c>, <c>{name}</c> fields and <c>{{</c>/<c>}}</c> escapes; no format specs.</summary>
-    public static string Format(string format, TemplateArguments args)
+    public static string Format(string format, TemplateArguments args, RenderBudget budget)
     {
         var sb = new StringBuilder();
         int auto = 0;
@@ -231,7 +336,9 @@ internal static class StringMethods
                     throw new TemplateOperationException($"format(): no keyword argument '{field}'");
                 }
             }
-            sb.Append(PythonFormat.Str(value));
+            string piece = PythonFormat.Str(value, budget);
+            budget.CheckString((long)sb.Length + piece.Length + format.Length - close - 1, "format()");
+            sb.Append(piece);
             i = close;
         }
         return sb.ToString();

@@ -8,12 +8,23 @@ internal sealed partial class TemplateEvaluator
     {
         try
         {
+            _budget.EnsureStack();
             return EvalCore(expr);
         }
         catch (TemplateOperationException e)
         {
-            throw RuntimeError(expr.Offset, e.Message);
+            throw LocatedError(expr.Offset, e);
         }
+    }
+
+    /// <summary>Charges <paramref name="bytes"/> of work (see <see cref="OperationCost"/>) and passes the result on.</summary>
+    private object? Charged(object? result, long? bytes)
+    {
+        if (bytes is long cost)
+        {
+            _budget.Charge(cost);
+        }
+        return result;
     }
 
     private object? EvalCore(Expr expr)
@@ -27,9 +38,14 @@ internal sealed partial class TemplateEvaluator
             case AttributeExpr attribute:
                 return ValueAccess.GetAttribute(Eval(attribute.Target), attribute.Name);
             case IndexExpr index:
-                return ValueAccess.GetItem(Eval(index.Target), Eval(index.Index));
+                var container = Eval(index.Target);
+                var item = ValueAccess.GetItem(container, Eval(index.Index));
+                // Indexing a string walks its code points; a list or dict lookup is constant work.
+                return container is string ? Charged(item, OperationCost.StringSize(container)) : item;
             case SliceExpr slice:
-                return ValueAccess.Slice(Eval(slice.Target), EvalOptional(slice.Start), EvalOptional(slice.Stop), EvalOptional(slice.Step));
+                var sliced = Eval(slice.Target);
+                var part = ValueAccess.Slice(sliced, EvalOptional(slice.Start), EvalOptional(slice.Stop), EvalOptional(slice.Step));
+                return Charged(part, OperationCost.StringSize(sliced) + RenderBudget.SizeOf(part));
             case UnaryExpr unary:
                 return EvalUnary(unary);
             case BinaryExpr { Operator: "and" } and:
@@ -39,7 +55,10 @@ internal sealed partial class TemplateEvaluator
                 var first = Eval(or.Left);
                 return PythonOps.IsTrue(first) ? first : Eval(or.Right);
             case BinaryExpr binary:
-                return Arithmetic.Apply(binary.Operator, Eval(binary.Left), Eval(binary.Right));
+                var a = Eval(binary.Left);
+                var b = Eval(binary.Right);
+                var computed = Arithmetic.Apply(binary.Operator, a, b, _budget);
+                return Charged(computed, OperationCost.StringSize(a) + OperationCost.StringSize(b) + RenderBudget.SizeOf(computed));
             case CompareExpr compare:
                 return EvalCompare(compare);
             case ConditionalExpr conditional:
@@ -47,9 +66,11 @@ internal sealed partial class TemplateEvaluator
                     ? Eval(conditional.Then)
                     : conditional.Otherwise is null ? new Undefined("the inline if has no else branch") : Eval(conditional.Otherwise);
             case ListExpr list:
-                return EvalItems(list.Items);
+                var items = EvalItems(list.Items);
+                return Charged(items, RenderBudget.SizeOf(items));
             case TupleExpr tuple:
-                return new TemplateTuple(EvalItems(tuple.Items));
+                var tupleItems = new TemplateTuple(EvalItems(tuple.Items));
+                return Charged(tupleItems, RenderBudget.SizeOf(tupleItems));
             case DictExpr dict:
                 var result = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
                 foreach (var (keyExpr, valueExpr) in dict.Items)
@@ -60,18 +81,26 @@ internal sealed partial class TemplateEvaluator
                     }
                     result[key] = Eval(valueExpr);
                 }
-                return result;
+                return Charged(result, RenderBudget.SizeOf(result));
             case FilterExpr filter:
-                return TemplateFilters.Apply(filter.Name, Eval(filter.Input), EvalArguments(filter.Arguments));
+                var input = Eval(filter.Input);
+                var filterArgs = EvalArguments(filter.Arguments);
+                var filtered = TemplateFilters.Apply(filter.Name, input, filterArgs, _budget);
+                return Charged(filtered, OperationCost.Filter(filter.Name, input, filterArgs, filtered));
             case TestExpr test:
-                return TemplateTests.Apply(test.Name, Eval(test.Input), EvalArguments(test.Arguments)) != test.Negated;
+                var tested = Eval(test.Input);
+                var testArgs = EvalArguments(test.Arguments);
+                bool passed = TemplateTests.Apply(test.Name, tested, testArgs, _budget) != test.Negated;
+                return Charged(passed, OperationCost.Test(test.Name, tested, testArgs));
             case MethodCallExpr method:
                 var target = Eval(method.Target);
-                return TemplateMethods.Call(target, method.Name, EvalArguments(method.Arguments));
+                var methodArgs = EvalArguments(method.Arguments);
+                var returned = TemplateMethods.Call(target, method.Name, methodArgs, _budget);
+                return Charged(returned, OperationCost.Method(method.Name, target, methodArgs, returned));
             case FunctionCallExpr call:
                 return EvalFunction(call);
             default:
-                throw RuntimeError(expr.Offset, $"unsupported expression {expr.GetType().Name}");
+                throw new InvalidOperationException($"The evaluator has no case for {expr.GetType().Name}.");
         }
     }
 
@@ -107,7 +136,9 @@ internal sealed partial class TemplateEvaluator
         return unary.Operator switch
         {
             "not" => !PythonOps.IsTrue(operand),
-            "-" when PythonOps.IsInteger(operand) => checked(-PythonOps.ToLong(operand)),
+            "-" when PythonOps.IsInteger(operand) => PythonOps.ToLong(operand) is long value && value != long.MinValue
+                ? -value
+                : throw new TemplateOperationException("integer overflow in -(-9223372036854775808): values beyond 64 bits are not supported"),
             "-" when operand is double d => -d,
             "+" when PythonOps.IsNumber(operand) => operand is bool b ? (b ? 1L : 0L) : operand,
             _ => throw new TemplateOperationException(operand is Undefined u ? u.Hint : $"bad operand type for unary {unary.Operator}: '{PythonFormat.TypeName(operand)}'"),
@@ -120,17 +151,18 @@ internal sealed partial class TemplateEvaluator
         foreach (var link in compare.Rest)
         {
             var right = Eval(link.Operand);
+            _budget.Charge(OperationCost.ComparedSize(left) + OperationCost.ComparedSize(right));
             bool holds = link.Operator switch
             {
-                "==" => PythonOps.Equals(left, right),
-                "!=" => !PythonOps.Equals(left, right),
-                "<" => PythonOps.Compare(left, right) < 0,
-                ">" => PythonOps.Compare(left, right) > 0,
-                "<=" => PythonOps.Compare(left, right) <= 0,
-                ">=" => PythonOps.Compare(left, right) >= 0,
-                "in" => PythonOps.Contains(right, left),
-                "not in" => !PythonOps.Contains(right, left),
-                _ => throw new TemplateOperationException($"unknown comparison {link.Operator}"),
+                "==" => PythonOps.Equals(left, right, _budget),
+                "!=" => !PythonOps.Equals(left, right, _budget),
+                "<" => PythonOps.Compare(left, right, _budget) < 0,
+                ">" => PythonOps.Compare(left, right, _budget) > 0,
+                "<=" => PythonOps.Compare(left, right, _budget) <= 0,
+                ">=" => PythonOps.Compare(left, right, _budget) >= 0,
+                "in" => PythonOps.Contains(right, left, _budget),
+                "not in" => !PythonOps.Contains(right, left, _budget),
+                _ => throw new InvalidOperationException($"The parser produced an unknown comparison {link.Operator}."),
             };
             if (!holds)
             {
@@ -148,8 +180,9 @@ internal sealed partial class TemplateEvaluator
         {
             args.Expect(call.Name, "message");
             var (line, column) = _source.Locate(call.Offset);
-            throw new TemplateRaisedException(_source.Name, line, column, PythonFormat.Str(args.Get(0, "message", "")));
+            throw new TemplateRaisedException(_source.Name, line, column, PythonFormat.Str(args.Get(0, "message", ""), _budget));
         }
-        return TemplateFunctions.Call(call.Name, args, _clock);
+        var value = TemplateFunctions.Call(call.Name, args, _clock, _budget);
+        return Charged(value, RenderBudget.SizeOf(value));
     }
 }

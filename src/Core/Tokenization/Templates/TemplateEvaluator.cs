@@ -5,7 +5,8 @@ namespace DeepSeek.Sdk.Tokenization.Templates;
 
 /// <summary>
 /// Walks the statement tree of one render. One instance per render, so a parsed
-/// <see cref="ChatTemplate"/> can render from many threads at once.
+/// <see cref="ChatTemplate"/> can render from many threads at once. Its recursion follows the tree,
+/// whose depth the parser bounded; loops, strings and lists are bounded by the render's <see cref="RenderBudget"/>.
 /// </summary>
 internal sealed partial class TemplateEvaluator
 {
@@ -18,23 +19,25 @@ internal sealed partial class TemplateEvaluator
 
     private readonly SourceText _source;
     private readonly Func<DateTime> _clock;
+    private readonly RenderBudget _budget;
     private TemplateScope _scope;
 
-    private TemplateEvaluator(SourceText source, TemplateScope globals, Func<DateTime> clock)
+    private TemplateEvaluator(SourceText source, TemplateScope globals, Func<DateTime> clock, RenderBudget budget)
     {
         _source = source;
         _scope = globals;
         _clock = clock;
+        _budget = budget;
     }
 
-    public static string Render(SourceText source, IReadOnlyList<Stmt> body, IReadOnlyDictionary<string, object?> variables, Func<DateTime> clock)
+    public static string Render(SourceText source, IReadOnlyList<Stmt> body, IReadOnlyDictionary<string, object?> variables, Func<DateTime> clock, RenderBudget budget)
     {
         var globals = new TemplateScope(null);
         foreach (var (name, value) in variables)
         {
             globals.Set(name, value);
         }
-        var evaluator = new TemplateEvaluator(source, new TemplateScope(globals), clock);
+        var evaluator = new TemplateEvaluator(source, new TemplateScope(globals), clock, budget);
         var output = new StringBuilder();
         evaluator.Execute(body, output);
         return output.ToString();
@@ -55,13 +58,26 @@ internal sealed partial class TemplateEvaluator
 
     private Flow Execute(Stmt stmt, StringBuilder output)
     {
+        try
+        {
+            _budget.EnsureStack();
+            return ExecuteCore(stmt, output);
+        }
+        catch (TemplateOperationException e)
+        {
+            throw LocatedError(stmt.Offset, e);
+        }
+    }
+
+    private Flow ExecuteCore(Stmt stmt, StringBuilder output)
+    {
         switch (stmt)
         {
             case TextStmt text:
-                output.Append(text.Text);
+                Write(output, text.Text);
                 return Flow.Normal;
             case OutputStmt print:
-                output.Append(PythonFormat.Str(Eval(print.Value)));
+                Write(output, PythonFormat.Str(Eval(print.Value), _budget));
                 return Flow.Normal;
             case IfStmt branch:
                 foreach (var candidate in branch.Branches)
@@ -86,29 +102,65 @@ internal sealed partial class TemplateEvaluator
             case LoopControlStmt control:
                 return control.IsBreak ? Flow.Break : Flow.Continue;
             default:
-                throw RuntimeError(stmt.Offset, $"unsupported statement {stmt.GetType().Name}");
+                throw new InvalidOperationException($"The evaluator has no case for {stmt.GetType().Name}.");
         }
+    }
+
+    /// <summary>Appends to the output (or to a block set's capture), within <see cref="TemplateLimits.MaxOutputLength"/>.</summary>
+    private void Write(StringBuilder output, string text)
+    {
+        long length = (long)output.Length + text.Length;
+        if (length > _budget.Limits.MaxOutputLength)
+        {
+            throw new TemplateLimitBreachException(
+                $"the rendered text would be longer than {_budget.Limits.MaxOutputLength} characters", nameof(TemplateLimits.MaxOutputLength), _budget.Limits.MaxOutputLength);
+        }
+        _budget.Charge(2L * text.Length);
+        output.Append(text);
     }
 
     private void ExecuteFor(ForStmt loop, StringBuilder output)
     {
-        IReadOnlyList<object?> source = Guard(loop.Iterable.Offset, () => PythonOps.Iterate(Eval(loop.Iterable)));
+        var iterable = Eval(loop.Iterable);
+        IReadOnlyList<object?> source;
+        try
+        {
+            source = PythonOps.Iterate(iterable, _budget);
+        }
+        catch (TemplateOperationException e)
+        {
+            throw LocatedError(loop.Iterable.Offset, e);
+        }
+        if (!ReferenceEquals(source, iterable))
+        {
+            _budget.Charge(RenderBudget.SizeOf(source));
+        }
         var outer = _scope;
+        // Each iteration sees a fresh frame; one frame, cleared, serves them all, since nothing keeps a frame.
+        var frame = new TemplateScope(outer);
         IReadOnlyList<object?> items = source;
         if (loop.Filter is not null)
         {
             // jinja2 filters before counting, so loop.index and loop.length see only the kept items.
             var kept = new List<object?>();
-            foreach (var item in source)
+            try
             {
-                _scope = new TemplateScope(outer);
-                Bind(loop.Targets, item, loop.Offset);
-                if (PythonOps.IsTrue(Eval(loop.Filter)))
+                foreach (var item in source)
                 {
-                    kept.Add(item);
+                    _budget.CountIteration();
+                    frame.Clear();
+                    _scope = frame;
+                    Bind(loop.Targets, item, loop.Offset);
+                    if (PythonOps.IsTrue(Eval(loop.Filter)))
+                    {
+                        kept.Add(item);
+                    }
                 }
             }
-            _scope = outer;
+            finally
+            {
+                _scope = outer;
+            }
             items = kept;
         }
         var context = new LoopContext(items);
@@ -116,7 +168,9 @@ internal sealed partial class TemplateEvaluator
         {
             for (int i = 0; i < items.Count; i++)
             {
-                _scope = new TemplateScope(outer);
+                _budget.CountIteration();
+                frame.Clear();
+                _scope = frame;
                 context.Index0 = i;
                 _scope.Set("loop", context);
                 Bind(loop.Targets, items[i], loop.Offset);
@@ -145,7 +199,7 @@ internal sealed partial class TemplateEvaluator
         }
         if (item is not IReadOnlyList<object?> values || values.Count != targets.Count)
         {
-            throw RuntimeError(offset, $"cannot unpack {PythonFormat.Repr(item)} into {targets.Count} variables");
+            throw RuntimeError(offset, $"cannot unpack {PythonFormat.Describe(item)} into {targets.Count} variables");
         }
         for (int i = 0; i < targets.Count; i++)
         {
@@ -167,21 +221,18 @@ internal sealed partial class TemplateEvaluator
         ns.Attributes[target.Attribute] = value;
     }
 
-    private T Guard<T>(int offset, Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (TemplateOperationException e)
-        {
-            throw RuntimeError(offset, e.Message);
-        }
-    }
-
     private TemplateRuntimeException RuntimeError(int offset, string reason)
     {
         var (line, column) = _source.Locate(offset);
         return new TemplateRuntimeException(_source.Name, line, column, reason);
+    }
+
+    /// <summary>An operation's error at the construct that ran it: a limit breach stays a limit breach.</summary>
+    private TemplateException LocatedError(int offset, TemplateOperationException error)
+    {
+        var (line, column) = _source.Locate(offset);
+        return error is TemplateLimitBreachException breach
+            ? new TemplateLimitExceededException(_source.Name, line, column, breach.Message, breach.LimitName, breach.LimitValue)
+            : new TemplateRuntimeException(_source.Name, line, column, error.Message);
     }
 }

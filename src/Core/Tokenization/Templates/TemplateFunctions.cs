@@ -13,7 +13,7 @@ internal static class TemplateFunctions
     public static bool IsKnown(string name) => Names.Contains(name);
 
     /// <summary>Calls a function other than <c>raise_exception</c>, which the evaluator handles itself.</summary>
-    public static object? Call(string name, TemplateArguments args, Func<DateTime> clock)
+    public static object? Call(string name, TemplateArguments args, Func<DateTime> clock, RenderBudget budget)
     {
         switch (name)
         {
@@ -37,16 +37,16 @@ internal static class TemplateFunctions
                 }
                 return name == "namespace" ? ns : new OrderedDictionary<string, object?>(ns.Attributes, StringComparer.Ordinal);
             case "range":
-                return Range(args);
+                return Range(args, budget);
             case "strftime_now":
                 args.Expect(name, "format");
-                return Strftime.Format(clock(), PythonFormat.Str(args.Get(0, "format")));
+                return Strftime.Format(clock(), PythonFormat.Str(args.Get(0, "format"), budget), budget);
             default:
                 throw new TemplateOperationException($"unknown function '{name}'");
         }
     }
 
-    private static object?[] Range(TemplateArguments args)
+    private static TemplateRange Range(TemplateArguments args, RenderBudget budget)
     {
         if (args.Named.Count > 0 || args.Positional.Count is 0 or > 3)
         {
@@ -60,15 +60,6 @@ internal static class TemplateFunctions
         {
             throw new TemplateOperationException("range() arg 3 must not be zero");
         }
-        var values = new List<object?>();
-        for (long i = start; step > 0 ? i < stop : i > stop; i += step)
-        {
-            if (values.Count >= 1_000_000)
-            {
-                throw new TemplateOperationException("range() is limited to 1,000,000 items");
-            }
-            values.Add(i);
-        }
-        return values.ToArray();
+        return TemplateRange.Create(start, stop, step, budget.Limits.MaxRangeLength);
     }
 }

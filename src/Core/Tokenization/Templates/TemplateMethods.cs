@@ -16,12 +16,12 @@ internal static class TemplateMethods
 
     public static bool IsKnown(string name) => Names.Contains(name);
 
-    public static object? Call(object? target, string name, TemplateArguments args) => target switch
+    public static object? Call(object? target, string name, TemplateArguments args, RenderBudget budget) => target switch
     {
         Undefined u => throw new TemplateOperationException(u.Hint),
-        string s => CallString(s, name, args),
-        IReadOnlyDictionary<string, object?> dict => CallDict(dict, name, args),
-        TemplateNamespace ns => CallDict(ns.Attributes, name, args),
+        string s => CallString(s, name, args, budget),
+        IReadOnlyDictionary<string, object?> dict => CallDict(dict, name, args, budget),
+        TemplateNamespace ns => CallDict(ns.Attributes, name, args, budget),
         LoopContext loop when name == "cycle" => loop.Cycle(args.Positional),
         _ => throw NoSuch(target, name),
     };
@@ -29,16 +29,16 @@ internal static class TemplateMethods
     private static TemplateOperationException NoSuch(object? target, string name) =>
         new($"'{PythonFormat.TypeName(target)} object' has no attribute '{name}'");
 
-    private static object? CallString(string s, string name, TemplateArguments args)
+    private static object? CallString(string s, string name, TemplateArguments args, RenderBudget budget)
     {
         switch (name)
         {
             case "split" or "rsplit":
                 args.Expect(name, "sep", "maxsplit");
-                return StringMethods.Split(s, args.Get(0, "sep"), args.Get(1, "maxsplit"), fromRight: name == "rsplit");
+                return StringMethods.Split(s, args.Get(0, "sep"), args.Get(1, "maxsplit"), fromRight: name == "rsplit", budget);
             case "startswith" or "endswith":
                 args.Expect(name, "prefix");
-                return StringMethods.Affix(s, args.Get(0, "prefix"), start: name == "startswith");
+                return StringMethods.Affix(s, args.Get(0, "prefix"), start: name == "startswith", budget);
             case "strip":
                 args.Expect(name, "chars");
                 return StringMethods.Strip(s, args.Get(0, "chars"), left: true, right: true);
@@ -50,7 +50,7 @@ internal static class TemplateMethods
                 return StringMethods.Strip(s, args.Get(0, "chars"), left: false, right: true);
             case "replace":
                 args.Expect(name, "old", "new", "count");
-                return StringMethods.Replace(s, args.Get(0, "old"), args.Get(1, "new"), args.Get(2, "count"));
+                return StringMethods.Replace(s, args.Get(0, "old"), args.Get(1, "new"), args.Get(2, "count"), budget);
             case "upper":
                 args.Expect(name);
                 return s.ToUpperInvariant();
@@ -64,29 +64,30 @@ internal static class TemplateMethods
                 args.Expect(name);
                 return StringMethods.Capitalize(s);
             case "format":
-                return StringMethods.Format(s, args);
+                return StringMethods.Format(s, args, budget);
             case "find":
                 args.Expect(name, "sub");
-                int at = s.IndexOf(PythonFormat.Str(args.Get(0, "sub")), StringComparison.Ordinal);
-                return at < 0 ? -1L : (long)PythonOps.CodePointCount(s[..at]);
+                int at = s.IndexOf(PythonFormat.Str(args.Get(0, "sub"), budget), StringComparison.Ordinal);
+                return at < 0 ? -1L : (long)PythonOps.CodePointCount(s.AsSpan(0, at));
             case "count":
                 args.Expect(name, "sub");
-                string sub = PythonFormat.Str(args.Get(0, "sub"));
-                return sub.Length == 0 ? PythonOps.CodePointCount(s) + 1L : (long)(s.Split(sub).Length - 1);
+                return StringMethods.Count(s, PythonFormat.Str(args.Get(0, "sub"), budget));
             case "join":
                 args.Expect(name, "iterable");
-                var items = PythonOps.Iterate(args.Get(0, "iterable"));
+                var items = PythonOps.Iterate(args.Get(0, "iterable"), budget);
                 var parts = new string[items.Count];
+                long length = Math.Max(0, parts.Length - 1) * (long)s.Length;
+                budget.CheckString(length, "str.join");
                 for (int i = 0; i < parts.Length; i++)
                 {
                     parts[i] = items[i] as string ?? throw new TemplateOperationException($"sequence item {i}: expected str instance, {PythonFormat.TypeName(items[i])} found");
+                    length += parts[i].Length;
+                    budget.CheckString(length, "str.join");
                 }
                 return string.Join(s, parts);
             case "splitlines":
                 args.Expect(name);
-                var lines = s.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n', '\r');
-                int n = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
-                return lines[..n];
+                return StringMethods.SplitLines(s, budget);
             case "isdigit":
                 args.Expect(name);
                 return s.Length > 0 && s.All(char.IsDigit);
@@ -95,7 +96,7 @@ internal static class TemplateMethods
         }
     }
 
-    private static object? CallDict(IReadOnlyDictionary<string, object?> dict, string name, TemplateArguments args)
+    private static object? CallDict(IReadOnlyDictionary<string, object?> dict, string name, TemplateArguments args, RenderBudget budget)
     {
         switch (name)
         {
@@ -104,7 +105,7 @@ internal static class TemplateMethods
                 return TemplateFilters.Items(dict);
             case "keys":
                 args.Expect(name);
-                return PythonOps.Iterate(dict);
+                return PythonOps.Iterate(dict, budget);
             case "values":
                 args.Expect(name);
                 var values = new object?[dict.Count];

@@ -5,4 +5,4 @@ namespace DeepSeek.Sdk.Tokenization.Templates;
 /// they were called from; the evaluator turns it into a <see cref="TemplateRuntimeException"/>
 /// carrying the location of the expression being evaluated.
 /// </summary>
-internal sealed class TemplateOperationException(string message) : Exception(message);
+internal class TemplateOperationException(string message) : Exception(message);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using DeepSeek.Sdk.Tokenization.Templates.Nodes;
 
 namespace DeepSeek.Sdk.Tokenization.Templates;
@@ -7,6 +8,7 @@ namespace DeepSeek.Sdk.Tokenization.Templates;
 /// Expression grammar, lowest precedence first, as in jinja2 parser.py: conditional, or, and,
 /// not, comparison, + -, ~, * / // %, **, unary - +, then primary with postfix
 /// (<c>.attr</c>, <c>[index]</c>, calls) and the filter/test chain (<c>| f</c>, <c>is t</c>).
+/// Each expression, unary operator and chain link enters a nesting level (see <see cref="Enter"/>).
 /// </summary>
 internal sealed partial class TemplateParser
 {
@@ -39,9 +41,13 @@ internal sealed partial class TemplateParser
 
     private Expr ParseExpression()
     {
+        Enter(Current);
         var expr = ParseOr();
+        int links = 0;
         while (Current.IsName("if"))
         {
+            Enter(Current);
+            links++;
             int offset = Advance().Offset;
             var test = ParseOr();
             Expr? otherwise = null;
@@ -52,28 +58,37 @@ internal sealed partial class TemplateParser
             }
             expr = new ConditionalExpr(offset, test, expr, otherwise);
         }
+        Exit(links + 1);
         return expr;
     }
 
     private Expr ParseOr()
     {
         var left = ParseAnd();
+        int links = 0;
         while (Current.IsName("or"))
         {
+            Enter(Current);
+            links++;
             int offset = Advance().Offset;
             left = new BinaryExpr(offset, "or", left, ParseAnd());
         }
+        Exit(links);
         return left;
     }
 
     private Expr ParseAnd()
     {
         var left = ParseNot();
+        int links = 0;
         while (Current.IsName("and"))
         {
+            Enter(Current);
+            links++;
             int offset = Advance().Offset;
             left = new BinaryExpr(offset, "and", left, ParseNot());
         }
+        Exit(links);
         return left;
     }
 
@@ -81,8 +96,11 @@ internal sealed partial class TemplateParser
     {
         if (Current.IsName("not"))
         {
+            Enter(Current);
             int offset = Advance().Offset;
-            return new UnaryExpr(offset, "not", ParseNot());
+            var operand = ParseNot();
+            Exit();
+            return new UnaryExpr(offset, "not", operand);
         }
         return ParseCompare();
     }
@@ -121,44 +139,60 @@ internal sealed partial class TemplateParser
     private Expr ParseMath1()
     {
         var left = ParseConcat();
+        int links = 0;
         while (Current.IsOperator("+") || Current.IsOperator("-"))
         {
+            Enter(Current);
+            links++;
             var op = Advance();
             left = new BinaryExpr(op.Offset, op.Value, left, ParseConcat());
         }
+        Exit(links);
         return left;
     }
 
     private Expr ParseConcat()
     {
         var left = ParseMath2();
+        int links = 0;
         while (Current.IsOperator("~"))
         {
+            Enter(Current);
+            links++;
             int offset = Advance().Offset;
             left = new BinaryExpr(offset, "~", left, ParseMath2());
         }
+        Exit(links);
         return left;
     }
 
     private Expr ParseMath2()
     {
         var left = ParsePow();
+        int links = 0;
         while (Current.Kind == TokenKind.Operator && Current.Value is "*" or "/" or "//" or "%")
         {
+            Enter(Current);
+            links++;
             var op = Advance();
             left = new BinaryExpr(op.Offset, op.Value, left, ParsePow());
         }
+        Exit(links);
         return left;
     }
 
     private Expr ParsePow()
     {
         var left = ParseUnary(withFilter: true);
+        int links = 0;
         while (Current.IsOperator("**"))
         {
+            Enter(Current);
+            links++;
             int offset = Advance().Offset;
             left = new BinaryExpr(offset, "**", left, ParseUnary(withFilter: true));
         }
+        Exit(links);
         return left;
     }
 
@@ -167,8 +201,10 @@ internal sealed partial class TemplateParser
         Expr node;
         if (Current.IsOperator("-") || Current.IsOperator("+"))
         {
+            Enter(Current);
             var op = Advance();
             node = new UnaryExpr(op.Offset, op.Value, ParseUnary(withFilter: false));
+            Exit();
         }
         else
         {
@@ -191,12 +227,17 @@ internal sealed partial class TemplateParser
                     _ => Current.IsOperator("(") ? ParseFunctionCall(token) : new NameExpr(token.Offset, token.Value),
                 };
             case TokenKind.String:
-                string text = token.Value;
+                if (Current.Kind != TokenKind.String)
+                {
+                    return new LiteralExpr(token.Offset, token.Value);
+                }
+                // Adjacent literals join ('a' 'b' is 'ab'); a builder keeps a long run linear.
+                var text = new StringBuilder(token.Value);
                 while (Current.Kind == TokenKind.String)
                 {
-                    text += Advance().Value;
+                    text.Append(Advance().Value);
                 }
-                return new LiteralExpr(token.Offset, text);
+                return new LiteralExpr(token.Offset, text.ToString());
             case TokenKind.Integer:
                 if (!long.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long integer))
                 {

@@ -20,8 +20,14 @@ internal sealed partial class TemplateParser
 
     private Expr ParsePostfix(Expr node)
     {
+        int links = 0;
         while (true)
         {
+            if (Current.IsOperator(".") || Current.IsOperator("["))
+            {
+                Enter(Current);
+                links++;
+            }
             if (Current.IsOperator("."))
             {
                 Advance();
@@ -29,7 +35,11 @@ internal sealed partial class TemplateParser
                 if (name.Kind == TokenKind.Integer)
                 {
                     Advance();
-                    node = new IndexExpr(name.Offset, node, new LiteralExpr(name.Offset, long.Parse(name.Value, CultureInfo.InvariantCulture)));
+                    if (!long.TryParse(name.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long index))
+                    {
+                        throw Error(name, $"integer literal {name.Value} does not fit in 64 bits");
+                    }
+                    node = new IndexExpr(name.Offset, node, new LiteralExpr(name.Offset, index));
                     continue;
                 }
                 ExpectName("an attribute name");
@@ -56,6 +66,7 @@ internal sealed partial class TemplateParser
             }
             else
             {
+                Exit(links);
                 return node;
             }
         }
@@ -87,8 +98,14 @@ internal sealed partial class TemplateParser
 
     private Expr ParseFilterChain(Expr node)
     {
+        int links = 0;
         while (true)
         {
+            if (Current.IsOperator("|") || Current.IsName("is"))
+            {
+                Enter(Current);
+                links++;
+            }
             if (Current.IsOperator("|"))
             {
                 Advance();
@@ -118,6 +135,7 @@ internal sealed partial class TemplateParser
             }
             else
             {
+                Exit(links);
                 return node;
             }
         }

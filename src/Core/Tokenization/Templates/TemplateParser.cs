@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DeepSeek.Sdk.Tokenization.Templates.Nodes;
 
 namespace DeepSeek.Sdk.Tokenization.Templates;
@@ -7,24 +8,55 @@ namespace DeepSeek.Sdk.Tokenization.Templates;
 /// Everything the interpreter cannot run (an unknown tag, filter, test, function or method) is
 /// rejected here with its line and column, before any render.
 /// </summary>
+/// <remarks>
+/// Every construct that nests (a block's body, a bracketed or called expression, a unary operator, each
+/// link of an operator, filter or attribute chain) enters one level, and the parser refuses to go deeper
+/// than <see cref="TemplateLimits.MaxNestingDepth"/> before it recurses. The tree it returns is therefore
+/// shallow too, which bounds the evaluator's recursion as well as its own: 5000 nested parentheses fail
+/// here with a typed error instead of ending the process with a stack overflow.
+/// </remarks>
 internal sealed partial class TemplateParser
 {
     private readonly SourceText _source;
     private readonly List<TemplateToken> _tokens;
+    private readonly int _maxDepth;
     private int _index;
     private int _loopDepth;
+    private int _depth;
 
-    private TemplateParser(SourceText source, List<TemplateToken> tokens)
+    private TemplateParser(SourceText source, List<TemplateToken> tokens, int maxDepth)
     {
         _source = source;
         _tokens = tokens;
+        _maxDepth = maxDepth;
     }
 
-    public static IReadOnlyList<Stmt> Parse(SourceText source)
+    public static IReadOnlyList<Stmt> Parse(SourceText source, TemplateLimits limits)
     {
-        var parser = new TemplateParser(source, TemplateLexer.Tokenize(source));
+        var parser = new TemplateParser(source, TemplateLexer.Tokenize(source), limits.MaxNestingDepth);
         var body = parser.ParseBody([], out _, opener: null);
         return body;
+    }
+
+    /// <summary>Enters one nesting level at <paramref name="at"/>, or fails if that is one too many.</summary>
+    private void Enter(TemplateToken at)
+    {
+        if (++_depth > _maxDepth)
+        {
+            throw LimitError(at, $"the template nests deeper than {_maxDepth} levels (block tags, brackets, calls and chained operators each count one)");
+        }
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw LimitError(at, "the calling thread has too little stack left to parse this deeply; parse on a thread with a larger stack or lower");
+        }
+    }
+
+    private void Exit(int levels = 1) => _depth -= levels;
+
+    private TemplateLimitExceededException LimitError(TemplateToken at, string reason)
+    {
+        var (line, column) = _source.Locate(at.Offset);
+        return new TemplateLimitExceededException(_source.Name, line, column, reason, nameof(TemplateLimits.MaxNestingDepth), _maxDepth);
     }
 
     private TemplateToken Current => _tokens[_index];
@@ -40,6 +72,10 @@ internal sealed partial class TemplateParser
     /// </summary>
     private List<Stmt> ParseBody(string[] endTags, out string endTag, TemplateToken? opener)
     {
+        if (opener is not null)
+        {
+            Enter(opener.Value);
+        }
         var body = new List<Stmt>();
         while (true)
         {
@@ -67,6 +103,7 @@ internal sealed partial class TemplateParser
                     {
                         Advance();
                         endTag = name.Value;
+                        Exit();
                         return body;
                     }
                     body.AddRange(ParseStatement(endTags, opener));

@@ -24,5 +24,8 @@ internal sealed class TemplateScope(TemplateScope? parent)
 
     public void Set(string name, object? value) => _variables[name] = value;
 
+    /// <summary>Forgets this frame's variables, so one frame serves every iteration of a loop as a fresh one.</summary>
+    public void Clear() => _variables.Clear();
+
     public TemplateScope? Parent => parent;
 }

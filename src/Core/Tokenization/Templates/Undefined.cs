@@ -7,10 +7,31 @@ namespace DeepSeek.Sdk.Tokenization.Templates;
 /// </summary>
 internal sealed class Undefined
 {
-    public Undefined(string hint) => Hint = hint;
+    private readonly string? _hint;
+    private readonly object? _owner;
+    private readonly string? _attribute;
+
+    public Undefined(string hint) => _hint = hint;
+
+    private Undefined(object? owner, string attribute)
+    {
+        _owner = owner;
+        _attribute = attribute;
+    }
+
+    /// <summary>
+    /// A missing attribute of <paramref name="owner"/>. Its hint is worded only when an error needs it: templates
+    /// probe for attributes constantly (<c>message.tool_calls is defined</c>) and almost never print the hint.
+    /// </summary>
+    public static Undefined MissingAttribute(object? owner, string attribute) => new(owner, attribute);
 
     /// <summary>Jinja's wording, e.g. <c>'x' is undefined</c> or <c>'dict object' has no attribute 'k'</c>.</summary>
-    public string Hint { get; }
+    public string Hint => _hint ?? _owner switch
+    {
+        IReadOnlyDictionary<string, object?> => $"'dict object' has no attribute '{_attribute}'",
+        TemplateNamespace => $"'Namespace' has no attribute '{_attribute}'",
+        _ => $"'{PythonFormat.TypeName(_owner)} object' has no attribute '{_attribute}'",
+    };
 
     public override string ToString() => "";
 }

@@ -60,28 +60,28 @@ public sealed class ChatTemplateConstructTests
     [InlineData("dict_literal_printed_with_balanced_braces", "{{ {'a': {'b': 1}} }}", "{'a': {'b': 1}}")]
     public void Construct_renders_like_jinja(string construct, string template, string expected)
     {
-        string rendered = ChatTemplate.Parse(template, construct).Render(Variables());
+        string rendered = ChatTemplate.Parse(template, construct).Render(Variables(), TestContext.Current.CancellationToken);
         ChatTemplateOracleTests.AssertSameText(expected, rendered);
     }
 
     [Fact]
     public void Generation_tag_from_transformers_renders_its_body()
     {
-        Assert.Equal("a1b", ChatTemplate.Parse("{% generation %}a{{ 1 }}{% endgeneration %}b").Render(Variables()));
+        Assert.Equal("a1b", ChatTemplate.Parse("{% generation %}a{{ 1 }}{% endgeneration %}b").Render(Variables(), TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public void Strftime_now_formats_the_template_clock()
     {
         var pinned = ChatTemplate.Parse("{{ strftime_now('%d %b %Y') }}").WithClock(static () => new DateTime(2024, 7, 26, 10, 0, 0));
-        Assert.Equal("26 Jul 2024", pinned.Render(new Dictionary<string, object?>()));
+        Assert.Equal("26 Jul 2024", pinned.Render(new Dictionary<string, object?>(), TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public void Raise_exception_throws_the_templates_message_with_its_location()
     {
         var template = ChatTemplate.Parse("line one\n{% if messages|length == 0 %}{{ raise_exception('No messages!') }}{% endif %}", "t");
-        var error = Assert.Throws<TemplateRaisedException>(() => template.Render(new Dictionary<string, object?> { ["messages"] = Array.Empty<object?>() }));
+        var error = Assert.Throws<TemplateRaisedException>(() => template.Render(new Dictionary<string, object?> { ["messages"] = Array.Empty<object?>() }, TestContext.Current.CancellationToken));
         Assert.Equal("No messages!", error.Reason);
         Assert.Equal(2, error.Line);
         Assert.Contains("t, line 2", error.Message, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class ChatTemplateConstructTests
     {
         var template = ChatTemplate.Parse("{% set ns = namespace(n=0) %}{% for i in range(k) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}");
         var results = new string[64];
-        Parallel.For(0, results.Length, i => results[i] = template.Render(new Dictionary<string, object?> { ["k"] = i }));
+        Parallel.For(0, results.Length, i => results[i] = template.Render(new Dictionary<string, object?> { ["k"] = i }, TestContext.Current.CancellationToken));
         for (int i = 0; i < results.Length; i++)
         {
             Assert.Equal((i * (i - 1) / 2).ToString(System.Globalization.CultureInfo.InvariantCulture), results[i]);

@@ -19,6 +19,7 @@ public sealed class ChatTemplateErrorTests
     [InlineData("{# note", 1, 1, "unterminated comment")]
     [InlineData("{% break %}", 1, 4, "'break' outside of a for loop")]
     [InlineData("{{ x ; y }}", 1, 6, "unexpected character ';'")]
+    [InlineData("{{ x.99999999999999999999 }}", 1, 6, "integer literal 99999999999999999999 does not fit in 64 bits")]
     public void Unsupported_or_malformed_template_is_a_syntax_error_naming_the_location(string source, int line, int column, string reason)
     {
         var error = Assert.Throws<TemplateSyntaxException>(() => ChatTemplate.Parse(source, "my_template"));
@@ -40,7 +41,7 @@ public sealed class ChatTemplateErrorTests
     public void Invalid_operation_is_a_runtime_error_naming_the_location(string source, string reason)
     {
         var template = ChatTemplate.Parse("\n" + source, "my_template");
-        var error = Assert.Throws<TemplateRuntimeException>(() => template.Render(new Dictionary<string, object?>()));
+        var error = Assert.Throws<TemplateRuntimeException>(() => template.Render(new Dictionary<string, object?>(), TestContext.Current.CancellationToken));
         Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
         Assert.Equal(2, error.Line);
     }
@@ -50,7 +51,7 @@ public sealed class ChatTemplateErrorTests
     {
         var template = ChatTemplate.Parse("{{ messages }}");
         var variables = new Dictionary<string, object?> { ["messages"] = new object?[] { new Dictionary<string, object?> { ["content"] = new Uri("http://x") } } };
-        var error = Assert.Throws<ArgumentException>(() => template.Render(variables));
+        var error = Assert.Throws<ArgumentException>(() => template.Render(variables, TestContext.Current.CancellationToken));
         Assert.Contains("messages[0].content", error.Message, StringComparison.Ordinal);
     }
 }

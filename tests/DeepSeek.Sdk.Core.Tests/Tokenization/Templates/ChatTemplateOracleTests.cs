@@ -43,7 +43,7 @@ public sealed class ChatTemplateOracleTests
             ? (IReadOnlyList<object?>)TemplateValue.FromJson(toolsJson)!
             : null;
 
-        string rendered = template.RenderChat(messages, testCase.GetProperty("add_generation_prompt").GetBoolean(), tools, SpecialTokens(config.RootElement));
+        string rendered = template.RenderChat(messages, testCase.GetProperty("add_generation_prompt").GetBoolean(), tools, SpecialTokens(config.RootElement), TestContext.Current.CancellationToken);
 
         AssertSameText(testCase.GetProperty("text").GetString()!, rendered);
     }

@@ -57,6 +57,6 @@ public sealed class ChatTemplateToolCallTests
             ["bos_token"] = tokenizer == "qwen3" ? null : "<｜begin▁of▁sentence｜>",
             ["eos_token"] = tokenizer == "qwen3" ? "<|im_end|>" : "<｜end▁of▁sentence｜>",
         };
-        return template.RenderChat(list, addGenerationPrompt: true, tools, extra);
+        return template.RenderChat(list, addGenerationPrompt: true, tools, extra, TestContext.Current.CancellationToken);
     }
 }
