@@ -9,8 +9,10 @@ internal static class JpegMarkerReader
 {
     /// <summary>Reads markers from SOI to EOI, decoding each scan as it comes (or only up to the first SOS when
     /// <paramref name="stopAtFirstScan"/>). With <paramref name="options"/> the frame's pixel count is checked against
-    /// the limit and its coefficient buffers are allocated; without, nothing large is allocated.</summary>
-    public static void Read(ReadOnlySpan<byte> data, JpegHeaders state, ImageDecodeOptions? options, bool stopAtFirstScan)
+    /// the limit and its coefficient buffers are allocated; without, nothing large is allocated.
+    /// <paramref name="cancellationToken"/> is checked before each scan (and by the scan decoder once per MCU row).</summary>
+    public static void Read(ReadOnlySpan<byte> data, JpegHeaders state, ImageDecodeOptions? options, bool stopAtFirstScan,
+        CancellationToken cancellationToken = default)
     {
         if (data.Length < 2 || data[0] != 0xFF || data[1] != JpegMarkers.Soi)
             throw Error("missing the SOI marker (FFD8) at the start", 0);
@@ -62,8 +64,9 @@ internal static class JpegMarkerReader
                         throw Error("SOS before the frame header (no SOF)", markerAt);
                     if (stopAtFirstScan)
                         return;
+                    cancellationToken.ThrowIfCancellationRequested();
                     var scan = ReadScanHeader(segment, markerAt, state);
-                    next = JpegScanDecoder.Decode(data, next, state.Frame, scan, state.DcTables, state.AcTables, state.RestartInterval);
+                    next = JpegScanDecoder.Decode(data, next, state.Frame, scan, state.DcTables, state.AcTables, state.RestartInterval, cancellationToken);
                     state.Scans++;
                     afterScan = true;
                     break;

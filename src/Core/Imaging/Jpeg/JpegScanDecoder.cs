@@ -21,9 +21,10 @@ internal static class JpegScanDecoder
     public static ReadOnlySpan<byte> ZigZagToNatural => NaturalOrder[..64];
 
     /// <summary>Decodes the entropy-coded segment that starts at <paramref name="start"/>; returns where the data
-    /// after it begins (the next marker, or the end of input).</summary>
+    /// after it begins (the next marker, or the end of input). <paramref name="cancellationToken"/> is checked once
+    /// per MCU row.</summary>
     public static int Decode(ReadOnlySpan<byte> data, int start, JpegFrame frame, JpegScan scan,
-        JpegHuffmanTable?[] dcTables, JpegHuffmanTable?[] acTables, int restartInterval)
+        JpegHuffmanTable?[] dcTables, JpegHuffmanTable?[] acTables, int restartInterval, CancellationToken cancellationToken)
     {
         var reader = new JpegBitReader(data, start);
         var components = scan.Components;
@@ -47,6 +48,8 @@ internal static class JpegScanDecoder
                 eobRun = 0;
             }
             int row = (int)(m / mcusPerRow), column = (int)(m % mcusPerRow);
+            if (column == 0)
+                cancellationToken.ThrowIfCancellationRequested();
             if (single)
             {
                 var c = components[0];

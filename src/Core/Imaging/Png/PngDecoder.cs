@@ -18,17 +18,17 @@ internal static class PngDecoder
         return new ImageInfo(ImageFileFormat.Png, h.Width, h.Height, channels, h.BitDepth, alpha, chunks.Orientation, "PNG " + h.Describe());
     }
 
-    public static ImageBuffer Decode(ReadOnlySpan<byte> file, ImageDecodeOptions options)
+    public static ImageBuffer Decode(ReadOnlySpan<byte> file, ImageDecodeOptions options, CancellationToken cancellationToken)
     {
         var chunks = PngChunks.Read(file, h => ImageCodecs.CheckPixelCount(ImageFileFormat.Png, h.Width, h.Height, options));
         var header = chunks.Header;
         var image = new ImageBuffer(header.Width, header.Height, options.PixelFormat);
         var converter = new PngPixelConverter(header, chunks.Palette, chunks.Transparency, options.PixelFormat);
-        Inflate(chunks, converter, image);
-        return options.ApplyExifOrientation ? ExifOrientation.Apply(image, chunks.Orientation) : image;
+        Inflate(chunks, converter, image, cancellationToken);
+        return options.ApplyExifOrientation ? ExifOrientation.Apply(image, chunks.Orientation, cancellationToken) : image;
     }
 
-    private static void Inflate(PngChunks chunks, PngPixelConverter converter, ImageBuffer image)
+    private static void Inflate(PngChunks chunks, PngPixelConverter converter, ImageBuffer image, CancellationToken cancellationToken)
     {
         var header = chunks.Header;
         var data = chunks.ImageData;
@@ -58,6 +58,8 @@ internal static class PngDecoder
             prev.Clear();
             for (int r = 0; r < pass.Height; r++)
             {
+                if ((r & 63) == 0)
+                    cancellationToken.ThrowIfCancellationRequested();
                 ReadScanline(zlib, cur, p, r, header.Interlaced, offset);
                 adler.Update(cur);
                 int filter = cur[0];
