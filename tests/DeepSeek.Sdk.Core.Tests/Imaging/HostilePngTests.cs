@@ -40,27 +40,37 @@ public sealed class HostilePngTests
     }
 
     /// <summary>Before, each scanline cost a call into the inflater: 1 x 20,000,000 pixels took 4.3 s where the same
-    /// number of pixels in a square took 0.17 s. Scanlines are now inflated 64 KB at a time.</summary>
+    /// number of pixels in a square took 0.17 s, 25 to 30 times as long. Scanlines are now inflated 64 KB at a time;
+    /// what is left per row (unfiltering and converting a one-pixel row) makes the thin image 5 to 8 times as slow
+    /// (Adam7 the more). Each is timed three times and the fastest kept, so that other work on the machine does not
+    /// decide the outcome.</summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Image_of_millions_of_one_pixel_rows_decodes_in_time_proportional_to_its_pixels(bool interlaced)
     {
-        const int rows = 16_000_000, side = 4000; // as many pixels either way
+        const int rows = 8_000_000, side = 2829; // about as many pixels either way
         byte[] square = new CraftedPng().Ihdr(side, side).Idat(CraftedPng.GreyScanlines(side, side, 9)).End();
         byte[] thin = new CraftedPng().Ihdr(1, rows, interlaced: interlaced)
             .Idat(interlaced ? CraftedPng.GreyAdam7Scanlines(1, rows, 9) : CraftedPng.GreyScanlines(1, rows, 9)).End();
-        ImageCodecs.Decode(square, cancellationToken: Token); // warm-up
-        var clock = Stopwatch.StartNew();
-        ImageCodecs.Decode(square, cancellationToken: Token);
-        var baseline = clock.Elapsed;
-        clock.Restart();
-        var image = ImageCodecs.Decode(thin, cancellationToken: Token);
-        var elapsed = clock.Elapsed;
-        Assert.Equal((1, rows), (image.Width, image.Height));
+        var baseline = TimeSpan.MaxValue;
+        var elapsed = TimeSpan.MaxValue;
+        ImageBuffer? image = null;
+        for (int i = 0; i < 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            ImageCodecs.Decode(square, cancellationToken: Token);
+            baseline = Min(baseline, clock.Elapsed);
+            clock.Restart();
+            image = ImageCodecs.Decode(thin, cancellationToken: Token);
+            elapsed = Min(elapsed, clock.Elapsed);
+        }
+        Assert.Equal((1, rows), (image!.Width, image.Height));
         Assert.True(image.Pixels.IndexOfAnyExcept((byte)9) < 0);
-        Assert.True(elapsed < 6 * baseline + TimeSpan.FromSeconds(1), $"{rows} rows took {elapsed}; {side} x {side} took {baseline}");
+        Assert.True(elapsed < 12 * baseline + TimeSpan.FromSeconds(0.2), $"{rows} rows took {elapsed}; {side} x {side} took {baseline}");
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [Fact]
     public void Decoding_millions_of_rows_stops_soon_after_cancellation()
