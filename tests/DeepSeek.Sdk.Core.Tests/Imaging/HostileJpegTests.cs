@@ -116,6 +116,17 @@ public sealed class HostileJpegTests
         Assert.Contains(expected, Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(file, cancellationToken: Token)).Message);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(255)]
+    public void Frame_with_a_component_count_other_than_1_3_or_4_is_refused(int count)
+    {
+        var components = Enumerable.Range(1, count).Select(id => (id, 1, 1, 0)).ToArray();
+        byte[] file = new CraftedJpeg().Dqt(0, 1).Sof(0xC0, 16, 16, components).End();
+        var e = Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(file, cancellationToken: Token));
+        Assert.Contains($"{count} components are not supported (1, 3 or 4, as Pillow)", e.Message);
+    }
+
     /// <summary>Integral sampling ratios other than the usual 2 (libjpeg's int_upsample) decode; each component gets
     /// its own scan, since T.81 B.2.3 caps an interleaved MCU at 10 blocks. All coefficients are zero, so every pixel
     /// is YCbCr (128, 128, 128), RGB grey 128.</summary>
