@@ -64,7 +64,7 @@ public sealed class ImagineOutputTests : IDisposable
 
         Assert.Equal(0, rc);
         Assert.Contains("wrote", output);
-        var image = ImageCodecs.DecodeFile(existing);
+        var image = ImageCodecs.DecodeFile(existing, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal((32, 32), (image.Width, image.Height));
     }
 
@@ -75,7 +75,7 @@ public sealed class ImagineOutputTests : IDisposable
 
         Assert.Equal(0, rc);
         Assert.Contains($"wrote {_output.File("out.png")}", output);
-        Assert.Equal(32, ImageCodecs.DecodeFile(_output.File("out.png")).Width);
+        Assert.Equal(32, ImageCodecs.DecodeFile(_output.File("out.png"), cancellationToken: TestContext.Current.CancellationToken).Width);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class JanusCommandTests : IDisposable
         Assert.Equal(0, rc);
         Assert.Contains("wrote", output);
         Assert.Contains("16 tokens per image", output);
-        var image = ImageCodecs.DecodeFile(first);
+        var image = ImageCodecs.DecodeFile(first, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal((32, 32), (image.Width, image.Height));
 
         (rc, _) = await CliRunner.Run("imagine", "--model", _model.Path, "--seed", "7", "--device", "cpu", "-o", second, "a red cat");

@@ -46,7 +46,7 @@ public static class DescribeCommand
         ModelFolder.Existing(directory);
         // The images and the folder's tokenizer first: a file they refuse costs no weight loading.
         var buffers = new List<ImageBuffer>();
-        foreach (string path in imagePaths) buffers.Add(ImageCodecs.DecodeFile(path));
+        foreach (string path in imagePaths) buffers.Add(ImageCodecs.DecodeFile(path, cancellationToken: cancellationToken));
         using var backends = CommonOptions.OpenBackends(device, threads);
         await using var host = JanusHost(directory, backends);
         var pipeline = ImageUnderstandingPipeline.FromDirectory(host, directory, new ImageUnderstandingPipelineOptions { Defaults = options });

@@ -52,8 +52,9 @@ public static class ExifOrientation
     }
 
     /// <summary>The upright image for <paramref name="orientation"/>: <paramref name="image"/> itself for 1 (or any
-    /// value outside 2..8), otherwise a new buffer (width and height swap for 5..8).</summary>
-    public static ImageBuffer Apply(ImageBuffer image, int orientation)
+    /// value outside 2..8), otherwise a new buffer (width and height swap for 5..8). <paramref name="cancellationToken"/>
+    /// is checked every 16 rows.</summary>
+    public static ImageBuffer Apply(ImageBuffer image, int orientation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (orientation is < 2 or > 8)
@@ -66,6 +67,8 @@ public static class ExifOrientation
         int ow = result.Width, oh = result.Height;
         for (int y = 0; y < oh; y++)
         {
+            if ((y & 15) == 0)
+                cancellationToken.ThrowIfCancellationRequested();
             for (int x = 0; x < ow; x++)
             {
                 // Source pixel of output (x, y) for each of Pillow's transpose methods.

@@ -29,21 +29,24 @@ public static class ImageCodecs
         _ => throw Unrecognised(data),
     };
 
-    /// <summary>Decodes a PNG or JPEG held in memory.</summary>
-    public static ImageBuffer Decode(ReadOnlySpan<byte> data, ImageDecodeOptions? options = null)
+    /// <summary>Decodes a PNG or JPEG held in memory. <paramref name="cancellationToken"/> is checked per JPEG scan
+    /// and MCU row and per batch of PNG scanlines, so a decode of a large or hostile image stops promptly with
+    /// <see cref="OperationCanceledException"/>.</summary>
+    public static ImageBuffer Decode(ReadOnlySpan<byte> data, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= ImageDecodeOptions.Default;
+        cancellationToken.ThrowIfCancellationRequested();
         return DetectFormat(data) switch
         {
-            ImageFileFormat.Png => PngDecoder.Decode(data, options),
-            ImageFileFormat.Jpeg => JpegDecoder.Decode(data, options),
+            ImageFileFormat.Png => PngDecoder.Decode(data, options, cancellationToken),
+            ImageFileFormat.Jpeg => JpegDecoder.Decode(data, options, cancellationToken),
             _ => throw Unrecognised(data),
         };
     }
 
     /// <summary>Reads <paramref name="stream"/> to its end (at most <see cref="ImageDecodeOptions.MaxEncodedBytes"/>)
     /// and decodes it.</summary>
-    public static ImageBuffer Decode(Stream stream, ImageDecodeOptions? options = null)
+    public static ImageBuffer Decode(Stream stream, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= ImageDecodeOptions.Default;
@@ -51,8 +54,11 @@ public static class ImageCodecs
         var chunk = new byte[81920];
         int n;
         while ((n = stream.Read(chunk)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             Append(buffer, chunk.AsSpan(0, n), options);
-        return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
+        }
+        return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options, cancellationToken);
     }
 
     /// <summary>Reads <paramref name="stream"/> asynchronously (at most <see cref="ImageDecodeOptions.MaxEncodedBytes"/>),
@@ -66,15 +72,22 @@ public static class ImageCodecs
         int n;
         while ((n = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             Append(buffer, chunk.AsSpan(0, n), options);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
+        return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options, cancellationToken);
     }
 
-    /// <summary>Reads and decodes the file at <paramref name="path"/>.</summary>
-    public static ImageBuffer DecodeFile(string path, ImageDecodeOptions? options = null)
+    /// <summary>Reads and decodes the file at <paramref name="path"/>. An <see cref="ImageException"/> names the file
+    /// (<see cref="ImageException.Path"/>).</summary>
+    public static ImageBuffer DecodeFile(string path, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default)
     {
         using var stream = File.OpenRead(path);
-        return Decode(stream, options);
+        try
+        {
+            return Decode(stream, options, cancellationToken);
+        }
+        catch (ImageException e) when (e.Path is null)
+        {
+            throw e.WithPath(path);
+        }
     }
 
     /// <summary>An 8-bit RGB (colour type 2) or RGBA (colour type 6) PNG of <paramref name="image"/>.</summary>

@@ -10,6 +10,12 @@ public sealed record ImageDecodeOptions
     /// <summary>256 MiB of encoded bytes read from a stream.</summary>
     public const long DefaultMaxEncodedBytes = 256L * 1024 * 1024;
 
+    /// <summary>The scan limit libjpeg-turbo's own fuzz targets set for untrusted input
+    /// (<c>tj3Set(handle, TJPARAM_SCANLIMIT, 500)</c>; <c>djpeg -maxscans</c> is the same guard). Real files have
+    /// 1 to 4 scans (sequential) or about 10 (libjpeg's progressive script: 10 for colour, 6 for greyscale; mozjpeg's
+    /// optimised scripts stay in the tens).</summary>
+    public const int DefaultMaxScans = 500;
+
     public static ImageDecodeOptions Default { get; } = new();
 
     /// <summary>Width times height above which decoding stops with <see cref="ImageTooLargeException"/>, checked
@@ -18,6 +24,12 @@ public sealed record ImageDecodeOptions
 
     /// <summary>Largest encoded input read from a <see cref="Stream"/>.</summary>
     public long MaxEncodedBytes { get; init; } = DefaultMaxEncodedBytes;
+
+    /// <summary>JPEG scans (SOS segments) after which decoding stops with <see cref="ImageTooLargeException"/>. Each
+    /// scan of a progressive file may cover the whole image with a few bytes of end-of-band runs, so the number of
+    /// scans, not the file size, bounds the work that carries no data: without a limit a 300 KB file of 2000
+    /// refinement scans kept the decoder busy for minutes.</summary>
+    public int MaxScans { get; init; } = DefaultMaxScans;
 
     /// <summary>Pixel layout of the result. <see cref="ImagePixelFormat.Rgb24"/> drops alpha the way Pillow's
     /// <c>convert("RGB")</c> does (no compositing onto a background).</summary>

@@ -6,7 +6,12 @@ namespace DeepSeek.Sdk.Imaging;
 public sealed class ImageFormatException : ImageException
 {
     public ImageFormatException(ImageFileFormat format, string message, long? offset = null, Exception? inner = null)
-        : base(format, Compose(format, message, offset), inner)
+        : this(format, message, offset, inner, path: null)
+    {
+    }
+
+    private ImageFormatException(ImageFileFormat format, string message, long? offset, Exception? inner, string? path)
+        : base(format, Compose(format, message, offset), path, inner)
     {
         Offset = offset;
         Reason = message;
@@ -17,6 +22,8 @@ public sealed class ImageFormatException : ImageException
 
     /// <summary>The problem without the format and offset prefix.</summary>
     public string Reason { get; }
+
+    internal override ImageException WithPath(string path) => new ImageFormatException(Format, Reason, Offset, InnerException, path);
 
     private static string Compose(ImageFileFormat format, string message, long? offset) =>
         offset is null

@@ -1,30 +1,55 @@
 namespace DeepSeek.Sdk.Imaging;
 
-/// <summary>The image's declared size exceeds <see cref="ImageDecodeOptions.MaxPixelCount"/> (or the encoded input
-/// exceeds <see cref="ImageDecodeOptions.MaxEncodedBytes"/>). Thrown from the header, before any buffer of
-/// that size is allocated, so a small hostile file cannot make the decoder reserve gigabytes.</summary>
+/// <summary>The image breaks a limit of <see cref="ImageDecodeOptions"/>: its declared size
+/// (<see cref="ImageDecodeOptions.MaxPixelCount"/>), its encoded size (<see cref="ImageDecodeOptions.MaxEncodedBytes"/>)
+/// or its number of JPEG scans (<see cref="ImageDecodeOptions.MaxScans"/>). Thrown before the work or the allocation
+/// the limit guards, so a small hostile file cannot make the decoder reserve gigabytes or run for minutes; the message
+/// names the option, which a caller who trusts the input can raise.</summary>
 public sealed class ImageTooLargeException : ImageException
 {
     public ImageTooLargeException(ImageFileFormat format, long width, long height, long maxPixelCount)
-        : base(format, $"{FormatName(format)}: image is {width} x {height} = {width * height} pixels, above the limit of {maxPixelCount} (ImageDecodeOptions.MaxPixelCount)", null)
+        : this(format, $"image is {width} x {height} = {width * height} pixels, above the limit of {maxPixelCount}", maxPixelCount, nameof(ImageDecodeOptions.MaxPixelCount), null)
     {
         Width = width;
         Height = height;
-        Limit = maxPixelCount;
     }
 
     public ImageTooLargeException(ImageFileFormat format, long encodedBytes, long maxEncodedBytes)
-        : base(format, $"{FormatName(format)}: encoded input is over {maxEncodedBytes} bytes (ImageDecodeOptions.MaxEncodedBytes); read {encodedBytes} bytes before stopping", null)
+        : this(format, $"encoded input is over {maxEncodedBytes} bytes; read {encodedBytes} bytes before stopping", maxEncodedBytes, nameof(ImageDecodeOptions.MaxEncodedBytes), null)
     {
-        Limit = maxEncodedBytes;
     }
 
-    /// <summary>Declared width, or 0 when the input size was the problem.</summary>
-    public long Width { get; }
+    /// <summary>A limit other than the pixel count: <paramref name="problem"/> says what went past
+    /// <paramref name="limit"/>, and <paramref name="option"/> is the <see cref="ImageDecodeOptions"/> property that
+    /// sets it.</summary>
+    public ImageTooLargeException(ImageFileFormat format, string problem, long limit, string option)
+        : this(format, problem, limit, option, null)
+    {
+    }
 
-    /// <summary>Declared height, or 0 when the input size was the problem.</summary>
-    public long Height { get; }
+    private ImageTooLargeException(ImageFileFormat format, string problem, long limit, string option, string? path)
+        : base(format, $"{FormatName(format)}: {problem} ({nameof(ImageDecodeOptions)}.{option} = {limit})", path)
+    {
+        Problem = problem;
+        Limit = limit;
+        Option = option;
+    }
 
-    /// <summary>The limit that was exceeded (pixels, or bytes for the input size).</summary>
+    /// <summary>Declared width, or 0 when the limit broken was not the pixel count.</summary>
+    public long Width { get; private init; }
+
+    /// <summary>Declared height, or 0 when the limit broken was not the pixel count.</summary>
+    public long Height { get; private init; }
+
+    /// <summary>The limit that was exceeded (pixels, bytes, scans).</summary>
     public long Limit { get; }
+
+    /// <summary>The <see cref="ImageDecodeOptions"/> property that sets <see cref="Limit"/>, e.g. "MaxScans".</summary>
+    public string Option { get; }
+
+    /// <summary>What exceeded the limit, without the format prefix and the option.</summary>
+    public string Problem { get; }
+
+    internal override ImageException WithPath(string path) =>
+        new ImageTooLargeException(Format, Problem, Limit, Option, path) { Width = Width, Height = Height };
 }

@@ -44,7 +44,7 @@ public sealed class CorruptImageTests
     {
         var entry = ImageFixtures.Entry("corrupt", name);
         byte[] data = ImageFixtures.Input(entry);
-        var e = Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(data));
+        var e = Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(data, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains(expected, e.Message);
         var format = name.StartsWith("png_", StringComparison.Ordinal) ? ImageFileFormat.Png : ImageFileFormat.Jpeg;
         if (e.Format != ImageFileFormat.Unknown)
@@ -64,7 +64,7 @@ public sealed class CorruptImageTests
     {
         byte[] data = ImageFixtures.Input(ImageFixtures.Entry("corrupt", name));
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<ImageTooLargeException>(() => ImageCodecs.Decode(data));
+        var e = Assert.Throws<ImageTooLargeException>(() => ImageCodecs.Decode(data, cancellationToken: TestContext.Current.CancellationToken));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal((width, height, ImageDecodeOptions.DefaultMaxPixelCount), (e.Width, e.Height, e.Limit));
         Assert.Contains("MaxPixelCount", e.Message);
@@ -80,10 +80,10 @@ public sealed class CorruptImageTests
         byte[] png = ImageFixtures.Input(ImageFixtures.Entry("png", "ct2_8bit"));          // 37 x 23 = 851 pixels
         byte[] jpeg = ImageFixtures.Input(ImageFixtures.Entry("jpeg", "baseline_420"));    // 61 x 45 = 2745 pixels
         var tight = ImageDecodeOptions.Default with { MaxPixelCount = 850 };
-        Assert.Equal(850, Assert.Throws<ImageTooLargeException>(() => ImageCodecs.Decode(png, tight)).Limit);
-        Assert.Throws<ImageTooLargeException>(() => ImageCodecs.Decode(jpeg, tight with { MaxPixelCount = 2744 }));
-        Assert.Equal(37, ImageCodecs.Decode(png, tight with { MaxPixelCount = 851 }).Width);
-        Assert.Equal(61, ImageCodecs.Decode(jpeg, tight with { MaxPixelCount = 2745 }).Width);
+        Assert.Equal(850, Assert.Throws<ImageTooLargeException>(() => ImageCodecs.Decode(png, tight, cancellationToken: TestContext.Current.CancellationToken)).Limit);
+        Assert.Throws<ImageTooLargeException>(() => ImageCodecs.Decode(jpeg, tight with { MaxPixelCount = 2744 }, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(37, ImageCodecs.Decode(png, tight with { MaxPixelCount = 851 }, cancellationToken: TestContext.Current.CancellationToken).Width);
+        Assert.Equal(61, ImageCodecs.Decode(jpeg, tight with { MaxPixelCount = 2745 }, cancellationToken: TestContext.Current.CancellationToken).Width);
     }
 
     [Fact]
@@ -91,9 +91,9 @@ public sealed class CorruptImageTests
     {
         byte[] png = ImageFixtures.Input(ImageFixtures.Entry("png", "ct2_8bit"));
         var options = ImageDecodeOptions.Default with { MaxEncodedBytes = png.Length - 1 };
-        var e = Assert.Throws<ImageTooLargeException>(() => ImageCodecs.Decode(new MemoryStream(png), options));
+        var e = Assert.Throws<ImageTooLargeException>(() => ImageCodecs.Decode(new MemoryStream(png), options, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(png.Length - 1, e.Limit);
-        Assert.Equal(37, ImageCodecs.Decode(new MemoryStream(png), options with { MaxEncodedBytes = png.Length }).Width);
+        Assert.Equal(37, ImageCodecs.Decode(new MemoryStream(png), options with { MaxEncodedBytes = png.Length }, cancellationToken: TestContext.Current.CancellationToken).Width);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class CorruptImageTests
         table[1] = 3;         // three codes of length 1
         table[17] = 0; table[18] = 1; table[19] = 2;
         byte[] patched = [.. jpeg[..(dht + 2)], (byte)((table.Length + 2) >> 8), (byte)(table.Length + 2), .. table, .. jpeg[(dht + 2 + length)..]];
-        var e = Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(patched));
+        var e = Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(patched, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("code lengths overflow at length 1", e.Message);
     }
 
@@ -122,7 +122,7 @@ public sealed class CorruptImageTests
         var patched = (byte[])jpeg.Clone();
         patched[sos + 6] = 0x30;   // component 1: DC table 3, AC table 0
         patched[sos + 7] = 1;      // Ss = 1
-        var e = Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(patched));
+        var e = Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(patched, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("DC Huffman table 3, which no DHT defined", e.Message);
     }
 

@@ -50,7 +50,7 @@ public sealed class ExifOrientationTests
             for (int x = 0; x < 3; x++)
                 stored.GetRow(y)[3 * x] = (byte)(10 * y + x);
         }
-        var upright = ExifOrientation.Apply(stored, orientation);
+        var upright = ExifOrientation.Apply(stored, orientation, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(width, upright.Width);
         string actual = string.Join("|", Enumerable.Range(0, upright.Height).Select(y =>
             string.Join(" ", Enumerable.Range(0, upright.Width).Select(x => upright.GetRow(y)[3 * x]))));

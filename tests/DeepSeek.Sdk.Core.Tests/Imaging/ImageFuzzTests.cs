@@ -39,7 +39,7 @@ public sealed class ImageFuzzTests
                 try
                 {
                     ImageCodecs.Identify(mutated);
-                    var image = ImageCodecs.Decode(mutated, s_fuzzOptions with { PixelFormat = (i & 1) == 0 ? ImagePixelFormat.Rgb24 : ImagePixelFormat.Rgba32 });
+                    var image = ImageCodecs.Decode(mutated, s_fuzzOptions with { PixelFormat = (i & 1) == 0 ? ImagePixelFormat.Rgb24 : ImagePixelFormat.Rgba32 }, cancellationToken: TestContext.Current.CancellationToken);
                     Assert.True(image.Width > 0 && image.Height > 0);
                     decoded++;
                 }
@@ -73,7 +73,7 @@ public sealed class ImageFuzzTests
                 TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    ImageCodecs.Decode(original.AsSpan(0, length), s_fuzzOptions);
+                    ImageCodecs.Decode(original.AsSpan(0, length), s_fuzzOptions, cancellationToken: TestContext.Current.CancellationToken);
                     Assert.Fail($"{name} truncated to {length} of {original.Length} bytes decoded without error");
                 }
                 catch (ImageFormatException)

@@ -21,7 +21,7 @@ public sealed class JpegDecoderTests
     {
         var entry = ImageFixtures.Entry("jpeg", name);
         int w = ImageFixtures.Int(entry, "width"), h = ImageFixtures.Int(entry, "height");
-        var image = ImageCodecs.Decode(ImageFixtures.Input(entry));
+        var image = ImageCodecs.Decode(ImageFixtures.Input(entry), cancellationToken: TestContext.Current.CancellationToken);
         byte[] expected = ImageFixtures.Array(entry, "expected_rgb", h, 3);
         var max = PixelComparison.MaxAbsDifference(image, expected, w, h, name);
         TestContext.Current.TestOutputHelper?.WriteLine($"{name}: max abs difference per channel (R, G, B) = ({string.Join(", ", max)})");
@@ -33,8 +33,8 @@ public sealed class JpegDecoderTests
     public void Rgba_output_is_the_rgb_output_with_opaque_alpha()
     {
         byte[] file = ImageFixtures.Input(ImageFixtures.Entry("jpeg", "progressive_420"));
-        var rgb = ImageCodecs.Decode(file);
-        var rgba = ImageCodecs.Decode(file, ImageDecodeOptions.Default with { PixelFormat = ImagePixelFormat.Rgba32 });
+        var rgb = ImageCodecs.Decode(file, cancellationToken: TestContext.Current.CancellationToken);
+        var rgba = ImageCodecs.Decode(file, ImageDecodeOptions.Default with { PixelFormat = ImagePixelFormat.Rgba32 }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(rgba.ToRgb24().Pixels.SequenceEqual(rgb.Pixels));
         for (int i = 3; i < rgba.Pixels.Length; i += 4)
             Assert.Equal(255, rgba.Pixels[i]);
@@ -54,11 +54,11 @@ public sealed class JpegDecoderTests
         byte[] file = ImageFixtures.Input(ImageFixtures.Entry("jpeg", $"exif_orientation_{orientation}"));
         var info = ImageCodecs.Identify(file);
         Assert.Equal((orientation, 40, 24), (info.Orientation, info.Width, info.Height));
-        var upright = ImageCodecs.Decode(file);
+        var upright = ImageCodecs.Decode(file, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(orientation >= 5 ? (24, 40) : (40, 24), (upright.Width, upright.Height));
         // The eight files differ only in the tag: stored pixels are those of orientation 1.
-        var stored = ImageCodecs.Decode(file, ImageDecodeOptions.Default with { ApplyExifOrientation = false });
-        var reference = ImageCodecs.Decode(ImageFixtures.Input(ImageFixtures.Entry("jpeg", "exif_orientation_1")));
+        var stored = ImageCodecs.Decode(file, ImageDecodeOptions.Default with { ApplyExifOrientation = false }, cancellationToken: TestContext.Current.CancellationToken);
+        var reference = ImageCodecs.Decode(ImageFixtures.Input(ImageFixtures.Entry("jpeg", "exif_orientation_1")), cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(stored.Pixels.SequenceEqual(reference.Pixels));
     }
 
@@ -85,10 +85,10 @@ public sealed class JpegDecoderTests
     {
         var entry = ImageFixtures.Entry("jpeg", "baseline_444");
         byte[] file = ImageFixtures.Input(entry);
-        var fromSpan = ImageCodecs.Decode(file);
-        var fromStream = ImageCodecs.Decode(new MemoryStream(file));
+        var fromSpan = ImageCodecs.Decode(file, cancellationToken: TestContext.Current.CancellationToken);
+        var fromStream = ImageCodecs.Decode(new MemoryStream(file), cancellationToken: TestContext.Current.CancellationToken);
         var fromAsync = await ImageCodecs.DecodeAsync(new MemoryStream(file), cancellationToken: TestContext.Current.CancellationToken);
-        var fromFile = ImageCodecs.DecodeFile(Path.Combine(ImageFixtures.Root, entry.GetProperty("file").GetString()!));
+        var fromFile = ImageCodecs.DecodeFile(Path.Combine(ImageFixtures.Root, entry.GetProperty("file").GetString()!), cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(fromStream.Pixels.SequenceEqual(fromSpan.Pixels));
         Assert.True(fromAsync.Pixels.SequenceEqual(fromSpan.Pixels));
         Assert.True(fromFile.Pixels.SequenceEqual(fromSpan.Pixels));

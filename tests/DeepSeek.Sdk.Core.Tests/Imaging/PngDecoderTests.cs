@@ -13,7 +13,7 @@ public sealed class PngDecoderTests
     {
         var entry = ImageFixtures.Entry("png", name);
         int w = ImageFixtures.Int(entry, "width"), h = ImageFixtures.Int(entry, "height");
-        var image = ImageCodecs.Decode(ImageFixtures.Input(entry));
+        var image = ImageCodecs.Decode(ImageFixtures.Input(entry), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(ImagePixelFormat.Rgb24, image.PixelFormat);
         byte[] expected;
         if (ImageFixtures.OptionalString(entry, "expected_gray16") is not null)
@@ -38,7 +38,7 @@ public sealed class PngDecoderTests
     {
         var entry = ImageFixtures.Entry("png", name);
         int w = ImageFixtures.Int(entry, "width"), h = ImageFixtures.Int(entry, "height");
-        var image = ImageCodecs.Decode(ImageFixtures.Input(entry), ImageDecodeOptions.Default with { PixelFormat = ImagePixelFormat.Rgba32 });
+        var image = ImageCodecs.Decode(ImageFixtures.Input(entry), ImageDecodeOptions.Default with { PixelFormat = ImagePixelFormat.Rgba32 }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(ImagePixelFormat.Rgba32, image.PixelFormat);
         string property = ImageFixtures.OptionalString(entry, "expected_rgba_spec") is null ? "expected_rgba" : "expected_rgba_spec";
         PixelComparison.AssertEqual(image, ImageFixtures.Array(entry, property, h, 4), w, h, $"{name} RGBA vs {property}");
@@ -55,7 +55,7 @@ public sealed class PngDecoderTests
         int w = ImageFixtures.Int(entry, "width"), h = ImageFixtures.Int(entry, "height");
         Assert.NotNull(ImageFixtures.OptionalString(entry, "pillow_rgba_deviates"));
         byte[] pillow = ImageFixtures.Array(entry, "expected_rgba", h, 4);
-        var ours = ImageCodecs.Decode(ImageFixtures.Input(entry), ImageDecodeOptions.Default with { PixelFormat = ImagePixelFormat.Rgba32 });
+        var ours = ImageCodecs.Decode(ImageFixtures.Input(entry), ImageDecodeOptions.Default with { PixelFormat = ImagePixelFormat.Rgba32 }, cancellationToken: TestContext.Current.CancellationToken);
         int transparent = 0, pillowTransparent = 0;
         for (int i = 3; i < w * h * 4; i += 4)
         {
@@ -99,8 +99,8 @@ public sealed class PngDecoderTests
         byte[] file = ImageFixtures.Input(entry);
         var info = ImageCodecs.Identify(file);
         Assert.Equal(6, info.Orientation);
-        var upright = ImageCodecs.Decode(file);
-        var stored = ImageCodecs.Decode(file, ImageDecodeOptions.Default with { ApplyExifOrientation = false });
+        var upright = ImageCodecs.Decode(file, cancellationToken: TestContext.Current.CancellationToken);
+        var stored = ImageCodecs.Decode(file, ImageDecodeOptions.Default with { ApplyExifOrientation = false }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal((info.Height, info.Width), (upright.Width, upright.Height));
         Assert.Equal((info.Width, info.Height), (stored.Width, stored.Height));
         // Orientation 6 is a clockwise quarter turn: the upright top-left pixel is the stored bottom-left one.

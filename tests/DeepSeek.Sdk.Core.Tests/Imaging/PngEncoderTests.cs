@@ -17,7 +17,7 @@ public sealed class PngEncoderTests
         var info = ImageCodecs.Identify(png);
         Assert.Equal((ImageFileFormat.Png, 53, 31, 8), (info.Format, info.Width, info.Height, info.BitsPerSample));
         Assert.Equal(format == ImagePixelFormat.Rgba32, info.HasAlpha);
-        var decoded = ImageCodecs.Decode(png, ImageDecodeOptions.Default with { PixelFormat = format });
+        var decoded = ImageCodecs.Decode(png, ImageDecodeOptions.Default with { PixelFormat = format }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(decoded.Pixels.SequenceEqual(source.Pixels));
     }
 
@@ -44,10 +44,10 @@ public sealed class PngEncoderTests
     public void Pillow_reference_pixels_survive_a_write_read_cycle()
     {
         var entry = ImageFixtures.Entry("png", "pillow_rgba");
-        var image = ImageCodecs.Decode(ImageFixtures.Input(entry), ImageDecodeOptions.Default with { PixelFormat = ImagePixelFormat.Rgba32 });
+        var image = ImageCodecs.Decode(ImageFixtures.Input(entry), ImageDecodeOptions.Default with { PixelFormat = ImagePixelFormat.Rgba32 }, cancellationToken: TestContext.Current.CancellationToken);
         using var stream = new MemoryStream();
         ImageCodecs.EncodePng(image, stream, new PngEncodeOptions { CompressionLevel = CompressionLevel.Fastest });
-        var again = ImageCodecs.Decode(stream.ToArray(), ImageDecodeOptions.Default with { PixelFormat = ImagePixelFormat.Rgba32 });
+        var again = ImageCodecs.Decode(stream.ToArray(), ImageDecodeOptions.Default with { PixelFormat = ImagePixelFormat.Rgba32 }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(again.Pixels.SequenceEqual(image.Pixels));
     }
 

@@ -28,11 +28,11 @@ public sealed class PngRoundTripProperties
             Assert.Equal((ImageFileFormat.Png, image.Width, image.Height, 8), (info.Format, info.Width, info.Height, info.BitsPerSample));
             Assert.Equal(image.PixelFormat == ImagePixelFormat.Rgba32, info.HasAlpha);
 
-            var same = ImageCodecs.Decode(png, ImageDecodeOptions.Default with { PixelFormat = image.PixelFormat });
+            var same = ImageCodecs.Decode(png, ImageDecodeOptions.Default with { PixelFormat = image.PixelFormat }, TestContext.Current.CancellationToken);
             Assert.True(same.Pixels.SequenceEqual(image.Pixels), $"{image.Width}x{image.Height} {image.PixelFormat} {options}");
 
             var other = image.PixelFormat == ImagePixelFormat.Rgb24 ? ImagePixelFormat.Rgba32 : ImagePixelFormat.Rgb24;
-            var converted = ImageCodecs.Decode(png, ImageDecodeOptions.Default with { PixelFormat = other });
+            var converted = ImageCodecs.Decode(png, ImageDecodeOptions.Default with { PixelFormat = other }, TestContext.Current.CancellationToken);
             var expected = other == ImagePixelFormat.Rgba32 ? image.ToRgba32() : image.ToRgb24();
             Assert.True(converted.Pixels.SequenceEqual(expected.Pixels), $"{image.Width}x{image.Height} {image.PixelFormat} read as {other}");
         }, iter: Iterations, threads: 1, print: p => $"{p.Item1.Width}x{p.Item1.Height} {p.Item1.PixelFormat}, {p.Item2}");

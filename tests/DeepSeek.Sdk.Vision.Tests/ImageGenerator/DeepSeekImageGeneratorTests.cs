@@ -34,7 +34,7 @@ public sealed class DeepSeekImageGeneratorTests : IDisposable
         {
             var data = Assert.IsType<DataContent>(response.Contents[i]);
             Assert.Equal("image/png", data.MediaType);
-            var image = ImageCodecs.Decode(data.Data.Span);
+            var image = ImageCodecs.Decode(data.Data.Span, cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(direct.Images[i].Pixels.ToArray(), image.Pixels.ToArray());
         }
         Assert.Same(pipeline, generator.GetService(typeof(ImageGenerationPipeline)));

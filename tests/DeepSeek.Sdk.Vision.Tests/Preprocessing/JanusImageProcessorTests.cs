@@ -19,7 +19,7 @@ public sealed class JanusImageProcessorTests
     {
         var fixture = JanusFixture.Load();
         var processor = JanusImageProcessor.FromDirectory(fixture.Directory);
-        var image = ImageCodecs.DecodeFile(Path.Combine(fixture.Directory, "image.png"));
+        var image = ImageCodecs.DecodeFile(Path.Combine(fixture.Directory, "image.png"), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal((24, 40), (image.Width, image.Height)); // not square: resize of the long side, then padding
         var pixels = processor.Preprocess(image);
         var (expected, shape) = fixture.Expected["pixel_values"];

@@ -47,6 +47,12 @@ internal sealed class JpegComponent
 
     public short[] Coefficients { get; private set; } = [];
 
+    /// <summary>Progressive frames only: per block, bit k set exactly when the AC coefficient at zig-zag position k
+    /// (1..63) is nonzero. An AC refinement scan inside an end-of-band run reads one correction bit per nonzero
+    /// coefficient of its band and nothing else, so with these masks it visits only those coefficients and skips
+    /// blocks without any: its work follows its data instead of the image size (G.1.2.3).</summary>
+    public ulong[] NonzeroAc { get; private set; } = [];
+
     /// <summary>The quantisation table in force at the first scan of this component, natural order; libjpeg latches
     /// it there (jdinput.c latch_quant_tables), so a later DQT redefinition does not apply.</summary>
     public ushort[]? Quantization { get; set; }
@@ -58,14 +64,19 @@ internal sealed class JpegComponent
 
     public int AcTable { get; set; }
 
-    public void Allocate(int imageWidth, int imageHeight, int hMax, int vMax, int mcusPerRow, int mcuRows)
+    public void Allocate(int imageWidth, int imageHeight, int hMax, int vMax, int mcusPerRow, int mcuRows, bool progressive)
     {
         Width = (int)(((long)imageWidth * H + hMax - 1) / hMax);
         Height = (int)(((long)imageHeight * V + vMax - 1) / vMax);
         BlocksPerLine = mcusPerRow * H;
         BlocksPerColumn = mcuRows * V;
         Coefficients = new short[(long)BlocksPerLine * BlocksPerColumn * 64];
+        if (progressive)
+            NonzeroAc = new ulong[(long)BlocksPerLine * BlocksPerColumn];
     }
+
+    /// <summary>Index of block (row, column) in the storage grid.</summary>
+    public int BlockIndex(int row, int column) => row * BlocksPerLine + column;
 
     /// <summary>Index of the first coefficient of block (row, column).</summary>
     public int BlockOffset(int row, int column) => (row * BlocksPerLine + column) * 64;

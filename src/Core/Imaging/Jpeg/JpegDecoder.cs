@@ -19,18 +19,18 @@ internal static class JpegDecoder
             $"JPEG {kind}, {state.ColorSpaceName()}, sampling {frame.Sampling()}{(state.RestartInterval > 0 ? $", restart interval {state.RestartInterval}" : "")}");
     }
 
-    public static ImageBuffer Decode(ReadOnlySpan<byte> data, ImageDecodeOptions options)
+    public static ImageBuffer Decode(ReadOnlySpan<byte> data, ImageDecodeOptions options, CancellationToken cancellationToken)
     {
         var state = new JpegHeaders();
-        JpegMarkerReader.Read(data, state, options, stopAtFirstScan: false);
+        JpegMarkerReader.Read(data, state, options, stopAtFirstScan: false, cancellationToken);
         var frame = state.Frame!;
         var image = new ImageBuffer(frame.Width, frame.Height, options.PixelFormat);
-        Reconstruct(frame, state, image);
-        return options.ApplyExifOrientation ? ExifOrientation.Apply(image, state.Orientation) : image;
+        Reconstruct(frame, state, image, cancellationToken);
+        return options.ApplyExifOrientation ? ExifOrientation.Apply(image, state.Orientation, cancellationToken) : image;
     }
 
     /// <summary>IDCT every block, then upsample and colour-convert row by row into <paramref name="image"/>.</summary>
-    private static void Reconstruct(JpegFrame frame, JpegHeaders state, ImageBuffer image)
+    private static void Reconstruct(JpegFrame frame, JpegHeaders state, ImageBuffer image, CancellationToken cancellationToken)
     {
         var components = frame.Components;
         var planes = new byte[components.Length][];
@@ -47,6 +47,7 @@ internal static class JpegDecoder
             int rows = c.HeightInBlocks, columns = c.WidthInBlocks;
             for (int by = 0; by < rows; by++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 for (int bx = 0; bx < columns; bx++)
                 {
                     JpegIdct.Transform(c.Coefficients.AsSpan(c.BlockOffset(by, bx), 64), quant,
@@ -64,6 +65,8 @@ internal static class JpegDecoder
         var space = state.ColorSpace();
         for (int y = 0; y < frame.Height; y++)
         {
+            if ((y & 15) == 0)
+                cancellationToken.ThrowIfCancellationRequested();
             var output = image.GetRow(y);
             var c0 = upsamplers[0].Row(y, buffers[0]);
             switch (space)

@@ -37,7 +37,7 @@ internal sealed class JpegFrame
     public void Allocate()
     {
         foreach (var c in Components)
-            c.Allocate(Width, Height, HMax, VMax, McusPerRow, McuRows);
+            c.Allocate(Width, Height, HMax, VMax, McusPerRow, McuRows, Progressive);
     }
 
     /// <summary>"4:2:0"-style name for three-component frames whose chroma share one sampling, otherwise the factors.</summary>

@@ -9,8 +9,11 @@ internal static class JpegMarkerReader
 {
     /// <summary>Reads markers from SOI to EOI, decoding each scan as it comes (or only up to the first SOS when
     /// <paramref name="stopAtFirstScan"/>). With <paramref name="options"/> the frame's pixel count is checked against
-    /// the limit and its coefficient buffers are allocated; without, nothing large is allocated.</summary>
-    public static void Read(ReadOnlySpan<byte> data, JpegHeaders state, ImageDecodeOptions? options, bool stopAtFirstScan)
+    /// the limit and its coefficient buffers are allocated; without, nothing large is allocated. The scan count is held
+    /// to <see cref="ImageDecodeOptions.MaxScans"/>, and <paramref name="cancellationToken"/> is checked before each
+    /// scan (and by the scan decoder once per MCU row).</summary>
+    public static void Read(ReadOnlySpan<byte> data, JpegHeaders state, ImageDecodeOptions? options, bool stopAtFirstScan,
+        CancellationToken cancellationToken = default)
     {
         if (data.Length < 2 || data[0] != 0xFF || data[1] != JpegMarkers.Soi)
             throw Error("missing the SOI marker (FFD8) at the start", 0);
@@ -60,10 +63,16 @@ internal static class JpegMarkerReader
                 case JpegMarkers.Sos:
                     if (state.Frame is null)
                         throw Error("SOS before the frame header (no SOF)", markerAt);
-                    if (stopAtFirstScan)
+                    if (stopAtFirstScan || options is null)
                         return;
+                    // Each scan may sweep the whole image for a few bytes, so their number bounds the work no data pays for.
+                    if (state.Scans >= options.MaxScans)
+                        throw new ImageTooLargeException(ImageFileFormat.Jpeg,
+                            $"scan {state.Scans + 1} (SOS at byte offset {markerAt}) is past the limit of {options.MaxScans} scans",
+                            options.MaxScans, nameof(ImageDecodeOptions.MaxScans));
+                    cancellationToken.ThrowIfCancellationRequested();
                     var scan = ReadScanHeader(segment, markerAt, state);
-                    next = JpegScanDecoder.Decode(data, next, state.Frame, scan, state.DcTables, state.AcTables, state.RestartInterval);
+                    next = JpegScanDecoder.Decode(data, next, state.Frame, scan, state.DcTables, state.AcTables, state.RestartInterval, cancellationToken);
                     state.Scans++;
                     afterScan = true;
                     break;
@@ -86,7 +95,7 @@ internal static class JpegMarkerReader
                 case JpegMarkers.Dnl:
                     break; // only meaningful with a zero height in SOF, which is refused there
                 default:
-                    if (JpegMarkers.UnsupportedFrame(marker) is { } kind)
+                    if (JpegMarkers.Unsupported(marker) is { } kind)
                         throw Error($"{kind} JPEG is not supported (Huffman-coded baseline, extended and progressive are)", markerAt);
                     if (marker is (>= JpegMarkers.App0 and <= JpegMarkers.App15) or JpegMarkers.Com or (>= 0xF0 and <= 0xFD))
                         break; // application data, comments and JPEG extensions are skipped

@@ -22,8 +22,9 @@ internal static class JpegMarkers
     public const int Com = 0xFE;
     public const int Tem = 0x01;
 
-    /// <summary>SOF markers the decoder does not implement, with what they mean.</summary>
-    public static string? UnsupportedFrame(int marker) => marker switch
+    /// <summary>Markers of JPEG processes the decoder does not implement (SOF of other processes, arithmetic-coding
+    /// conditioning, hierarchical mode), with what they mean.</summary>
+    public static string? Unsupported(int marker) => marker switch
     {
         0xC3 => "lossless (SOF3)",
         0xC5 => "differential sequential (SOF5)",
@@ -35,6 +36,9 @@ internal static class JpegMarkers
         0xCD => "arithmetic-coded differential sequential (SOF13)",
         0xCE => "arithmetic-coded differential progressive (SOF14)",
         0xCF => "arithmetic-coded differential lossless (SOF15)",
+        0xCC => "arithmetic-coded (DAC conditioning table)",
+        0xDE => "hierarchical (DHP)",
+        0xDF => "hierarchical (EXP)",
         _ => null,
     };
 }

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace DeepSeek.Sdk.Imaging.Jpeg;
 
 /// <summary>Huffman decoding of one scan into the components' coefficient arrays: sequential (T.81 F.2.2) and the
@@ -21,9 +25,14 @@ internal static class JpegScanDecoder
     public static ReadOnlySpan<byte> ZigZagToNatural => NaturalOrder[..64];
 
     /// <summary>Decodes the entropy-coded segment that starts at <paramref name="start"/>; returns where the data
-    /// after it begins (the next marker, or the end of input).</summary>
+    /// after it begins (the next marker, or the end of input). <paramref name="cancellationToken"/> is checked once
+    /// per MCU row.</summary>
+    /// <remarks>Work follows the data: blocks inside an end-of-band run (G.1.2.2) are skipped a row segment at a time
+    /// when nothing in them can change (AC first scans; AC refinement of blocks with no nonzero coefficient in the
+    /// band), so a scan of a few bytes that covers the whole image costs a pass over one mask per block, not over
+    /// every coefficient.</remarks>
     public static int Decode(ReadOnlySpan<byte> data, int start, JpegFrame frame, JpegScan scan,
-        JpegHuffmanTable?[] dcTables, JpegHuffmanTable?[] acTables, int restartInterval)
+        JpegHuffmanTable?[] dcTables, JpegHuffmanTable?[] acTables, int restartInterval, CancellationToken cancellationToken)
     {
         var reader = new JpegBitReader(data, start);
         var components = scan.Components;
@@ -32,43 +41,90 @@ internal static class JpegScanDecoder
         int mcuRows = single ? components[0].HeightInBlocks : frame.McuRows;
         long mcuCount = (long)mcusPerRow * mcuRows;
         var kind = ScanKind(frame, scan);
+        bool skipsRuns = single && kind is Kind.AcFirst or Kind.AcRefine;
+        ulong band = Band(scan.Ss, scan.Se);
         foreach (var c in components)
             c.DcPredictor = 0;
         int eobRun = 0;
         int nextRestart = 0;
-        for (long m = 0; m < mcuCount; m++)
+        // MCUs left before the next restart marker is due (T.81 E.1.4); never reaches 0 without restart intervals.
+        long untilRestart = restartInterval > 0 ? restartInterval : long.MaxValue;
+        for (int row = 0; row < mcuRows; row++)
         {
-            if (restartInterval > 0 && m > 0 && m % restartInterval == 0)
+            cancellationToken.ThrowIfCancellationRequested();
+            int column = 0;
+            while (column < mcusPerRow)
             {
-                reader.Restart(nextRestart);
-                nextRestart = (nextRestart + 1) & 7;
-                foreach (var c in components)
-                    c.DcPredictor = 0;
-                eobRun = 0;
-            }
-            int row = (int)(m / mcusPerRow), column = (int)(m % mcusPerRow);
-            if (single)
-            {
-                var c = components[0];
-                DecodeBlock(ref reader, kind, scan, c, c.BlockOffset(row, column), dcTables, acTables, ref eobRun);
-            }
-            else
-            {
-                foreach (var c in components)
+                if (untilRestart == 0)
                 {
-                    for (int v = 0; v < c.V; v++)
+                    reader.Restart(nextRestart);
+                    nextRestart = (nextRestart + 1) & 7;
+                    foreach (var c in components)
+                        c.DcPredictor = 0;
+                    eobRun = 0;
+                    untilRestart = restartInterval;
+                }
+                if (single)
+                {
+                    var c = components[0];
+                    if (skipsRuns && eobRun > 0)
                     {
-                        for (int h = 0; h < c.H; h++)
-                            DecodeBlock(ref reader, kind, scan, c, c.BlockOffset(row * c.V + v, column * c.H + h), dcTables, acTables, ref eobRun);
+                        int limit = (int)Math.Min(Math.Min(eobRun, mcusPerRow - column), untilRestart);
+                        int skip = kind == Kind.AcFirst ? limit : UnchangedBlocks(c.NonzeroAc.AsSpan(c.BlockIndex(row, column), limit), band);
+                        if (skip > 0)
+                        {
+                            eobRun -= skip;
+                            column += skip;
+                            untilRestart -= skip;
+                            continue;
+                        }
+                    }
+                    DecodeBlock(ref reader, kind, scan, c, row, column, dcTables, acTables, ref eobRun);
+                }
+                else
+                {
+                    foreach (var c in components)
+                    {
+                        for (int v = 0; v < c.V; v++)
+                        {
+                            for (int h = 0; h < c.H; h++)
+                                DecodeBlock(ref reader, kind, scan, c, row * c.V + v, column * c.H + h, dcTables, acTables, ref eobRun);
+                        }
                     }
                 }
+                if (reader.Overrun)
+                    throw new ImageFormatException(ImageFileFormat.Jpeg,
+                        $"entropy-coded data ends inside MCU {(long)row * mcusPerRow + column} of {mcuCount} (truncated file, or a marker where data was due)", reader.End);
+                column++;
+                untilRestart--;
             }
-            if (reader.Overrun)
-                throw new ImageFormatException(ImageFileFormat.Jpeg,
-                    $"entropy-coded data ends inside MCU {m} of {mcuCount} (truncated file, or a marker where data was due)", reader.End);
         }
         return reader.End;
     }
+
+    /// <summary>How many leading blocks of <paramref name="masks"/> have no nonzero coefficient in
+    /// <paramref name="band"/>: inside an end-of-band run, an AC refinement leaves those untouched and reads nothing.</summary>
+    private static int UnchangedBlocks(ReadOnlySpan<ulong> masks, ulong band)
+    {
+        int n = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var bandVector = Vector256.Create(band);
+            ref ulong first = ref MemoryMarshal.GetReference(masks);
+            for (; n + Vector256<ulong>.Count <= masks.Length; n += Vector256<ulong>.Count)
+            {
+                if ((Vector256.LoadUnsafe(ref first, (nuint)n) & bandVector) != Vector256<ulong>.Zero)
+                    break;
+            }
+        }
+        while (n < masks.Length && (masks[n] & band) == 0)
+            n++;
+        return n;
+    }
+
+    /// <summary>Bits <paramref name="from"/>..<paramref name="to"/> (zig-zag positions), none when from &gt; to.</summary>
+    private static ulong Band(int from, int to) =>
+        from > to || from > 63 ? 0 : (ulong.MaxValue >> (63 - Math.Min(to, 63))) & (ulong.MaxValue << from);
 
     private enum Kind
     {
@@ -88,10 +144,11 @@ internal static class JpegScanDecoder
         return scan.Ah == 0 ? Kind.AcFirst : Kind.AcRefine;
     }
 
-    private static void DecodeBlock(ref JpegBitReader reader, Kind kind, JpegScan scan, JpegComponent c, int offset,
+    private static void DecodeBlock(ref JpegBitReader reader, Kind kind, JpegScan scan, JpegComponent c, int row, int column,
         JpegHuffmanTable?[] dcTables, JpegHuffmanTable?[] acTables, ref int eobRun)
     {
-        var block = c.Coefficients.AsSpan(offset, 64);
+        int index = c.BlockIndex(row, column);
+        var block = c.Coefficients.AsSpan(index * 64, 64);
         switch (kind)
         {
             case Kind.Sequential:
@@ -109,10 +166,10 @@ internal static class JpegScanDecoder
                     block[0] = unchecked((short)((ushort)block[0] | (1 << scan.Al)));
                 break;
             case Kind.AcFirst:
-                DecodeAcFirst(ref reader, block, acTables[c.AcTable]!, scan, ref eobRun);
+                DecodeAcFirst(ref reader, block, ref c.NonzeroAc[index], acTables[c.AcTable]!, scan, ref eobRun);
                 break;
             default:
-                DecodeAcRefine(ref reader, block, acTables[c.AcTable]!, scan, ref eobRun);
+                DecodeAcRefine(ref reader, block, ref c.NonzeroAc[index], acTables[c.AcTable]!, scan, ref eobRun);
                 break;
         }
     }
@@ -143,7 +200,7 @@ internal static class JpegScanDecoder
     }
 
     /// <summary>T.81 G.1.2.2 (libjpeg-turbo jdphuff.c decode_mcu_AC_first).</summary>
-    private static void DecodeAcFirst(ref JpegBitReader reader, Span<short> block, JpegHuffmanTable ac, JpegScan scan, ref int eobRun)
+    private static void DecodeAcFirst(ref JpegBitReader reader, Span<short> block, ref ulong nonzero, JpegHuffmanTable ac, JpegScan scan, ref int eobRun)
     {
         if (eobRun > 0)
         {
@@ -158,7 +215,11 @@ internal static class JpegScanDecoder
             if (s != 0)
             {
                 k += r;
-                block[natural[k]] = unchecked((short)(reader.ReceiveExtend(s) * (1 << scan.Al)));
+                short value = unchecked((short)(reader.ReceiveExtend(s) * (1 << scan.Al)));
+                block[natural[k]] = value;
+                // A run past coefficient 63 lands on it (NaturalOrder's tail); a value shifted out of 16 bits is 0.
+                ulong bit = 1UL << Math.Min(k, 63);
+                nonzero = value != 0 ? nonzero | bit : nonzero & ~bit;
             }
             else if (r == 15)
             {
@@ -174,7 +235,7 @@ internal static class JpegScanDecoder
 
     /// <summary>T.81 G.1.2.3 (libjpeg-turbo jdphuff.c decode_mcu_AC_refine): each newly nonzero coefficient is +-1 at
     /// bit Al, and every coefficient already nonzero that the run passes gets a correction bit.</summary>
-    private static void DecodeAcRefine(ref JpegBitReader reader, Span<short> block, JpegHuffmanTable ac, JpegScan scan, ref int eobRun)
+    private static void DecodeAcRefine(ref JpegBitReader reader, Span<short> block, ref ulong nonzero, JpegHuffmanTable ac, JpegScan scan, ref int eobRun)
     {
         int p1 = 1 << scan.Al;
         int m1 = -1 << scan.Al;
@@ -209,21 +270,24 @@ internal static class JpegScanDecoder
                 }
                 while (k <= scan.Se);
                 if (s != 0)
+                {
                     block[natural[k]] = (short)s;
+                    nonzero |= 1UL << Math.Min(k, 63);
+                }
             }
         }
         if (eobRun > 0)
         {
-            for (; k <= scan.Se; k++)
-            {
-                int at = natural[k];
-                if (block[at] != 0)
-                    Correct(ref reader, ref block[at], p1, m1);
-            }
+            // The rest of the band, in zig-zag order: a correction bit for each nonzero coefficient, which the mask
+            // lists (a correction never makes a coefficient zero, see Correct).
+            for (ulong pending = nonzero & Band(k, scan.Se); pending != 0; pending &= pending - 1)
+                Correct(ref reader, ref block[natural[BitOperations.TrailingZeroCount(pending)]], p1, m1);
             eobRun--;
         }
     }
 
+    /// <summary>Adds the correction bit at Al away from zero. A nonzero coefficient stays nonzero: adding p1 to a
+    /// positive value or m1 to a negative one cannot reach 0, even wrapping around 16 bits.</summary>
     private static void Correct(ref JpegBitReader reader, ref short coefficient, int p1, int m1)
     {
         if (reader.Bit() != 0 && (coefficient & p1) == 0)

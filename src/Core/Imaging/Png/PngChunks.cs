@@ -31,7 +31,7 @@ internal sealed class PngChunks
     /// <summary>The zlib stream: all IDAT payloads concatenated (section 10.1).</summary>
     public byte[] ImageData { get; }
 
-    /// <summary>File offset of the first IDAT chunk, for error messages about the compressed stream.</summary>
+    /// <summary>File offset of the first IDAT chunk (its length field), for error messages about the compressed stream.</summary>
     public long ImageDataOffset { get; }
 
     /// <summary>Exif orientation from an eXIf chunk, 1 when absent.</summary>
@@ -42,8 +42,8 @@ internal sealed class PngChunks
     {
         CheckSignature(file);
         var (type, dataLength, _) = NextChunk(file, Signature.Length);
-        if (type != "IHDR")
-            throw Error($"first chunk is '{type}', expected IHDR", Signature.Length);
+        if (type != Ihdr)
+            throw Error($"first chunk is '{Name(type)}', expected IHDR", Signature.Length);
         return PngHeader.Parse(file.Slice(Signature.Length + 8, dataLength), Signature.Length + 8);
     }
 
@@ -55,7 +55,9 @@ internal sealed class PngChunks
         PngHeader? header = null;
         byte[]? palette = null, transparency = null;
         int orientation = 1;
-        var idat = new List<(int Offset, int Length)>();
+        // IDAT chunks are consecutive; remembering the first and how many keeps a file of millions of empty IDAT
+        // chunks from growing a list as large as itself.
+        int firstIdat = -1, idatChunks = 0;
         long idatBytes = 0;
         bool idatEnded = false;
         int pos = Signature.Length;
@@ -64,22 +66,22 @@ internal sealed class PngChunks
             var (type, dataLength, next) = NextChunk(file, pos);
             int dataOffset = pos + 8;
             var data = file.Slice(dataOffset, dataLength);
-            if (header is null && type != "IHDR")
-                throw Error($"first chunk is '{type}', expected IHDR", pos);
-            if (idat.Count > 0 && type != "IDAT")
+            if (header is null && type != Ihdr)
+                throw Error($"first chunk is '{Name(type)}', expected IHDR", pos);
+            if (idatChunks > 0 && type != Idat)
                 idatEnded = true;
             switch (type)
             {
-                case "IHDR":
+                case Ihdr:
                     if (header is not null)
                         throw Error("second IHDR chunk", pos);
                     header = PngHeader.Parse(data, dataOffset);
                     checkHeader?.Invoke(header.Value);
                     break;
-                case "PLTE":
+                case Plte:
                     if (palette is not null)
                         throw Error("second PLTE chunk", pos);
-                    if (idat.Count > 0)
+                    if (idatChunks > 0)
                         throw Error("PLTE chunk after IDAT", pos);
                     if (transparency is not null)
                         throw Error("PLTE chunk after tRNS", pos);
@@ -89,34 +91,36 @@ internal sealed class PngChunks
                         throw Error($"PLTE chunk is {data.Length} bytes; expected 3 to 768 bytes, a multiple of 3", pos);
                     palette = data.ToArray();
                     break;
-                case "tRNS":
+                case Trns:
                     if (transparency is not null)
                         throw Error("second tRNS chunk", pos);
-                    if (idat.Count > 0)
+                    if (idatChunks > 0)
                         throw Error("tRNS chunk after IDAT", pos);
                     transparency = ReadTransparency(header!.Value, palette, data, pos);
                     break;
-                case "IDAT":
+                case Idat:
                     if (idatEnded)
                         throw Error("IDAT chunks are not consecutive", pos);
                     if (header!.Value.ColorType == PngHeader.Indexed && palette is null)
                         throw Error("IDAT chunk before the PLTE chunk that colour type 3 requires", pos);
-                    idat.Add((dataOffset, data.Length));
+                    if (idatChunks++ == 0)
+                        firstIdat = pos;
                     idatBytes += data.Length;
                     if (idatBytes > Array.MaxLength)
                         throw Error($"IDAT data exceeds {Array.MaxLength} bytes", pos);
                     break;
-                case "eXIf":
+                case Exif:
                     orientation = ExifOrientation.Read(data);
                     break;
-                case "IEND":
-                    if (idat.Count == 0)
+                case Iend:
+                    if (idatChunks == 0)
                         throw Error("IEND chunk before any IDAT chunk", pos);
-                    return new PngChunks(header!.Value, palette ?? [], transparency ?? [], collectImageData ? Concatenate(file, idat, idatBytes) : [], idat[0].Offset - 8, orientation);
+                    return new PngChunks(header!.Value, palette ?? [], transparency ?? [],
+                        collectImageData ? Concatenate(file, firstIdat, idatChunks, idatBytes) : [], firstIdat, orientation);
                 default:
                     // Section 5.4: bit 5 of the first type byte clear (upper case) marks a chunk critical.
-                    if ((type[0] & 0x20) == 0)
-                        throw Error($"unknown critical chunk '{type}'", pos);
+                    if ((type & 0x20000000) == 0)
+                        throw Error($"unknown critical chunk '{Name(type)}'", pos);
                     break;
             }
             pos = next;
@@ -149,14 +153,18 @@ internal sealed class PngChunks
         }
     }
 
-    private static byte[] Concatenate(ReadOnlySpan<byte> file, List<(int Offset, int Length)> parts, long total)
+    /// <summary>The data of the <paramref name="count"/> IDAT chunks from <paramref name="first"/> on, whose bounds
+    /// and CRCs <see cref="Read"/> has checked.</summary>
+    private static byte[] Concatenate(ReadOnlySpan<byte> file, int first, int count, long total)
     {
         var result = new byte[total];
-        int at = 0;
-        foreach (var (offset, length) in parts)
+        int at = 0, pos = first;
+        for (int i = 0; i < count; i++)
         {
-            file.Slice(offset, length).CopyTo(result.AsSpan(at));
+            int length = (int)BinaryPrimitives.ReadUInt32BigEndian(file[pos..]);
+            file.Slice(pos + 8, length).CopyTo(result.AsSpan(at));
             at += length;
+            pos += 12 + length;
         }
         return result;
     }
@@ -169,9 +177,24 @@ internal sealed class PngChunks
                 : "missing the 8-byte PNG signature", 0);
     }
 
+    // Chunk types as their four ASCII bytes read big-endian, so walking chunks allocates nothing per chunk.
+    private const uint Ihdr = 0x49484452;
+    private const uint Plte = 0x504C5445;
+    private const uint Trns = 0x74524E53;
+    private const uint Idat = 0x49444154;
+    private const uint Exif = 0x65584966;
+    private const uint Iend = 0x49454E44;
+
+    private static string Name(uint type) =>
+        string.Create(4, type, static (chars, t) =>
+        {
+            for (int i = 0; i < 4; i++)
+                chars[i] = (char)(byte)(t >> (24 - 8 * i));
+        });
+
     /// <summary>The chunk at <paramref name="pos"/>: its type, its data length (data starts at pos + 8), and where
     /// the next chunk starts.</summary>
-    private static (string Type, int DataLength, int Next) NextChunk(ReadOnlySpan<byte> file, int pos)
+    private static (uint Type, int DataLength, int Next) NextChunk(ReadOnlySpan<byte> file, int pos)
     {
         if (file.Length - pos < 12)
             throw Error(pos == file.Length ? "file ends before the IEND chunk" : "file ends inside a chunk header", pos);
@@ -182,16 +205,16 @@ internal sealed class PngChunks
             if (!((b >= (byte)'A' && b <= (byte)'Z') || (b >= (byte)'a' && b <= (byte)'z')))
                 throw Error($"chunk type bytes {Convert.ToHexString(typeBytes)} are not four ASCII letters", pos + 4);
         }
-        string type = System.Text.Encoding.ASCII.GetString(typeBytes);
+        uint type = BinaryPrimitives.ReadUInt32BigEndian(typeBytes);
         // Section 5.3: the length is at most 2^31 - 1; beyond the file it means truncation or corruption.
         if (length > int.MaxValue)
-            throw Error($"chunk '{type}' declares length {length}, above 2^31 - 1", pos);
+            throw Error($"chunk '{Name(type)}' declares length {length}, above 2^31 - 1", pos);
         if (length > (long)file.Length - pos - 12)
-            throw Error($"chunk '{type}' declares {length} data bytes but the file ends {file.Length - pos - 12} bytes later (truncated)", pos);
+            throw Error($"chunk '{Name(type)}' declares {length} data bytes but the file ends {file.Length - pos - 12} bytes later (truncated)", pos);
         uint stored = BinaryPrimitives.ReadUInt32BigEndian(file[(pos + 8 + (int)length)..]);
         uint computed = Crc32.Compute(file.Slice(pos + 4, 4 + (int)length));
         if (stored != computed)
-            throw Error($"chunk '{type}' CRC mismatch (stored 0x{stored:X8}, computed 0x{computed:X8})", pos);
+            throw Error($"chunk '{Name(type)}' CRC mismatch (stored 0x{stored:X8}, computed 0x{computed:X8})", pos);
         return (type, (int)length, pos + 12 + (int)length);
     }
 
