@@ -49,19 +49,22 @@ public sealed class ReasoningPipeline : IDisposable
     /// <summary>The pipeline for the model folder <paramref name="directory"/>: its tokenizer and chat template, and the
     /// EOS ids of generation_config.json, config.json and the tokenizer. Sampling stays R1's (<paramref name="defaults"/>),
     /// not generation_config's: R1's own generation_config says the same, and other models' greedy or high-temperature
-    /// defaults are what R1's model card warns against.</summary>
-    public static ReasoningPipeline FromDirectory(ModelHost<ICausalLanguageModel> host, string directory, ReasoningOptions? defaults = null, ILogger? logger = null)
+    /// defaults are what R1's model card warns against. The files are read, and the template parsed and rendered, within
+    /// <paramref name="limits"/> (<see cref="InputLimits.Default"/> when null).</summary>
+    public static ReasoningPipeline FromDirectory(ModelHost<ICausalLanguageModel> host, string directory, ReasoningOptions? defaults = null, ILogger? logger = null,
+        InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        var tokenizer = Tokenizer.FromDirectory(directory);
+        limits ??= InputLimits.Default;
+        var tokenizer = Tokenizer.FromDirectory(directory, limits.Tokenizer);
         var eos = new List<int>();
         if (GenerationConfig.LoadIfPresent(directory) is { } generationConfig) eos.AddRange(generationConfig.EosTokenIds);
-        if (ModelConfig.Load(directory) is DecoderConfig decoder)
+        if (ModelConfig.Load(directory, limits.Config) is DecoderConfig decoder)
             foreach (int id in decoder.EosTokenIds)
                 if (!eos.Contains(id)) eos.Add(id);
         if (tokenizer.EosId is int tokenizerEos && !eos.Contains(tokenizerEos)) eos.Add(tokenizerEos);
-        return new ReasoningPipeline(host, tokenizer, defaults, formatter: null, eos, logger);
+        return new ReasoningPipeline(host, tokenizer, defaults, ChatFormatter.FromTokenizer(tokenizer, limits: limits.Template), eos, logger);
     }
 
     /// <summary>Options used when a request passes none.</summary>

@@ -23,14 +23,14 @@ public static class TextModels
         Load(directory, backend, logger, progress: null);
 
     /// <summary>Like <see cref="Load(string, IBackend, ILogger?)"/>, reporting each built layer to <paramref name="progress"/>
-    /// (models whose loader takes no progress report nothing), and checking config.json's sizes against
-    /// <paramref name="limits"/> (<see cref="ConfigLimits.Default"/> when null).</summary>
+    /// (models whose loader takes no progress report nothing), and reading config.json and the safetensors headers within
+    /// <paramref name="limits"/> (<see cref="InputLimits.Default"/> when null).</summary>
     public static ICausalLanguageModel Load(string directory, IBackend backend, ILogger? logger, IProgress<ModelLoadProgress>? progress,
-        ConfigLimits? limits = null)
+        InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(backend);
-        var config = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName), limits);
+        var config = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName), limits?.Config);
         return config switch
         {
             DeepSeekV3Config => DeepSeekV3Model.Load(directory, backend, logger, progress, limits),

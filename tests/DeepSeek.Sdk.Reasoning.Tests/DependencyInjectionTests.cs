@@ -1,4 +1,8 @@
+using DeepSeek.Sdk.Checkpoints;
+using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Text.ChatClient;
+using DeepSeek.Sdk.Tokenization;
+using DeepSeek.Sdk.Tokenization.Templates;
 using DeepSeek.Sdk.Reasoning.ChatClient;
 using Microsoft.Extensions.AI;
 using DeepSeek.Sdk.Generation;
@@ -73,5 +77,34 @@ public sealed class DependencyInjectionTests : IDisposable
         // The IChatClient is the first registered pipeline's.
         var client = provider.GetRequiredService<IChatClient>();
         Assert.IsType(textFirst ? typeof(DeepSeekChatClient) : typeof(ReasoningChatClient), client);
+    }
+
+    [Fact]
+    public async Task DeepSeekOptions_Limits_bound_every_file_the_pipeline_and_its_model_read()
+    {
+        // Each limit set just below what this folder needs: the breach is the area's typed error naming the option.
+        async Task<Exception> Resolve(InputLimits limits)
+        {
+            var services = new ServiceCollection();
+            services.AddDeepSeek(o => o with { ModelPath = _dir.Path, Device = DeviceSelection.Cpu, CpuThreads = 1, Limits = limits }).AddReasoning();
+            await using var provider = services.BuildServiceProvider();
+            return await Assert.ThrowsAnyAsync<DeepSeekException>(async () =>
+            {
+                var pipeline = provider.GetRequiredService<ReasoningPipeline>();
+                await pipeline.RunAsync("What is 2+2?", cancellationToken: TestContext.Current.CancellationToken);
+            });
+        }
+
+        var config = await Resolve(InputLimits.Default with { Config = ConfigLimits.Default with { MaxLayers = 1 } });
+        Assert.IsType<ConfigException>(config);
+        Assert.Contains("ConfigLimits.MaxLayers", config.Message);
+        var tokenizer = await Resolve(InputLimits.Default with { Tokenizer = TokenizerLimits.Default with { MaxVocabularySize = 100 } });
+        Assert.IsType<TokenizerFormatException>(tokenizer);
+        Assert.Contains("TokenizerLimits.MaxVocabularySize", tokenizer.Message);
+        var template = await Resolve(InputLimits.Default with { Template = TemplateLimits.Default with { MaxNestingDepth = 1 } });
+        Assert.Equal("MaxNestingDepth", Assert.IsType<TemplateLimitExceededException>(template).LimitName);
+        var weights = await Resolve(InputLimits.Default with { Weights = SafetensorsLimits.Default with { MaxTensors = 3 } });
+        Assert.IsAssignableFrom<CheckpointException>(weights);
+        Assert.Contains("SafetensorsLimits.MaxTensors", weights.Message);
     }
 }

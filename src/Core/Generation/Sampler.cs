@@ -85,7 +85,7 @@ public sealed class Sampler
         float max = float.NegativeInfinity;
         for (int i = 0; i < n; i++) max = MathF.Max(max, logits[_order[i]]);
         if (float.IsNegativeInfinity(max) || float.IsNaN(max))
-            throw new InvalidOperationException("Every candidate logit is -inf or NaN: there is no token to sample.");
+            throw new NonFiniteLogitsException();
         double total = 0;
         for (int i = 0; i < n; i++)
         {

@@ -28,6 +28,11 @@ public sealed record DeepSeekOptions
     /// <see cref="GenerationOptions"/> defaults.</summary>
     public GenerationOptions? Generation { get; init; }
 
+    /// <summary>The bounds every file of the model folder is read within (config.json, safetensors headers,
+    /// tokenizer files, the chat template); a breach is a <see cref="DeepSeekException"/> naming the file, the field
+    /// and the option. The defaults admit every published checkpoint; raise one only for a folder you trust.</summary>
+    public InputLimits Limits { get; init; } = InputLimits.Default;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the option that is out of range.</summary>
     public void Validate()
     {

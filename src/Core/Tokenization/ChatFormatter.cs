@@ -29,14 +29,14 @@ public sealed class ChatFormatter
 
     /// <summary>The formatter for a tokenizer's own template (<paramref name="name"/> picks one of several
     /// named templates), parsed and rendered within <paramref name="limits"/> (<see cref="TemplateLimits.Default"/>
-    /// when null). Throws <see cref="InvalidOperationException"/> when tokenizer_config.json has none, and a
+    /// when null). Throws <see cref="TokenizerFormatException"/> when tokenizer_config.json has none, and a
     /// <see cref="TemplateException"/> when the template is malformed or too deep.</summary>
     public static ChatFormatter FromTokenizer(Tokenizer tokenizer, string name = "default", TemplateLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         if (!tokenizer.ChatTemplateSources.TryGetValue(name, out var source))
-            throw new InvalidOperationException(
-                $"The tokenizer has no chat template named '{name}' (it has: {(tokenizer.ChatTemplateSources.Count == 0 ? "none" : string.Join(", ", tokenizer.ChatTemplateSources.Keys))}).");
+            throw new TokenizerFormatException(
+                $"tokenizer_config.json: $.chat_template has no template named '{name}' (it has: {(tokenizer.ChatTemplateSources.Count == 0 ? "none, and there is no chat_template.jinja" : string.Join(", ", tokenizer.ChatTemplateSources.Keys))}), so chat messages cannot be formatted.");
         return new ChatFormatter(ChatTemplate.Parse(source, name == "default" ? "chat_template" : name, limits), tokenizer);
     }
 

@@ -32,7 +32,7 @@ public static class ReasoningBuilderExtensions
             var reasoning = provider.GetRequiredService<IOptions<ReasoningOptions>>().Value;
             reasoning.Validate();
             return ReasoningPipeline.FromDirectory(provider.GetRequiredService<ModelHost<ICausalLanguageModel>>(), TextGenerationBuilderExtensions.ModelPath(provider),
-                reasoning, provider.GetService<ILogger<ReasoningPipeline>>());
+                reasoning, provider.GetService<ILogger<ReasoningPipeline>>(), provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value.Limits);
         });
         services.TryAddSingleton<IChatClient>(provider => new ReasoningChatClient(provider.GetRequiredService<ReasoningPipeline>(),
             Path.GetFileName(Path.TrimEndingDirectorySeparator(TextGenerationBuilderExtensions.ModelPath(provider)))));

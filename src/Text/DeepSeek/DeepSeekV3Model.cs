@@ -73,16 +73,17 @@ public sealed class DeepSeekV3Model : ICausalLanguageModel
     /// <summary>Opens <paramref name="directory"/> (config.json and safetensors), checks every tensor's shape against
     /// the config (<see cref="CheckpointMismatchException"/> names the first that disagrees) and builds the model.
     /// The model owns and disposes the checkpoint. config.json's sizes are checked against <paramref name="limits"/>
-    /// (<see cref="ConfigLimits.Default"/> when null) before anything is opened.</summary>
+    /// (<see cref="InputLimits.Default"/> when null) before anything is opened, and the safetensors headers read within
+    /// them.</summary>
     public static DeepSeekV3Model Load(string directory, IBackend backend, ILogger? logger = null, IProgress<ModelLoadProgress>? progress = null,
-        ConfigLimits? limits = null)
+        InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        var loaded = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName), limits);
+        var loaded = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName), limits?.Config);
         if (loaded is not DeepSeekV3Config config)
             throw new UnsupportedModelException(loaded.ModelType, loaded.SourcePath, ["deepseek_v3", "deepseek_v2"]);
         progress?.Report(new ModelLoadProgress("opening checkpoint", 0, 0, 0, 0));
-        var checkpoint = Checkpoint.Open(directory);
+        var checkpoint = Checkpoint.Open(directory, limits?.Weights);
         try
         {
             return Create(config, checkpoint, backend, logger, ownsCheckpoint: true, progress);

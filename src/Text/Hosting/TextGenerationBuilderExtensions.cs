@@ -26,10 +26,11 @@ public static class TextGenerationBuilderExtensions
         builder.Services.TryAddSingleton(provider =>
         {
             string path = ModelPath(provider);
+            var limits = provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value.Limits;
             var loggers = provider.GetService<ILoggerFactory>();
             ILogger? modelLogger = loggers?.CreateLogger("DeepSeek.Sdk.Text.TextModels");
             return new ModelHost<ICausalLanguageModel>(path, provider.GetRequiredService<BackendProvider>(),
-                (backend, progress, _) => TextModels.Load(path, backend, modelLogger, progress),
+                (backend, progress, _) => TextModels.Load(path, backend, modelLogger, progress, limits),
                 loggers?.CreateLogger<ModelHost<ICausalLanguageModel>>());
         });
         return builder;
@@ -43,7 +44,7 @@ public static class TextGenerationBuilderExtensions
         {
             var options = provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value;
             return TextGenerationPipeline.FromDirectory(provider.GetRequiredService<ModelHost<ICausalLanguageModel>>(), ModelPath(provider),
-                options.Generation, provider.GetService<ILogger<TextGenerationPipeline>>());
+                options.Generation, provider.GetService<ILogger<TextGenerationPipeline>>(), options.Limits);
         });
         services.TryAddSingleton<IChatClient>(provider =>
         {

@@ -81,14 +81,15 @@ public sealed class LlamaModel : ICausalLanguageModel
     /// <summary>Opens <paramref name="directory"/> (config.json with model_type llama or qwen2, and safetensors), checks
     /// every tensor's shape against the config (<see cref="CheckpointMismatchException"/> names the first that
     /// disagrees) and builds the model. The model owns and disposes the checkpoint. config.json's sizes are checked
-    /// against <paramref name="limits"/> (<see cref="ConfigLimits.Default"/> when null) before anything is opened.</summary>
-    public static LlamaModel Load(string directory, IBackend backend, ILogger? logger = null, ConfigLimits? limits = null)
+    /// against <paramref name="limits"/> (<see cref="InputLimits.Default"/> when null) before anything is opened, and the
+    /// safetensors headers read within them.</summary>
+    public static LlamaModel Load(string directory, IBackend backend, ILogger? logger = null, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        var loaded = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName), limits);
+        var loaded = ModelConfig.Load(Path.Combine(directory, ModelConfig.FileName), limits?.Config);
         if (loaded is not (LlamaConfig or Qwen2Config))
             throw new UnsupportedModelException(loaded.ModelType, loaded.SourcePath, ModelTypes);
-        var checkpoint = Checkpoint.Open(directory);
+        var checkpoint = Checkpoint.Open(directory, limits?.Weights);
         try
         {
             return Create((DecoderConfig)loaded, checkpoint, backend, logger, ownsCheckpoint: true);

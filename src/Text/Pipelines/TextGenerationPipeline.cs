@@ -40,21 +40,24 @@ public sealed class TextGenerationPipeline : IDisposable
         Options = options;
         _logger = logger ?? NullLogger.Instance;
         _eosTokenIds = options.EosTokenIds is { } ids ? [.. ids] : tokenizer.EosId is int eos ? [eos] : [];
-        ChatFormatter = tokenizer.ChatTemplateSource is null ? null : ChatFormatter.FromTokenizer(tokenizer);
+        ChatFormatter = tokenizer.ChatTemplateSource is null ? null : ChatFormatter.FromTokenizer(tokenizer, limits: options.TemplateLimits);
     }
 
     /// <summary>The pipeline for the model folder <paramref name="directory"/>: its tokenizer (tokenizer.json and
     /// tokenizer_config.json with the chat template), and its EOS ids and recommended sampling from config.json and
-    /// generation_config.json. <paramref name="defaults"/>, when given, replaces generation_config's sampling.</summary>
-    public static TextGenerationPipeline FromDirectory(ModelHost<ICausalLanguageModel> host, string directory, GenerationOptions? defaults = null, ILogger? logger = null)
+    /// generation_config.json. <paramref name="defaults"/>, when given, replaces generation_config's sampling. The files
+    /// are read within <paramref name="limits"/> (<see cref="InputLimits.Default"/> when null).</summary>
+    public static TextGenerationPipeline FromDirectory(ModelHost<ICausalLanguageModel> host, string directory, GenerationOptions? defaults = null, ILogger? logger = null,
+        InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        var tokenizer = Tokenizer.FromDirectory(directory);
+        limits ??= InputLimits.Default;
+        var tokenizer = Tokenizer.FromDirectory(directory, limits.Tokenizer);
         var generationConfig = GenerationConfig.LoadIfPresent(directory);
         var eos = new List<int>();
         if (generationConfig is not null) eos.AddRange(generationConfig.EosTokenIds);
-        if (ModelConfig.Load(directory) is DecoderConfig decoder)
+        if (ModelConfig.Load(directory, limits.Config) is DecoderConfig decoder)
             foreach (int id in decoder.EosTokenIds)
                 if (!eos.Contains(id)) eos.Add(id);
         if (tokenizer.EosId is int tokenizerEos && !eos.Contains(tokenizerEos)) eos.Add(tokenizerEos);
@@ -62,6 +65,7 @@ public sealed class TextGenerationPipeline : IDisposable
         {
             Defaults = defaults ?? generationConfig?.ApplyTo(new GenerationOptions()) ?? new GenerationOptions(),
             EosTokenIds = eos,
+            TemplateLimits = limits.Template,
         };
         return new TextGenerationPipeline(host, tokenizer, options, logger);
     }
@@ -92,7 +96,7 @@ public sealed class TextGenerationPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(messages);
         if (messages.Count == 0) throw new ArgumentException("The conversation must hold at least one message.", nameof(messages));
         if (ChatFormatter is null)
-            throw new InvalidOperationException("The tokenizer has no chat template (tokenizer_config.json has no chat_template and there is no chat_template.jinja), so chat messages cannot be formatted; pass a plain prompt instead.");
+            throw new TokenizerFormatException("tokenizer_config.json: the model folder has no chat template ($.chat_template is missing and there is no chat_template.jinja), so chat messages cannot be formatted; pass a plain prompt instead.");
         return ChatFormatter.Render(messages, addGenerationPrompt: true, cancellationToken: cancellationToken);
     }
 

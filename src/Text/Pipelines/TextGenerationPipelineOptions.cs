@@ -1,4 +1,5 @@
 using DeepSeek.Sdk.Generation;
+using DeepSeek.Sdk.Tokenization.Templates;
 
 namespace DeepSeek.Sdk.Text.Pipelines;
 
@@ -18,4 +19,7 @@ public sealed record TextGenerationPipelineOptions
     /// <summary>Put the tokenizer's special tokens (BOS) around a plain-text prompt. Chat prompts never get them:
     /// the template writes its own, as transformers' apply_chat_template does.</summary>
     public bool AddSpecialTokensToPrompt { get; init; } = true;
+
+    /// <summary>The bounds the tokenizer's chat template is parsed and rendered within.</summary>
+    public TemplateLimits TemplateLimits { get; init; } = TemplateLimits.Default;
 }

@@ -1,3 +1,4 @@
+using DeepSeek.Sdk;
 using DeepSeek.Sdk.Hosting;
 using DeepSeek.Sdk.Runtime;
 using DeepSeek.Sdk.Vision.Hosting;
@@ -26,20 +27,23 @@ public static class VisionBuilderExtensions
         services.TryAddSingleton(provider =>
         {
             string path = ModelPath(provider);
+            var limits = Limits(provider);
             var loggers = provider.GetService<ILoggerFactory>();
             ILogger? modelLogger = loggers?.CreateLogger("DeepSeek.Sdk.Vision.Janus.JanusModel");
             return new ModelHost<JanusModel>(path, provider.GetRequiredService<BackendProvider>(),
-                (backend, _, _) => JanusModel.Load(path, backend, modelLogger),
+                (backend, _, _) => JanusModel.Load(path, backend, modelLogger, limits),
                 loggers?.CreateLogger<ModelHost<JanusModel>>());
         });
         services.TryAddSingleton(provider => ImageUnderstandingPipeline.FromDirectory(provider.GetRequiredService<ModelHost<JanusModel>>(), ModelPath(provider),
-            provider.GetRequiredService<IOptions<VisionOptions>>().Value.Understanding, provider.GetService<ILogger<ImageUnderstandingPipeline>>()));
+            provider.GetRequiredService<IOptions<VisionOptions>>().Value.Understanding, provider.GetService<ILogger<ImageUnderstandingPipeline>>(), Limits(provider)));
         services.TryAddSingleton(provider => ImageGenerationPipeline.FromDirectory(provider.GetRequiredService<ModelHost<JanusModel>>(), ModelPath(provider),
-            provider.GetRequiredService<IOptions<VisionOptions>>().Value.Generation, provider.GetService<ILogger<ImageGenerationPipeline>>()));
+            provider.GetRequiredService<IOptions<VisionOptions>>().Value.Generation, provider.GetService<ILogger<ImageGenerationPipeline>>(), Limits(provider)));
         services.TryAddSingleton<IImageGenerator>(provider => new DeepSeekImageGenerator(provider.GetRequiredService<ImageGenerationPipeline>(),
             Path.GetFileName(Path.TrimEndingDirectorySeparator(ModelPath(provider)))));
         return builder;
     }
+
+    private static InputLimits Limits(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeepSeekOptions>>().Value.Limits;
 
     private static string ModelPath(IServiceProvider provider)
     {

@@ -108,12 +108,13 @@ public sealed class JanusModel : IDisposable
 
     /// <summary>Opens a Janus directory (config.json and safetensors in either layout), validates every tensor
     /// against the config and builds the model, which owns and disposes the checkpoint. config.json's sizes are
-    /// checked against <paramref name="limits"/> (<see cref="ConfigLimits.Default"/> when null) before anything is opened.</summary>
-    public static JanusModel Load(string directory, IBackend backend, ILogger? logger = null, ConfigLimits? limits = null)
+    /// checked against <paramref name="limits"/> (<see cref="InputLimits.Default"/> when null) before anything is opened,
+    /// and the safetensors headers read within them.</summary>
+    public static JanusModel Load(string directory, IBackend backend, ILogger? logger = null, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        var config = LoadConfig(directory, limits);
-        var checkpoint = Checkpoint.Open(directory);
+        var config = LoadConfig(directory, limits?.Config);
+        var checkpoint = Checkpoint.Open(directory, limits?.Weights);
         try
         {
             return Create(config, checkpoint, backend, logger, ownsCheckpoint: true);

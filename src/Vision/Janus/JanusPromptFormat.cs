@@ -89,7 +89,7 @@ public sealed class JanusPromptFormat
     {
         var ids = Tokenizer.Encode(GenerationText(prompt), addSpecialTokens: false);
         if (ids.Length == 0 || ids[^1] != Tokens.BeginOfImage)
-            throw new InvalidOperationException($"The tokenizer did not encode {JanusSpecialTokens.BeginOfImageToken} as its special token.");
+            throw new TokenizerFormatException($"tokenizer.json: {JanusSpecialTokens.BeginOfImageToken} is not encoded as its special token (check $.added_tokens and the pre-tokenizer), so the image-generation prompt cannot be built.");
         return [Tokens.Bos, .. ids];
     }
 

@@ -22,13 +22,13 @@ public sealed record JanusSpecialTokens(int Bos, int Pad, int BeginOfImage, int 
         if (image != config.ImageTokenId)
             throw new ConfigException($"is {config.ImageTokenId} but the tokenizer's {ImagePlaceholderToken} is {image}", config.SourcePath, "image_token_id");
         int bos = config.Text.BosTokenId ?? tokenizer.BosId
-            ?? throw new InvalidOperationException("Neither config.json (text_config.bos_token_id) nor the tokenizer names a BOS token, which Janus prompts start with.");
+            ?? throw new ConfigException("is missing, and the tokenizer names no bos_token either; Janus prompts start with BOS", config.SourcePath, "text_config.bos_token_id");
         // The release's language_config names no pad token; its VLChatProcessor pads with <｜▁pad▁｜>.
         int pad = config.Text.PadTokenId ?? tokenizer.TokenToId(PadToken) ?? tokenizer.PadId
-            ?? throw new InvalidOperationException($"Neither config.json (text_config.pad_token_id) nor the tokenizer ({PadToken}, pad_token) names the pad token that classifier-free guidance needs.");
+            ?? throw new ConfigException($"is missing, and the tokenizer has neither {PadToken} nor a pad_token; classifier-free guidance needs one", config.SourcePath, "text_config.pad_token_id");
         return new JanusSpecialTokens(bos, pad, Required(tokenizer, BeginOfImageToken), Required(tokenizer, EndOfImageToken), image);
     }
 
     private static int Required(Tokenizer tokenizer, string token) =>
-        tokenizer.TokenToId(token) ?? throw new InvalidOperationException($"The tokenizer has no {token} token; it is not a Janus tokenizer.");
+        tokenizer.TokenToId(token) ?? throw new TokenizerFormatException($"tokenizer.json: $.added_tokens has no {token} token, which Janus prompts use; it is not a Janus tokenizer.");
 }

@@ -31,12 +31,14 @@ public sealed class ImageGenerationPipeline
     }
 
     /// <summary>The pipeline for a Janus model folder (its tokenizer and config.json).</summary>
-    public static ImageGenerationPipeline FromDirectory(ModelHost<JanusModel> host, string directory, ImageGenerationOptions? defaults = null, ILogger? logger = null)
+    public static ImageGenerationPipeline FromDirectory(ModelHost<JanusModel> host, string directory, ImageGenerationOptions? defaults = null, ILogger? logger = null,
+        InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        var config = JanusModel.LoadConfig(directory);
-        var tokenizer = Tokenizer.FromDirectory(directory);
+        limits ??= InputLimits.Default;
+        var config = JanusModel.LoadConfig(directory, limits.Config);
+        var tokenizer = Tokenizer.FromDirectory(directory, limits.Tokenizer);
         var format = new JanusPromptFormat(tokenizer, JanusSpecialTokens.From(tokenizer, config), config.Vision.NumImageTokens, systemPrompt: null);
         return new ImageGenerationPipeline(host, format, defaults, logger);
     }

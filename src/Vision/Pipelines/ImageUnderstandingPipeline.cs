@@ -46,12 +46,14 @@ public sealed class ImageUnderstandingPipeline
 
     /// <summary>The pipeline for a Janus model folder: its tokenizer, preprocessor_config.json, config.json (token ids,
     /// image token count, EOS) and generation_config.json (EOS). <paramref name="options"/> replaces the defaults.</summary>
-    public static ImageUnderstandingPipeline FromDirectory(ModelHost<JanusModel> host, string directory, ImageUnderstandingPipelineOptions? options = null, ILogger? logger = null)
+    public static ImageUnderstandingPipeline FromDirectory(ModelHost<JanusModel> host, string directory, ImageUnderstandingPipelineOptions? options = null, ILogger? logger = null,
+        InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        var config = JanusModel.LoadConfig(directory);
-        var tokenizer = Tokenizer.FromDirectory(directory);
+        limits ??= InputLimits.Default;
+        var config = JanusModel.LoadConfig(directory, limits.Config);
+        var tokenizer = Tokenizer.FromDirectory(directory, limits.Tokenizer);
         options ??= new ImageUnderstandingPipelineOptions();
         var format = new JanusPromptFormat(tokenizer, JanusSpecialTokens.From(tokenizer, config), config.Vision.NumImageTokens, options.SystemPrompt);
         if (options.EosTokenIds is null)
@@ -63,7 +65,7 @@ public sealed class ImageUnderstandingPipeline
             if (tokenizer.EosId is int tokenizerEos && !eos.Contains(tokenizerEos)) eos.Add(tokenizerEos);
             options = options with { EosTokenIds = eos };
         }
-        return new ImageUnderstandingPipeline(host, format, JanusImageProcessor.FromDirectory(directory), options, logger);
+        return new ImageUnderstandingPipeline(host, format, JanusImageProcessor.FromDirectory(directory, limits.Config), options, logger);
     }
 
     public JanusPromptFormat Format { get; }

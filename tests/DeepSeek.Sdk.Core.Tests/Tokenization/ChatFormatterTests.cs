@@ -24,7 +24,7 @@ public class ChatFormatterTests
     [Fact]
     public void Asking_for_a_template_the_tokenizer_lacks_names_the_ones_it_has()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => ChatFormatter.FromTokenizer(TokenizerFixtures.Load("qwen3"), "tool_use"));
+        var e = Assert.Throws<TokenizerFormatException>(() => ChatFormatter.FromTokenizer(TokenizerFixtures.Load("qwen3"), "tool_use"));
         Assert.Contains("default", e.Message);
     }
 }

@@ -72,7 +72,7 @@ public sealed class ConfigProbeTests
         var limits = ConfigLimits.Default with { MaxPositionEmbeddings = 1 << 27 };
         var clock = Stopwatch.StartNew();
 
-        using var model = LlamaModel.Load(directory.Path, backend, limits: limits);
+        using var model = LlamaModel.Load(directory.Path, backend, limits: InputLimits.Default with { Config = limits });
 
         Assert.True(clock.Elapsed < BoundedProbe.TimeLimit, $"loaded in {clock.Elapsed}");
         Assert.Equal(100000000, model.MaxContextLength);
@@ -108,7 +108,7 @@ public sealed class ConfigProbeTests
         using var directory = CopyWithConfig("qwen2_f32", config => config["num_hidden_layers"] = 3);
         using var backend = new CpuBackend(1);
 
-        var error = BoundedProbe.Throws<ConfigException>(() => TextModels.Load(directory.Path, backend, null, null, ConfigLimits.Default with { MaxLayers = 2 }));
+        var error = BoundedProbe.Throws<ConfigException>(() => TextModels.Load(directory.Path, backend, null, null, InputLimits.Default with { Config = ConfigLimits.Default with { MaxLayers = 2 } }));
 
         Assert.Contains("(ConfigLimits.MaxLayers = 2)", error.Message);
     }

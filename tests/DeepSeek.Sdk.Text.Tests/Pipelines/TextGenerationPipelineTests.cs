@@ -62,7 +62,7 @@ public sealed class TextGenerationPipelineTests
     public async Task Chat_without_a_template_fails_naming_the_missing_chat_template()
     {
         using var f = new FixtureModel(withChatTemplate: false);
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => f.Pipeline.GenerateAsync([ChatTurn.User("hi")], f.Greedy, Token));
+        var e = await Assert.ThrowsAsync<TokenizerFormatException>(() => f.Pipeline.GenerateAsync([ChatTurn.User("hi")], f.Greedy, Token));
         Assert.Contains("chat_template", e.Message);
     }
 
