@@ -89,8 +89,11 @@ internal readonly struct ConfigJson
     public string? String(string name)
     {
         if (Find(name) is not { } v) return null;
-        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error(name, $"must be a string, got {v.GetRawText()}");
+        return v.ValueKind == JsonValueKind.String ? Text(v, name) : throw Error(name, $"must be a string, got {v.GetRawText()}");
     }
+
+    /// <summary>A string value's text (<see cref="ConfigDocument.Text"/>).</summary>
+    public string Text(JsonElement value, string name) => ConfigDocument.Text(value, FilePath, FieldName(name));
 
     public string RequiredString(string name) => String(name) ?? throw Error(name, "is required");
 

@@ -43,16 +43,7 @@ public sealed record GenerationConfig
 
     public static GenerationConfig Parse(ReadOnlySpan<byte> utf8Json, string sourcePath)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json.ToArray());
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"not valid JSON ({e.Message})", sourcePath, null, e);
-        }
-        using (document)
+        using (var document = ConfigDocument.Parse(utf8Json, sourcePath))
         {
             var json = new ConfigJson(document.RootElement, sourcePath, "");
             var config = new GenerationConfig

@@ -69,16 +69,7 @@ public abstract record ModelConfig
     /// <summary>Parses config JSON; <paramref name="sourcePath"/> names it in errors.</summary>
     public static ModelConfig Parse(ReadOnlySpan<byte> utf8Json, string sourcePath, ConfigLimits? limits = null)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json.ToArray());
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"not valid JSON ({e.Message})", sourcePath, null, e);
-        }
-        using (document)
+        using (var document = ConfigDocument.Parse(utf8Json, sourcePath))
         {
             var json = new ConfigJson(document.RootElement, sourcePath, "", limits);
             string modelType = json.RequiredString("model_type");
@@ -115,7 +106,7 @@ public abstract record ModelConfig
         {
             if (item.ValueKind != JsonValueKind.String)
                 throw json.Error("architectures", $"entries must be class names, got {item.GetRawText()}");
-            string name = item.GetString()!;
+            string name = json.Text(item, "architectures");
             if (Array.IndexOf(classes, name) >= 0) return;
             first ??= name;
             count++;

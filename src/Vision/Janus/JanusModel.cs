@@ -91,15 +91,10 @@ public sealed class JanusModel : IDisposable
         if (!File.Exists(path)) throw new ConfigException("config file not found", path);
         byte[] bytes = File.ReadAllBytes(path);
         string? modelType = null;
-        try
+        using (var document = ConfigDocument.Parse(bytes, path))
         {
-            using var document = JsonDocument.Parse(bytes);
             if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("model_type", out var mt) && mt.ValueKind == JsonValueKind.String)
-                modelType = mt.GetString();
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"not valid JSON ({e.Message})", path, null, e);
+                modelType = ConfigDocument.Text(mt, path, "model_type");
         }
         if (modelType == JanusOriginalConfig.ModelType) return JanusOriginalConfig.Parse(bytes, path, limits);
         var config = ModelConfig.Parse(bytes, path, limits);

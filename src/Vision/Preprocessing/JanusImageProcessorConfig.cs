@@ -48,16 +48,7 @@ public sealed record JanusImageProcessorConfig
     public static JanusImageProcessorConfig Parse(ReadOnlySpan<byte> utf8Json, string sourcePath, ConfigLimits? limits = null)
     {
         limits ??= ConfigLimits.Default;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json.ToArray());
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"not valid JSON ({e.Message})", sourcePath, null, e);
-        }
-        using (document)
+        using (var document = ConfigDocument.Parse(utf8Json, sourcePath))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new ConfigException("must be a JSON object", sourcePath);
@@ -104,7 +95,7 @@ public sealed record JanusImageProcessorConfig
             var background = Triple(root, "background_color", sourcePath) is { } color
                 ? (Byte(color[0], sourcePath), Byte(color[1], sourcePath), Byte(color[2], sourcePath))
                 : ((byte)(int)(mean[0] * 255), (byte)(int)(mean[1] * 255), (byte)(int)(mean[2] * 255));
-            string? type = root.TryGetProperty("image_processor_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            string? type = root.TryGetProperty("image_processor_type", out var t) && t.ValueKind == JsonValueKind.String ? ConfigDocument.Text(t, sourcePath, "image_processor_type") : null;
             return new JanusImageProcessorConfig
             {
                 Size = size,
