@@ -17,7 +17,8 @@ public sealed class EvalVisionCommandTests
         Assert.Equal(0, rc);
         var run = JsonNode.Parse(output)!;
         Assert.EndsWith(DefaultModels.JanusTiny, run["model"]!.GetValue<string>());
-        Assert.Equal("held-out", run["split"]!.GetValue<string>());
+        Assert.Equal("test", run["split"]!.GetValue<string>());
+        Assert.Equal(EvalVisionCommand.DefaultSeed, run["seed"]!.GetValue<long>());
         var understanding = run["understanding"]!;
         Assert.Equal(count, understanding["scenes"]!.GetValue<int>());
         // Colour, background and position score 99-100% over 500 held-out scenes (docs/models.md); four scenes are all right.
@@ -33,7 +34,7 @@ public sealed class EvalVisionCommandTests
 
     [Theory]
     [InlineData("--suites", "understanding,drawing", "'drawing' is not a suite")]
-    [InlineData("--split", "test", "--split")]
+    [InlineData("--split", "held-out", "--split is test, validation or train")]
     [InlineData("--count", "0", "--count")]
     public async Task Bad_arguments_are_refused_before_any_model_is_loaded(string option, string value, string message)
     {

@@ -62,7 +62,7 @@ public sealed class JanusProTinyTests : IClassFixture<JanusProTinyTests.Fixture>
         // The shipped model answers all four kinds right on 500 held-out scenes with this engine (docs/models.md), so
         // eight fresh held-out scenes (32 answers) must all be right.
         var options = new GenerationOptions { MaxNewTokens = 16, Sampling = SamplingOptions.Greedy };
-        var scenes = ShapeWorld.SampleEvaluation(new DeepSeek.Sdk.Models.Tasks.PythonRandom("janus-pro-tiny-test"), 8);
+        var scenes = ShapeWorld.SampleEvaluation(new DeepSeek.Sdk.Models.Tasks.PythonRandom("janus-pro-tiny-test"), 8, ShapeSplit.Validation);
         foreach (var scene in scenes)
         {
             var image = ImageBuffer.FromPixels(scene.Render(), ShapeWorld.Size, ShapeWorld.Size, ImagePixelFormat.Rgb24);
