@@ -1,15 +1,16 @@
 using System.Text.Json.Nodes;
 using DeepSeek.Cli.Commands;
 using DeepSeek.Sdk.Hosting;
+using DeepSeek.Sdk.Models.Shapes;
 
 namespace DeepSeek.Sdk.Cli.Tests;
 
-/// <summary><c>deepseek eval-vision</c> on the shipped janus-pro-tiny, with a few scenes per suite (the 500-scene run
-/// and its results are in docs/models.md).</summary>
+/// <summary><c>deepseek eval-vision</c> on the shipped janus-pro-tiny, with a few scenes per suite (the 500-scene runs
+/// and their results are in docs/models.md).</summary>
 public sealed class EvalVisionCommandTests
 {
     [Fact]
-    public async Task Json_reports_both_suites_on_held_out_scenes_of_the_shipped_model()
+    public async Task Json_reports_both_suites_on_test_scenes_with_an_unused_seed_by_default()
     {
         const int count = 4;
         var (rc, output) = await CliRunner.Run("eval-vision", "--count", $"{count}", "--device", "cpu", "--threads", "2", "--json");
@@ -21,7 +22,8 @@ public sealed class EvalVisionCommandTests
         Assert.Equal(EvalVisionCommand.DefaultSeed, run["seed"]!.GetValue<long>());
         var understanding = run["understanding"]!;
         Assert.Equal(count, understanding["scenes"]!.GetValue<int>());
-        // Colour, background and position score 99-100% over 500 held-out scenes (docs/models.md); four scenes are all right.
+        Assert.InRange(understanding["distinctTuples"]!.GetValue<int>(), 1, count);
+        // Colour, background and position score 99-100% over 500 scenes (docs/models.md); four scenes are all right.
         Assert.Equal(1.0, understanding["colour"]!.GetValue<double>());
         Assert.Equal(1.0, understanding["background"]!.GetValue<double>());
         Assert.Equal(1.0, understanding["position"]!.GetValue<double>());
@@ -31,6 +33,13 @@ public sealed class EvalVisionCommandTests
         int misses = generation["failures"]!.AsArray().Count;
         Assert.Equal(1.0 - (double)misses / count, generation["all"]!.GetValue<double>(), 1e-4);
     }
+
+    [Theory]
+    [InlineData("test", ShapeSplit.Test)]
+    [InlineData("Validation", ShapeSplit.Validation)]
+    [InlineData(" train ", ShapeSplit.Train)]
+    public void Splits_are_named_test_validation_or_train(string name, ShapeSplit split) =>
+        Assert.Equal(split, EvalVisionCommand.ParseSplit(name));
 
     [Theory]
     [InlineData("--suites", "understanding,drawing", "'drawing' is not a suite")]
