@@ -27,6 +27,10 @@ class SplitTests(unittest.TestCase):
                     self.assertEqual(split, shapes.split_of(s.shape, s.colour, s.background, s.position))
                     self.assertEqual(split != "train", shapes.is_held_out(s.shape, s.colour, s.background, s.position))
 
+    def test_the_judges_thresholds_are_those_fixed_before_any_test_split_scoring(self):
+        # docs/models.md (2026-12-06): chosen on validation outputs; they must not move after test results are seen
+        self.assertEqual((24, 0.85, 0.6), (shapes.MIN_SHAPE_PIXELS, shapes.SQUARE_FILL, shapes.TRIANGLE_TOP_RATIO))
+
     def test_exact_renders_pass_the_pixel_check(self):
         for s in shapes.sample_eval(random.Random("render"), 60, "test"):
             self.assertTrue(shapes.matches(s, shapes.analyse(s.pixels())), s)

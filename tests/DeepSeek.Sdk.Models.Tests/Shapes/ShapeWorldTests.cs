@@ -98,6 +98,16 @@ public sealed class ShapeWorldTests
             }
     }
 
+    [Fact]
+    public void The_pixel_judges_thresholds_are_those_fixed_before_any_test_split_scoring()
+    {
+        // docs/models.md fixes them (2026-12-06): they were chosen on validation outputs (run 3) and must not move after
+        // test results are seen. Changing one is a new judge: re-score validation first, and say so in the docs.
+        Assert.Equal(24, ShapePixelAnalyzer.MinShapePixels);
+        Assert.Equal(0.85, ShapePixelAnalyzer.SquareFill);
+        Assert.Equal(0.6, ShapePixelAnalyzer.TriangleTopRatio);
+    }
+
     private static ShapeSplit Split(JsonElement run) => Enum.Parse<ShapeSplit>(run.GetProperty("split").GetString()!, ignoreCase: true);
 
     private static string Name(ShapeSplit split) => split.ToString().ToLowerInvariant();
