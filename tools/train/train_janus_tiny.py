@@ -13,9 +13,11 @@ One run, on one H100 (docs/models.md has the measured numbers):
      prompt blanked to pads 10% of the time for classifier-free guidance), bf16 autocast;
   5. save_pretrained (BF16) with the preprocessor, generation config and tokenizer; reload it in float32
      with output_loading_info (no missing or unexpected keys allowed);
-  6. evaluate the reloaded model greedily on validation scenes (never the test split) (understanding: transformers' forward; generation:
-     CFG over transformers' modules, VQ decode, shapes.analyse) and write greedy reference outputs
-     (examples.json) for the .NET engine's tests.
+  6. evaluate the reloaded model greedily on validation scenes, never test ones (understanding: transformers'
+     forward; generation: CFG over transformers' modules, VQ decode, shapes.analyse) and write greedy reference
+     outputs (examples.json) for the .NET engine's tests.
+
+Training scenes (and the tokenizer's texts) come from the training tuples only (shapes.split_of).
 
 Outputs under --out: model.safetensors and bundle.tar.gz (everything else). Seeded (--seed): data, init and the
 tokenizer; runs are fixed-length in steps when --vq-steps/--lm-steps are given, else time-boxed (the log prints
