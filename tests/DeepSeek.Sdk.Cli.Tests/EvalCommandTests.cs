@@ -19,7 +19,9 @@ public sealed class EvalCommandTests
 
         Assert.Equal(0, rc);
         var run = JsonNode.Parse(output)!;
-        Assert.Equal(EvalCommand.TrainingRunSeed, run["seed"]!.GetValue<long>());
+        // The default seed is one no training or selection run used.
+        Assert.Equal(EvalCommand.DefaultSeed, run["seed"]!.GetValue<long>());
+        Assert.NotEqual(EvalCommand.TrainingRunSeed, EvalCommand.DefaultSeed);
         Assert.Equal("greedy", run["decoding"]!.GetValue<string>());
         Assert.EndsWith(DefaultModels.R1Tiny, run["model"]!.GetValue<string>());
         var suites = run["suites"]!.AsArray();
@@ -44,10 +46,10 @@ public sealed class EvalCommandTests
         var (rc, output) = await CliRunner.Run("eval", "--tasks", "compare,count", "--count", "3", "--seed", "7");
 
         Assert.Equal(0, rc);
-        foreach (string column in new[] { "suite", "problems", "accuracy", "traced", "tokens/s", "time" })
+        foreach (string column in new[] { "suite", "problems", "distinct", "accuracy", "traced", "tokens/s", "time" })
             Assert.Contains(column, output);
-        Assert.Matches(@"compare \(comparison[^\n]*│\s+3 │\s+\d+\.\d% │\s+\d+\.\d% │\s+\d+ │\s+\d+\.\d s │", output);
-        Assert.Matches(@"count \(letter counting\)\s+│\s+3 │", output);
+        Assert.Matches(@"compare \(comparison[^\n]*│\s+3 │\s+3 │\s+\d+\.\d% │\s+\d+\.\d% │\s+\d+ │\s+\d+\.\d s │", output);
+        Assert.Matches(@"count \(letter counting\)\s+│\s+3 │\s+3 │", output);
         Assert.Contains("seed 7", output);
     }
 

@@ -44,6 +44,58 @@ def check_arithmetic_line(test, line):
     return True
 
 
+_EVAL = {}
+
+
+def eval_problems(suite):
+    """The training run's evaluation problems of a suite (seed 1234, 500), generated once."""
+    if suite not in _EVAL:
+        _EVAL[suite] = tasks.sample_eval(suite, random.Random(f"1234-eval-{suite}"), 500)
+    return _EVAL[suite]
+
+
+def twins(question):
+    """Questions whose answer follows trivially from this one's, built from the question text alone."""
+    out = []
+    if m := re.fullmatch(r"What is (\d+) \+ (\d+)\?", question):
+        a, b = map(int, m.groups())
+        s = a + b
+        out += [f"What is {b} + {a}?", f"What is {s} - {a}?", f"What is {s} - {b}?", f"What is {a} - {s}?", f"What is {b} - {s}?"]
+    elif m := re.fullmatch(r"What is (\d+) - (\d+)\?", question):
+        a, b = map(int, m.groups())
+        hi, lo = max(a, b), min(a, b)
+        d = hi - lo
+        out += [f"What is {b} - {a}?", f"What is {lo} + {d}?", f"What is {d} + {lo}?", f"What is {hi} - {d}?", f"What is {d} - {hi}?"]
+    elif m := re.fullmatch(r"What is (\d+) × (\d+)\?", question):
+        a, b = m.groups()
+        out.append(f"What is {b} × {a}?")
+    elif m := re.fullmatch(r"Which is larger, (\d+) or (\d+)\?", question):
+        a, b = m.groups()
+        out.append(f"Which is larger, {b} or {a}?")
+    elif m := re.fullmatch(r"Sort from smallest to largest: (.*)", question):
+        nums = m.group(1).split(", ")
+        for k in range(6):
+            random.Random(k).shuffle(nums)
+            out.append("Sort from smallest to largest: " + ", ".join(nums))
+        out.append("Sort from smallest to largest: " + ", ".join(sorted(nums, key=int, reverse=True)))
+    elif m := re.fullmatch(r"Convert (\d+) (\w+) to (\w+)\.", question):
+        v, src, dst = m.groups()
+        v = int(v)
+        for big, small, f in tasks.METRIC + tasks.TIME:
+            if (src, dst) == (big, small):
+                amount = v * f
+            elif (src, dst) == (small, big):
+                amount = v
+            else:
+                continue
+            for big2, small2, f2 in tasks.METRIC + tasks.TIME:
+                if f2 == f:  # the same numbers in any units of the same factor, both directions
+                    out.append(f"Convert {amount} {small2} to {big2}.")
+                    if amount % f == 0:
+                        out.append(f"Convert {amount // f} {big2} to {small2}.")
+    return out
+
+
 class TaskTests(unittest.TestCase):
     def problems(self, task, n=3000, seed=7):
         rng = random.Random(seed)
@@ -134,12 +186,58 @@ class TaskTests(unittest.TestCase):
             for p in tasks.sample_eval(suite, random.Random(suite), 100):
                 self.assertTrue(tasks.is_held_out(p.question))
 
+    def test_every_twin_of_a_held_out_problem_is_held_out_so_training_cannot_draw_it(self):
+        # twins() builds them from the question alone, without canonical_key: a key that missed a twin fails here
+        for suite in tasks.EVAL_SUITES:
+            for p in eval_problems(suite):
+                for twin in twins(p.question):
+                    self.assertTrue(tasks.is_held_out(twin), f"{p.question!r} is held out, its twin {twin!r} is not")
+
+    def test_no_held_out_problem_is_in_the_training_stream(self):
+        rng = random.Random("stream")
+        trained = {tasks.canonical_key(tasks.sample_training(rng).question) for _ in range(100_000)}
+        for suite in tasks.EVAL_SUITES:
+            held = {tasks.canonical_key(p.question) for p in eval_problems(suite)}
+            self.assertEqual(set(), held & trained, suite)
+
+    def test_swapped_products_of_held_out_multiplications_are_held_out_too(self):
+        # the leak that split by question text had: 458 of these 500 had their swapped twin trainable
+        for p in eval_problems("mul_2x2"):
+            a, b = re.fullmatch(r"What is (\d+) × (\d+)\?", p.question).groups()
+            self.assertTrue(tasks.is_held_out(f"What is {b} × {a}?"), p.question)
+
+    def test_canonical_keys_name_the_problem(self):
+        key = tasks.canonical_key
+        self.assertEqual(key("What is 47 × 86?"), key("What is 86 × 47?"))
+        self.assertEqual(key("What is 47 × 86?"), "product:47×86")
+        self.assertEqual(key("What is 315 + 756?"), "sum:315+756")
+        self.assertEqual(key("What is 1071 - 315?"), "sum:315+756")
+        self.assertEqual(key("What is 315 - 1071?"), "sum:315+756")
+        self.assertEqual(key("What is 5 - 5?"), "sum:0+5")
+        self.assertEqual(key("Which is larger, 90 or 12?"), "compare:12,90")
+        self.assertEqual(key("Sort from smallest to largest: 5, 91, 3"), "sort:3,5,91")
+        self.assertEqual(key("How many times does the letter a appear in banana?"), "count:a:banana")
+        self.assertEqual(key("Convert 5 km to m."), "convert:1000:5000")
+        self.assertEqual(key("Convert 5000 m to km."), "convert:1000:5000")
+        self.assertEqual(key("Convert 5 kg to g."), "convert:1000:5000")
+        self.assertEqual(key("Convert 7 h to min."), "convert:60:420")
+        self.assertNotEqual(key("What is 47 × 86?"), key("What is 47 + 86?"))
+        for bad in ("What is 1 / 2?", "Convert 5 km to kg.", "What is 1 + 2", "what is 1 + 2?"):
+            with self.assertRaises(ValueError):
+                key(bad)
+
+    def test_eval_samples_distinct_problems_until_the_held_out_space_runs_out(self):
+        mul = eval_problems("mul_2x2")
+        distinct = tasks.distinct_problems(mul)
+        self.assertLess(distinct, 300)  # about 4095 / 16 unordered pairs of 2-digit numbers
+        self.assertEqual(distinct, len({tasks.canonical_key(p.question) for p in mul[:distinct]}))
+
     def test_eval_suites_have_the_shapes_the_issue_names(self):
         for p in tasks.sample_eval("add_3digit", random.Random(1), 200):
             a, b = map(int, re.match(r"What is (\d+) \+ (\d+)\?", p.question).groups())
             self.assertTrue(100 <= a <= 999 and 100 <= b <= 999)
         mul = tasks.sample_eval("mul_2x2", random.Random(1), 500)
-        self.assertEqual(len({p.question for p in mul}), 500)
+        self.assertEqual(500, len(mul))
         for p in mul:
             a, b = map(int, re.match(r"What is (\d+) × (\d+)\?", p.question).groups())
             self.assertTrue(10 <= a <= 99 and 10 <= b <= 99)

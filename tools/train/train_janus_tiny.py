@@ -13,9 +13,11 @@ One run, on one H100 (docs/models.md has the measured numbers):
      prompt blanked to pads 10% of the time for classifier-free guidance), bf16 autocast;
   5. save_pretrained (BF16) with the preprocessor, generation config and tokenizer; reload it in float32
      with output_loading_info (no missing or unexpected keys allowed);
-  6. evaluate the reloaded model greedily on held-out scenes (understanding: transformers' forward; generation:
-     CFG over transformers' modules, VQ decode, shapes.analyse) and write greedy reference outputs
-     (examples.json) for the .NET engine's tests.
+  6. evaluate the reloaded model greedily on validation scenes, never test ones (understanding: transformers'
+     forward; generation: CFG over transformers' modules, VQ decode, shapes.analyse) and write greedy reference
+     outputs (examples.json) for the .NET engine's tests.
+
+Training scenes (and the tokenizer's texts) come from the training tuples only (shapes.split_of).
 
 Outputs under --out: model.safetensors and bundle.tar.gz (everything else). Seeded (--seed): data, init and the
 tokenizer; runs are fixed-length in steps when --vq-steps/--lm-steps are given, else time-boxed (the log prints
@@ -27,6 +29,7 @@ import json
 import math
 import os
 import random
+import shutil
 import sys
 import tarfile
 import tempfile
@@ -91,8 +94,7 @@ def train_tokenizer(seed):
     from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, trainers
     rng = random.Random(f"{seed}-tokenizer")
     texts = [shapes.SYSTEM_PROMPT] * 50
-    for _ in range(3000):
-        s = shapes.sample_scene(rng)
+    for s in train_scenes(rng, 3000):
         for _, q in shapes.QUESTIONS:
             texts.append(f"{USER}: \n{q}\n\n{ASSISTANT}:")
         for k, _ in shapes.QUESTIONS:
@@ -109,6 +111,16 @@ def train_tokenizer(seed):
     for i, t in enumerate(SPECIALS):
         assert tok.token_to_id(t) == i, (t, tok.token_to_id(t))
     return tok
+
+
+def train_scenes(rng, n):
+    """n scenes of training tuples (shapes.split_of), by rejection: nothing outside the training split is seen."""
+    out = []
+    while len(out) < n:
+        s = shapes.sample_scene(rng)
+        if shapes.split_of(s.shape, s.colour, s.background, s.position) == "train":
+            out.append(s)
+    return out
 
 
 def tokenizer_config():
@@ -153,12 +165,12 @@ class Texts:
 # ---------------------------------------------------------------- pictures on the GPU
 
 PALETTE = torch.tensor([c for _, c in shapes.COLOURS], dtype=torch.float32)
-ALLOWED = torch.tensor(shapes.tuples(False), dtype=torch.long)
+ALLOWED = torch.tensor(shapes.tuples("train"), dtype=torch.long)  # validation and test tuples are never drawn
 ALLOWED_CENTRED = ALLOWED[ALLOWED[:, 3] == shapes.CENTER]
 
 
 def sample_params(rng, n, centred_fraction=0.0):
-    """Training scenes (numpy rng; only tuples that are not held out): columns shape, colour, background,
+    """Training scenes (numpy rng; only tuples of the training split): columns shape, colour, background,
     position, half, jx, jy, centred-prompt flag (such rows come from the center tuples)."""
     t = ALLOWED[torch.from_numpy(rng.integers(0, len(ALLOWED), n))]
     tc = ALLOWED_CENTRED[torch.from_numpy(rng.integers(0, len(ALLOWED_CENTRED), n))]
@@ -410,7 +422,7 @@ def evaluate(model, texts, tok, seed, n_und, n_gen, cfg, examples_und=0, example
     model.eval()
     res = {}
     examples = {"understanding": [], "generation": []}
-    scenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "understanding")), n_und)
+    scenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "understanding")), n_und, split="validation")
     correct = {k: 0 for k, _ in shapes.QUESTIONS}
     for i, s in enumerate(scenes):
         img = torch.tensor(list(s.pixels()), dtype=torch.float32).view(1, 64, 64, 3).permute(0, 3, 1, 2).to(DEVICE)
@@ -425,7 +437,7 @@ def evaluate(model, texts, tok, seed, n_und, n_gen, cfg, examples_und=0, example
     for k in correct:
         res[f"understanding_{k}"] = correct[k] / max(1, len(scenes))
     res["understanding_all"] = sum(correct.values()) / max(1, 4 * len(scenes))
-    gscenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "generation")), n_gen, centred=True)
+    gscenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "generation")), n_gen, split="validation", centred=True)
     best = None
     for w in cfg:
         ok, pngs, gex = 0, [], []
@@ -449,8 +461,8 @@ def evaluate(model, texts, tok, seed, n_und, n_gen, cfg, examples_und=0, example
     examples["cfg_weight"] = w
     res["generation_match"] = ok / max(1, len(gscenes))
     res["generation_cfg"] = w
-    # positioned prompts (the engine's default suite): held-out scenes where they are, at the chosen weight
-    pscenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "generation-positioned")), n_gen)
+    # positioned prompts (the engine's default suite): validation scenes where they are, at the chosen weight
+    pscenes = shapes.sample_eval(random.Random(shapes.eval_seed(seed, "generation-positioned")), n_gen, split="validation")
     ok = 0
     for s in pscenes:
         codes = greedy_image(model, texts.generation(s.prompt(with_position=True)), w)
@@ -476,14 +488,36 @@ def png_grid(images):
     return buf.getvalue()
 
 
-def lr_at(step, total, peak, warmup):
+def lr_at(step, total, peak, warmup, fraction=None):
+    """Linear warm-up over `warmup` steps, then cosine to 0.1 x peak at step `total`, or, given `fraction` (the
+    share of a time box that has passed), at the end of the time box."""
     if step < warmup:
         return peak * (step + 1) / warmup
-    t = min(1.0, (step - warmup) / max(1, total - warmup))
+    t = min(1.0, fraction if fraction is not None else (step - warmup) / max(1, total - warmup))
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
 
 
 # ---------------------------------------------------------------- main
+
+def save_vq(vq, directory):
+    """The VQ's weights under their names in the full model (model.vqmodel.*), written atomically (a --vq-wait run
+    polls for the file)."""
+    from safetensors.torch import save_file
+    os.makedirs(directory, exist_ok=True)
+    sd = {"model.vqmodel." + k: v.detach().float().contiguous().cpu() for k, v in vq.state_dict().items()}
+    tmp = os.path.join(directory, "vq.partial")
+    save_file(sd, tmp)
+    os.replace(tmp, os.path.join(directory, "model.safetensors"))
+
+
+def load_vq(model, directory):
+    """The VQ of a saved run (or of save_vq) into model, in place."""
+    from safetensors.torch import load_file
+    vsd = {k[len("model.vqmodel."):]: v.float() for k, v in load_file(os.path.join(directory, "model.safetensors")).items()
+           if k.startswith("model.vqmodel.")}
+    model.model.vqmodel.load_state_dict(vsd)
+    log(f"VQ from {directory} ({len(vsd)} tensors)")
+
 
 @torch.no_grad()
 def vq_recon_check(vq, n=384):
@@ -513,11 +547,12 @@ def train_vq(vq, rng, args, continuing=False):
     step, t_start, usage = 0, time.time(), torch.zeros(NUM_CODES, device=DEVICE)
     est_total = args.vq_steps or 3000
     warmup = 20 if continuing else 100
+    timed = not args.vq_steps and not args.smoke  # time-boxed: the schedule follows the clock (other jobs share the GPU)
     while step < vq_steps:
-        if not args.vq_steps and not args.smoke and time.time() - t_start > args.vq_seconds:
+        if timed and time.time() - t_start > args.vq_seconds:
             break
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, est_total, peak, warmup)
+            g["lr"] = lr_at(step, est_total, peak, warmup, (time.time() - t_start) / args.vq_seconds if timed else None)
         x = normalise(render(sample_params(rng, 128)))
         with torch.autocast(DEVICE, dtype=torch.bfloat16):
             rec, cb, idx, zf = vq_train_loss(vq, x, args.vq_edge_weight)
@@ -530,7 +565,8 @@ def train_vq(vq, rng, args, continuing=False):
         step += 1
         if step % 200 == 0:
             dead = (usage == 0).nonzero().flatten()
-            if len(dead) and step < 0.8 * est_total:
+            late = (time.time() - t_start) / args.vq_seconds > 0.8 if timed else step >= 0.8 * est_total
+            if len(dead) and not late:
                 pick = torch.randint(0, zf.shape[0], (len(dead),), device=DEVICE)
                 with torch.no_grad():
                     vq.quantize.embedding.weight[dead] = zf.detach()[pick].float()
@@ -545,13 +581,14 @@ def train_vq(vq, rng, args, continuing=False):
 
 
 @torch.no_grad()
-def shape_probe(model, texts, n=300, held_out=True, label=""):
-    """Teacher-forced shape question on n fresh scenes (held-out or training tuples): is the first answer token the
-    right one? With the weights as they are and rounded to BF16 (as shipped). Returns the accuracy as they are."""
+def shape_probe(model, texts, n=300, split="validation", label=""):
+    """Teacher-forced shape question on n fresh scenes (validation or training tuples; never test): is the first
+    answer token the right one? With the weights as they are and rounded to BF16 (as shipped). Returns the accuracy
+    as they are."""
     q = dict(shapes.QUESTIONS)["shape"]
     ids = texts.understanding(q)
     first = [texts.enc(" " + name)[0] for name in shapes.SHAPES]
-    scenes = shapes.sample_eval(random.Random(f"probe-{held_out}"), n, held_out=held_out)
+    scenes = shapes.sample_eval(random.Random(f"probe-{split}"), n, split=split)
     pv = torch.stack([normalise(torch.tensor(list(s.pixels()), dtype=torch.float32).view(64, 64, 3).permute(2, 0, 1)) for s in scenes]).to(DEVICE)
     truth = torch.tensor([first[s.shape] for s in scenes], device=DEVICE)
     was_training = model.training
@@ -571,7 +608,7 @@ def shape_probe(model, texts, n=300, held_out=True, label=""):
         acc = (pred == truth).float().mean().item()
         conf = [[int(((truth == first[a]) & (pred == first[b])).sum()) for b in range(3)] for a in range(3)]
         out.append(acc)
-        log(f"shape probe{label} ({'held-out' if held_out else 'training'} tuples, {n} scenes, weights "
+        log(f"shape probe{label} ({split} tuples, {n} scenes, weights "
             f"{'rounded to BF16' if rounded else 'float32'}): {acc:.3f}; rows truth circle/square/triangle, columns answer: {conf}")
         if rounded:
             del m
@@ -639,14 +676,18 @@ def main():
     ap.add_argument("--vq-lr", type=float, default=0.0, help="peak VQ learning rate (0: 1e-3, or 3e-4 when continuing)")
     ap.add_argument("--vq-edge-weight", type=float, default=0.0, help="extra weight of outline pixels in the VQ reconstruction loss")
     ap.add_argument("--vq-from", default=None, help="take the VQ from this saved run instead (with --init-from)")
+    ap.add_argument("--vq-only", default=None, metavar="DIR", help="train only the VQ, from scratch, and write it to DIR/model.safetensors (for a --vq-wait run beside this one)")
+    ap.add_argument("--vq-wait", default=None, metavar="DIR", help="from scratch: train understanding alone until DIR/model.safetensors (a --vq-only run's VQ) appears, then take that VQ and train both tasks")
     ap.add_argument("--deadline", type=float, default=0, help="seconds from start by which everything, evaluation included, should be done (0: none)")
     ap.add_argument("--eval-reserve", type=float, default=75, help="seconds kept for export and evaluation under --deadline")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(args.seed)
     random.seed(args.seed)
-    # a continuation draws other training scenes than the run it continues
-    rng = np.random.default_rng([args.seed, 1] if args.init_from else args.seed)
+    if args.vq_wait and (args.init_from or args.vq_from or args.vq_only):
+        raise SystemExit("--vq-wait trains from scratch: not with --init-from, --vq-from or --vq-only")
+    # a continuation draws other training scenes than the run it continues; a VQ-only run others than its LM run
+    rng = np.random.default_rng([args.seed, 1] if args.init_from else [args.seed, 2] if args.vq_only else args.seed)
     from transformers import JanusForConditionalGeneration
 
     if args.init_from:
@@ -658,11 +699,7 @@ def main():
         model = JanusForConditionalGeneration(janus_config(tok.get_vocab_size(), args.patch or 8)).to(DEVICE)
     UND_TOKENS = model.config.vision_config.num_image_tokens
     if args.vq_from:
-        from safetensors.torch import load_file
-        vsd = {k[len("model.vqmodel."):]: v.float() for k, v in load_file(os.path.join(args.vq_from, "model.safetensors")).items()
-               if k.startswith("model.vqmodel.")}
-        model.model.vqmodel.load_state_dict(vsd)
-        log(f"VQ from {args.vq_from} ({len(vsd)} tensors)")
+        load_vq(model, args.vq_from)
     log(f"tokenizer: {tok.get_vocab_size()} tokens; understanding prompt {len(texts.understanding(shapes.QUESTIONS[0][1]))} ids, "
         f"generation prompt {len(texts.generation(shapes.Scene(0, 0, 1, 4, 8, 0, 0).prompt(False)))} ids")
     n_params = sum(p.numel() for p in model.parameters())
@@ -670,14 +707,26 @@ def main():
     check_paths(model, texts)
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
+    torch.backends.cudnn.benchmark = True  # fixed shapes: cuDNN picks its fastest convolutions (the VQ is conv-bound)
     vq = model.model.vqmodel
     vq.eval()
     if args.init_from:
-        shape_probe(model, texts, held_out=True, label=" at start")
-        shape_probe(model, texts, held_out=False, label=" at start")
-    if not args.init_from:
+        shape_probe(model, texts, split="validation", label=" at start")
+        shape_probe(model, texts, split="train", label=" at start")
+    vq_ready = True
+    if args.vq_wait:
+        vq_ready = False
+        ok, recon_png = None, b""
+        log(f"understanding alone until {args.vq_wait}/model.safetensors appears")
+    elif not args.init_from:
         train_vq(vq, rng, args)
         ok, recon_png = vq_recon_check(vq)
+        if args.vq_only:
+            save_vq(vq, args.vq_only)
+            open(os.path.join(args.vq_only, "vq_reconstructions.png"), "wb").write(recon_png)
+            log(f"VQ written to {args.vq_only}/model.safetensors")
+            open(os.path.join(args.vq_only, "vq_train_log.txt"), "w").write("\n".join(LOG) + "\n")
+            return
     elif args.train_vq:
         import copy
         before, _ = vq_recon_check(vq)
@@ -704,22 +753,37 @@ def main():
         log(f"lm: {lm_seconds:.0f} s before the deadline's evaluation reserve")
     step, t_start = 0, time.time()
     est_total = args.lm_steps or 3000
+    timed = not args.lm_steps and not args.smoke  # time-boxed: the schedule follows the clock
+    und_alone = 0
     model.train()
     vq.eval()
     hits = seen = 0
     while step < lm_steps:
-        if not args.lm_steps and not args.smoke and time.time() - t_start >= lm_seconds:
+        if timed and time.time() - t_start >= lm_seconds:
             break
-        lr = lr_at(step, est_total, args.lr, 150 if not args.init_from else 50)
+        # the smoke run takes two understanding-only steps first, so that both paths run
+        if not vq_ready and (not args.smoke or step >= 2) and os.path.exists(os.path.join(args.vq_wait, "model.safetensors")):
+            load_vq(model, args.vq_wait)
+            vq.eval()
+            for p_ in vq.parameters():
+                p_.requires_grad_(False)
+            ok, recon_png = vq_recon_check(vq)
+            vq_ready = True
+            log(f"lm: VQ taken after {step} understanding-only steps ({time.time() - t_start:.0f} s); both tasks from here")
+        lr = lr_at(step, est_total, args.lr, 150 if not args.init_from else 50,
+                   (time.time() - t_start) / lm_seconds if timed else None)
         for g in opt.param_groups:
             g["lr"] = lr
         uids, umask, ulab, upv, ushape = understanding_batch(texts, rng, args.batch, args.shape_weight)
-        gids, gmask, gcodes, P = generation_batch(texts, rng, args.batch, vq)
+        if vq_ready:
+            gids, gmask, gcodes, P = generation_batch(texts, rng, args.batch, vq)
+        else:
+            und_alone += 1
         with torch.autocast(DEVICE, dtype=torch.bfloat16):
             ul = understanding_logits(model, uids, umask, upv)
             uloss = F.cross_entropy(ul.float().reshape(-1, ul.shape[-1]), ulab.reshape(-1), ignore_index=-1)
-            gloss = generation_loss(model, gids, gmask, gcodes, P)
-        loss = uloss + gloss
+            gloss = generation_loss(model, gids, gmask, gcodes, P) if vq_ready else None
+        loss = uloss + gloss if gloss is not None else uloss
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -734,7 +798,8 @@ def main():
             hits += int(((pred == gold) & rows).sum())
             seen += int(rows.sum())
         if step % 200 == 0 or args.smoke:
-            log(f"lm step {step}: lr {lr:.2e} understanding {uloss.item():.4f} generation {gloss.item():.4f} "
+            log(f"lm step {step}: lr {lr:.2e} understanding {uloss.item():.4f} "
+                f"generation {gloss.item() if gloss is not None else float('nan'):.4f} "
                 f"shape (batch, teacher-forced) {hits / max(1, seen):.3f}")
             hits = seen = 0
         if step == 20:
@@ -743,10 +808,12 @@ def main():
             per = (time.time() - t20) / 80
             est_total = int((lm_seconds - (time.time() - t_start)) / per) + step
             log(f"lm: {per * 1000:.1f} ms/step, planning {est_total} steps")
-    log(f"lm done: {step} steps (repeat with --lm-steps {step})")
+    log(f"lm done: {step} steps, {und_alone} of them understanding alone while the VQ trained (repeat with --lm-steps {step})")
+    if not vq_ready:
+        log(f"no VQ appeared in {args.vq_wait}: generation is untrained")
     if step:
-        shape_probe(model, texts, held_out=True, label=" after training")
-        shape_probe(model, texts, held_out=False, label=" after training")
+        shape_probe(model, texts, split="validation", label=" after training")
+        shape_probe(model, texts, split="train", label=" after training")
 
     # --- export, reload, evaluate
     with tempfile.TemporaryDirectory() as d:
@@ -763,9 +830,18 @@ def main():
                    "max_new_tokens": 32},
                   open(os.path.join(d, "generation_config.json"), "w"), indent=2)
         del model
+        # the weights and a bundle without evaluation first, so that a run cut short still returns its model
+        shutil.copy(os.path.join(d, "model.safetensors"), os.path.join(args.out, "model.safetensors"))
+        json.dump({"status": "exported, evaluation pending", "vq_recon_pixel_check": ok}, open(os.path.join(d, "eval.json"), "w"), indent=2)
+        if recon_png:
+            open(os.path.join(d, "vq_reconstructions.png"), "wb").write(recon_png)
+        open(os.path.join(d, "train_log.txt"), "w").write("\n".join(LOG) + "\n")
+        write_bundle(args.out, d)
+        log("exported (evaluation pending)")
         # evaluate (and write the .NET reference outputs) in full float32: TF32 could flip near-tied greedy choices
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = False
         reloaded, info = JanusForConditionalGeneration.from_pretrained(d, dtype=torch.float32, output_loading_info=True)
         reloaded = reloaded.to(DEVICE).eval()
         info = {k: sorted(v) if isinstance(v, (list, set)) else str(v) for k, v in info.items()}
@@ -783,18 +859,23 @@ def main():
             res, examples, pngs = {}, {}, []
         res["loading_info"] = info
         res["vq_recon_pixel_check"] = ok
-        log(f"eval (transformers, reloaded BF16 weights in float32, held-out scenes): {json.dumps({k: v for k, v in res.items() if k != 'loading_info'})}")
+        log(f"eval (transformers, reloaded BF16 weights in float32, validation scenes): {json.dumps({k: v for k, v in res.items() if k != 'loading_info'})}")
         json.dump(res, open(os.path.join(d, "eval.json"), "w"), indent=2)
         json.dump(examples, open(os.path.join(d, "examples.json"), "w"), indent=1)
         open(os.path.join(d, "samples.png"), "wb").write(png_grid(pngs) if pngs else b"")
-        if recon_png:
-            open(os.path.join(d, "vq_reconstructions.png"), "wb").write(recon_png)
+        log("done")
         open(os.path.join(d, "train_log.txt"), "w").write("\n".join(LOG) + "\n")
-        os.replace(os.path.join(d, "model.safetensors"), os.path.join(args.out, "model.safetensors"))
-        with tarfile.open(os.path.join(args.out, "bundle.tar.gz"), "w:gz") as tar:
-            for f in sorted(os.listdir(d)):
+        write_bundle(args.out, d)
+
+
+def write_bundle(out, d):
+    """Everything in d but the weights, as out/bundle.tar.gz (written whole, then renamed)."""
+    tmp = os.path.join(out, "bundle.partial")
+    with tarfile.open(tmp, "w:gz") as tar:
+        for f in sorted(os.listdir(d)):
+            if f != "model.safetensors":
                 tar.add(os.path.join(d, f), arcname=f)
-    log("done")
+    os.replace(tmp, os.path.join(out, "bundle.tar.gz"))
 
 
 if __name__ == "__main__":

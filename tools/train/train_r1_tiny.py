@@ -336,7 +336,7 @@ def evaluate(hf, ours, tok, seed, count, deadline):
             has_trace = ans is not None and len(text.split("</think>", 1)[0].strip()) > 0 and o[-1:] == [EOS_ID]
             traced += has_trace
             correct += has_trace and ans == p.answer
-        results[suite] = {"n": len(problems), "distinct": len({p.question for p in problems}),
+        results[suite] = {"n": len(problems), "distinct": tasks.distinct_problems(problems),
                           "accuracy": correct / len(problems), "with_trace": traced / len(problems),
                           "engine": engine, "seconds": round(time.time() - t, 1)}
         generated[suite] = (problems, prompts, outs)

@@ -12,4 +12,8 @@ public sealed record ShapeGenerationResult(IReadOnlyList<(ShapeScene Scene, stri
     }
 
     public double MatchFraction => Fraction((s, a) => a.Matches(s));
+
+    /// <summary>Different prompts among the outcomes: greedy decoding draws one picture per prompt, so this is how many
+    /// independent outcomes the fractions weigh.</summary>
+    public int DistinctPrompts => Outcomes.Select(o => o.Prompt).Distinct(StringComparer.Ordinal).Count();
 }

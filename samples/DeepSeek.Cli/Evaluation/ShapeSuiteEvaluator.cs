@@ -7,8 +7,8 @@ using DeepSeek.Sdk.Vision.Pipelines;
 namespace DeepSeek.Cli.Evaluation;
 
 /// <summary>Scores janus-pro-tiny (or any Janus model trained on tools/train/shapes.py) with the SDK's own pipelines:
-/// understanding — each held-out scene is asked the four <see cref="ShapeWorld.Questions"/>, answered greedily, and an
-/// answer counts when its trimmed text equals the expected one; generation — each held-out scene's prompt ("a red
+/// understanding — each scene is asked the four <see cref="ShapeWorld.Questions"/>, answered greedily, and an
+/// answer counts when its trimmed text equals the expected one; generation — each scene's prompt ("a red
 /// circle at the top left on a blue background", or without the position for a centred scene) is drawn with
 /// classifier-free guidance and the picture counts when <see cref="ShapePixelAnalyzer"/> reads back the prompt's shape,
 /// colour and background.</summary>
@@ -38,7 +38,8 @@ public sealed class ShapeSuiteEvaluator(ImageUnderstandingPipeline understanding
             }
             progress?.Report(i + 1);
         }
-        return new ShapeUnderstandingResult(scenes.Count, correct, failures, Stopwatch.GetElapsedTime(started));
+        int tuples = scenes.Select(s => (s.Shape, s.Colour, s.Background, s.Position)).Distinct().Count();
+        return new ShapeUnderstandingResult(scenes.Count, tuples, correct, failures, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>Draws each scene's prompt (with its position when <paramref name="positioned"/>) at the given guidance

@@ -7,6 +7,10 @@ public sealed record SuiteResult(EvaluationSuite Suite, IReadOnlyList<ProblemOut
 {
     public int Problems => Outcomes.Count;
 
+    /// <summary>Different problems among <see cref="Problems"/> (<see cref="EvaluationSuite.DistinctProblems"/>): fewer when
+    /// the suite's held-out space is smaller than the count asked for (2-digit products, letter counting).</summary>
+    public int DistinctProblems => EvaluationSuite.DistinctProblems(Outcomes.Select(o => o.Problem));
+
     public int Correct => Outcomes.Count(o => o.Correct);
 
     public int Traced => Outcomes.Count(o => o.Traced);

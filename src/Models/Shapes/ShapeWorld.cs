@@ -40,12 +40,35 @@ public static class ShapeWorld
 
     public const string DescribeQuestion = "Describe the image.";
 
-    /// <summary>Held out of training, in both tasks: the (shape, colour, background, position) tuples whose index
-    /// ((shape · 6 + colour) · 6 + background) · 9 + position satisfies index · 7919 mod 13 = 5 — 62 of the 810, at most
-    /// one position per triple. A prompt without a position means the center, so the short prompts of the 7 held-out
-    /// center tuples are never seen in training either.</summary>
+    /// <summary>The split of a tuple (shapes.split_of): with index = ((shape · 6 + colour) · 6 + background) · 9 + position,
+    /// validation when index · 7919 mod 13 = 5 (62 tuples, 7 in the center, at most one position per triple), test when
+    /// it is 8 (63 tuples, 8 in the center), train otherwise (685). A prompt without a position means the center, so the
+    /// short prompts of validation and test center tuples are never seen in training either.</summary>
+    public static ShapeSplit SplitOf(int shape, int colour, int background, int position) =>
+        ((((shape * 6 + colour) * 6 + background) * 9 + position) * 7919 % 13) switch
+        {
+            ValidationResidue => ShapeSplit.Validation,
+            TestResidue => ShapeSplit.Test,
+            _ => ShapeSplit.Train,
+        };
+
+    /// <summary>Never shown in training: the tuple is in the validation or the test split.</summary>
     public static bool IsHeldOut(int shape, int colour, int background, int position) =>
-        (((shape * 6 + colour) * 6 + background) * 9 + position) * 7919 % 13 == 5;
+        SplitOf(shape, colour, background, position) != ShapeSplit.Train;
+
+    /// <summary>The (shape, colour, background, position) tuples of a split, in shapes.tuples' order.</summary>
+    public static IReadOnlyList<(int Shape, int Colour, int Background, int Position)> Tuples(ShapeSplit split)
+    {
+        var tuples = new List<(int, int, int, int)>();
+        for (int s = 0; s < Shapes.Count; s++)
+            for (int c = 0; c < Colours.Count; c++)
+                for (int b = 0; b < Colours.Count; b++)
+                    for (int p = 0; p < Positions.Count; p++)
+                        if (c != b && SplitOf(s, c, b, p) == split) tuples.Add((s, c, b, p));
+        return tuples;
+    }
+
+    private const int ValidationResidue = 5, TestResidue = 8;
 
     /// <summary>"in the center", else "at the top left" and so on.</summary>
     public static string Where(int position) => position == Center ? $"in the {Positions[position]}" : $"at the {Positions[position]}";
@@ -74,18 +97,19 @@ public static class ShapeWorld
         return new ShapeScene(shape, colour, background, position, half, jx, jy);
     }
 
-    /// <summary>shapes.sample_eval: <paramref name="count"/> scenes whose tuple is (not) held out, by rejection;
-    /// <paramref name="centred"/> first moves each to the center cell (the generation suite's prompts name no position).</summary>
-    public static IReadOnlyList<ShapeScene> SampleEvaluation(Tasks.PythonRandom random, int count, bool heldOut = true, bool centred = false)
+    /// <summary>shapes.sample_eval: <paramref name="count"/> scenes whose tuple is in <paramref name="split"/>, by rejection;
+    /// <paramref name="centred"/> first moves each to the center cell (the short generation prompts name no position).</summary>
+    public static IReadOnlyList<ShapeScene> SampleEvaluation(Tasks.PythonRandom random, int count, ShapeSplit split, bool centred = false)
     {
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (!Enum.IsDefined(split)) throw new ArgumentOutOfRangeException(nameof(split), split, "Not a split.");
         var scenes = new List<ShapeScene>(count);
         while (scenes.Count < count)
         {
             var s = SampleScene(random);
             if (centred) s = s with { Position = Center };
-            if (IsHeldOut(s.Shape, s.Colour, s.Background, s.Position) != heldOut) continue;
+            if (SplitOf(s.Shape, s.Colour, s.Background, s.Position) != split) continue;
             scenes.Add(s);
         }
         return scenes;

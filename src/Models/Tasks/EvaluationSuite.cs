@@ -8,14 +8,15 @@ namespace DeepSeek.Sdk.Models.Tasks;
 /// <param name="Description">What the suite asks, for tables.</param>
 public sealed record EvaluationSuite(string Name, string Task, OperandShape? Shape, string Description)
 {
-    /// <summary>The seed tools/train/train_r1_tiny.py gives a suite's generator in a run seeded with <paramref name="seed"/>
-    /// (<c>random.Random(f"{seed}-eval-{suite}")</c>): run seed 1234 gives the problems the published accuracies were
-    /// measured on.</summary>
+    /// <summary>The seed text of a suite's generator for <paramref name="seed"/>, as tools/train/train_r1_tiny.py seeds its
+    /// evaluation (<c>random.Random(f"{seed}-eval-{suite}")</c>): seed 1234 gives the problems the training run scored
+    /// transformers on (a check, not a reported figure).</summary>
     public string SeedText(long seed) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seed}-eval-{Name}");
 
-    /// <summary>tasks.sample_eval: <paramref name="count"/> held-out problems in generation order, distinct until
-    /// <paramref name="patience"/> draws in a row bring no new question (a suite's held-out space can be smaller than
-    /// <paramref name="count"/>: letter counting has 434 questions), after which repeats are kept.</summary>
+    /// <summary>tasks.sample_eval: <paramref name="count"/> held-out problems in generation order, distinct problems
+    /// (<see cref="HeldOutSplit.CanonicalKey"/>: no two twins) until <paramref name="patience"/> draws in a row bring
+    /// no new one, after which repeats are kept: a suite's held-out space can be smaller than <paramref name="count"/>
+    /// (2-digit products have about 250 held-out problems, letter counting about 430).</summary>
     public IReadOnlyList<SyntheticProblem> Sample(PythonRandom random, int count, int patience = 20_000)
     {
         ArgumentNullException.ThrowIfNull(random);
@@ -27,17 +28,26 @@ public sealed record EvaluationSuite(string Name, string Task, OperandShape? Sha
         {
             var problem = SyntheticTasks.Make(Task, random, Shape);
             if (!HeldOutSplit.IsHeldOut(problem.Question)) continue;
-            bool known = seen.Contains(problem.Question);
+            string key = HeldOutSplit.CanonicalKey(problem.Question);
+            bool known = seen.Contains(key);
             if (known && stale < patience)
             {
                 stale++;
                 continue;
             }
             if (!known) stale = 0; // once exhausted (stale == patience) it stays exhausted
-            seen.Add(problem.Question);
+            seen.Add(key);
             problems.Add(problem);
         }
         return problems;
+    }
+
+    /// <summary>How many different problems (<see cref="HeldOutSplit.CanonicalKey"/>) <paramref name="problems"/> holds
+    /// (tasks.distinct_problems).</summary>
+    public static int DistinctProblems(IEnumerable<SyntheticProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        return problems.Select(p => HeldOutSplit.CanonicalKey(p.Question)).Distinct(StringComparer.Ordinal).Count();
     }
 
     /// <summary><see cref="Sample(PythonRandom, int, int)"/> seeded as the training run seeds it (<see cref="SeedText"/>).</summary>

@@ -25,11 +25,11 @@ public static class SyntheticTasks
     private const string DecimalDigits = "0123456789";
 
     /// <summary>Metric conversions (tasks.METRIC): large unit, small unit, factor (a power of ten).</summary>
-    private static readonly (string Big, string Small, int Factor)[] Metric =
+    internal static readonly (string Big, string Small, int Factor)[] Metric =
         [("km", "m", 1000), ("m", "cm", 100), ("cm", "mm", 10), ("m", "mm", 1000), ("kg", "g", 1000), ("g", "mg", 1000), ("L", "mL", 1000)];
 
     /// <summary>Time conversions (tasks.TIME), by 60.</summary>
-    private static readonly (string Big, string Small, int Factor)[] Time = [("h", "min", 60), ("min", "s", 60)];
+    internal static readonly (string Big, string Small, int Factor)[] Time = [("h", "min", 60), ("min", "s", 60)];
 
     /// <summary>One problem of <paramref name="task"/> (tasks.MAKERS[task](rng, shape)); <paramref name="shape"/> fixes the
     /// operands' digits of add, sub and mul and is ignored by the other tasks, as in Python.</summary>

@@ -33,10 +33,11 @@ def analysis(a):
 
 def main():
     out = {"generator": "tools/train/shapes.py", "runs": []}
-    for seed, count, held_out, centred in (("0-eval-understanding", 40, True, False), ("0-eval-generation", 20, True, True),
-                                           ("7-train", 30, False, False)):
-        scenes = shapes.sample_eval(random.Random(seed), count, held_out, centred)
-        run = {"seed": seed, "count": count, "held_out": held_out, "centred": centred, "scenes": [], "sha256": [],
+    for seed, count, split, centred in (("0-eval-understanding", 40, "validation", False), ("0-eval-generation", 20, "validation", True),
+                                        ("7-train", 30, "train", False), ("5-eval-understanding", 30, "test", False),
+                                        ("5-eval-generation", 12, "test", True)):
+        scenes = shapes.sample_eval(random.Random(seed), count, split, centred)
+        run = {"seed": seed, "count": count, "split": split, "centred": centred, "scenes": [], "sha256": [],
                "analysis": [], "noisy_analysis": [], "descriptions": [], "prompts": []}
         for k, s in enumerate(scenes):
             px = s.pixels()
@@ -47,7 +48,7 @@ def main():
             run["descriptions"].append(s.description())
             run["prompts"].append(s.prompt(False))
         out["runs"].append(run)
-    out["held_out_tuples"] = [list(t) for t in shapes.tuples(True)]
+    out["tuples"] = {split: [list(t) for t in shapes.tuples(split)] for split in shapes.SPLITS}
     with open(os.path.join(HERE, "shapes_reference.json"), "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")

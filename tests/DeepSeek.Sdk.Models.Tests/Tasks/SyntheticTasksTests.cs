@@ -35,14 +35,67 @@ public sealed class SyntheticTasksTests
     [MemberData(nameof(SuiteRuns))]
     public void Each_evaluation_suite_samples_the_held_out_problems_the_training_run_evaluated(int run)
     {
-        // Seed "1234-eval-<suite>", 500 problems: what train_r1_tiny.py (run seed 1234) scored the shipped model on,
-        // and what `deepseek eval` runs by default. Letter counting has only 434 held-out questions, so its 500 include
-        // repeats after sample_eval's patience runs out.
+        // Seed "1234-eval-<suite>", 500 problems: what train_r1_tiny.py (run seed 1234) scored transformers on; seed
+        // 20261206: what `deepseek eval` runs by default. 2-digit products have only 245 held-out problems and letter
+        // counting 435, so their 500 include repeats after sample_eval's patience runs out.
         var entry = TasksReference.Section("suites").ElementAt(run);
         var suite = EvaluationSuites.Find(entry.GetProperty("suite").GetString()!);
         var problems = suite.Sample(new PythonRandom(entry.GetProperty("seed").GetString()!), entry.GetProperty("count").GetInt32());
         TasksReference.AssertSameRun(entry, problems, suite.Name);
         Assert.All(problems, p => Assert.True(HeldOutSplit.IsHeldOut(p.Question), p.Question));
+    }
+
+    [Fact]
+    public void Canonical_keys_and_the_split_of_chosen_questions_are_tasks_pys()
+    {
+        foreach (var entry in TasksReference.Section("keys"))
+        {
+            string question = entry.GetProperty("question").GetString()!;
+            Assert.Equal(entry.GetProperty("key").GetString(), HeldOutSplit.CanonicalKey(question));
+            Assert.Equal(entry.GetProperty("held_out").GetBoolean(), HeldOutSplit.IsHeldOut(question));
+        }
+    }
+
+    [Theory]
+    [InlineData("What is 1 / 2?")]
+    [InlineData("Convert 5 km to kg.")]
+    [InlineData("What is 1 + 2")]
+    [InlineData("What is 1 + 2?\n")]
+    [InlineData("What is ١ + 2?")]
+    public void A_question_of_no_task_is_rejected_with_the_question(string question)
+    {
+        var e = Assert.Throws<ArgumentException>(() => HeldOutSplit.IsHeldOut(question));
+        Assert.Contains(question, e.Message);
+    }
+
+    [Fact]
+    public void Twins_of_held_out_problems_are_held_out_so_no_training_draw_yields_them()
+    {
+        // Built from each question alone (TwinQuestions), not from CanonicalKey: a key that missed a twin fails here.
+        foreach (var suite in EvaluationSuites.All)
+            foreach (var problem in suite.Sample(20261206, 500))
+                foreach (string twin in TwinQuestions.Of(problem.Question))
+                    Assert.True(HeldOutSplit.IsHeldOut(twin), $"{problem.Question} is held out, its twin {twin} is not");
+    }
+
+    [Fact]
+    public void No_held_out_multiplication_has_a_trainable_swapped_twin()
+    {
+        // Split by question text, 458 of these 500 had one.
+        foreach (var problem in EvaluationSuites.Multiplication2x2.Sample(1234, 500))
+        {
+            string[] operands = problem.Question["What is ".Length..^1].Split(" × ");
+            Assert.True(HeldOutSplit.IsHeldOut($"What is {operands[1]} × {operands[0]}?"), problem.Question);
+        }
+    }
+
+    [Fact]
+    public void An_evaluation_sample_counts_its_distinct_problems_not_its_questions()
+    {
+        var mul = EvaluationSuites.Multiplication2x2.Sample(20261206, 500);
+        Assert.Equal(245, EvaluationSuite.DistinctProblems(mul));
+        Assert.True(mul.Select(p => p.Question).Distinct().Count() > 245);
+        Assert.Equal(500, EvaluationSuite.DistinctProblems(EvaluationSuites.Addition3Digit.Sample(20261206, 500)));
     }
 
     [Fact]
@@ -84,13 +137,14 @@ public sealed class SyntheticTasksTests
     }
 
     [Fact]
-    public void Crc32_is_zlibs_and_decides_the_split()
+    public void Crc32_is_zlibs_and_decides_the_split_by_the_canonical_key()
     {
-        // Python: zlib.crc32("What is 47 × 86?".encode()) == 3173263822, zlib.crc32(b"What is 315 + 756?") == 1765748304
+        // Python: zlib.crc32("What is 47 × 86?".encode()) == 3173263822, zlib.crc32(b"sum:315+756") == 2717266608
         Assert.Equal(3173263822u, HeldOutSplit.Crc32(Encoding.UTF8.GetBytes("What is 47 × 86?")));
-        Assert.Equal(1765748304u, HeldOutSplit.Crc32(Encoding.UTF8.GetBytes("What is 315 + 756?")));
-        Assert.Equal(3173263822u % 16 == 0, HeldOutSplit.IsHeldOut("What is 47 × 86?"));
-        Assert.Equal(1765748304u % 16 == 0, HeldOutSplit.IsHeldOut("What is 315 + 756?"));
+        Assert.Equal(2717266608u, HeldOutSplit.Crc32(Encoding.UTF8.GetBytes("sum:315+756")));
+        Assert.True(HeldOutSplit.IsHeldOut("What is 315 + 756?"));
+        Assert.True(HeldOutSplit.IsHeldOut("What is 756 + 315?"));
+        Assert.True(HeldOutSplit.IsHeldOut("What is 1071 - 756?"));
     }
 
     [Fact]

@@ -29,12 +29,22 @@ def digest(problems):
     return h.hexdigest()
 
 
+def key_digest(problems):
+    """SHA-256 of each problem's canonical key (the held-out split's input), each ended by U+001E."""
+    h = hashlib.sha256()
+    for p in problems:
+        h.update(f"{tasks.canonical_key(p.question)}\x1e".encode("utf-8"))
+    return h.hexdigest()
+
+
 def run(problems):
     return {
         "count": len(problems),
         "distinct": len({p.question for p in problems}),
+        "distinct_problems": tasks.distinct_problems(problems),
         "held_out": sum(tasks.is_held_out(p.question) for p in problems),
         "sha256": digest(problems),
+        "keys_sha256": key_digest(problems),
         "first": [{"task": p.task, "question": p.question, "trace": p.trace, "answer": p.answer}
                   for p in problems[:SPELLED_OUT]],
     }
@@ -52,6 +62,8 @@ def main():
         "makers": [],
         # tasks.sample_eval for every suite, seeded as tools/train/train_r1_tiny.py seeds its evaluation.
         "suites": [],
+        # tasks.canonical_key and is_held_out of chosen questions.
+        "keys": [],
     }
     for seed in (0, 1, 7, -7, 1234, 2**32 + 5, 2**63 - 1, "1234-eval-add_3digit", "", "ü×÷"):
         rng = random.Random(seed)
@@ -77,8 +89,17 @@ def main():
             entry = {"task": task, "shape": list(shape) if shape else None, "seed": seed}
             entry.update(run(problems))
             out["makers"].append(entry)
+    # Questions written by hand (twins, edge cases) with their keys and split, spelled out.
+    for q in ("What is 47 × 86?", "What is 86 × 47?", "What is 315 + 756?", "What is 1071 - 315?", "What is 315 - 1071?",
+              "What is 5 - 5?", "What is 007 + 5?", "What is 123456789012345678901234567890 + 1?", "Which is larger, 90 or 12?",
+              "Sort from smallest to largest: 5, 91, 3", "Sort from smallest to largest: 7, 7, 1",
+              "How many times does the letter a appear in banana?", "Convert 5 km to m.", "Convert 5000 m to km.",
+              "Convert 5 kg to g.", "Convert 7 h to min.", "Convert 420 s to min.", "Convert 12 mm to cm."):
+        out["keys"].append({"question": q, "key": tasks.canonical_key(q), "held_out": tasks.is_held_out(q)})
     for suite in tasks.EVAL_SUITES:
-        for seed, count in ((1234, 500), (7, 60)):
+        # 1234: the training run's own evaluation; 20261206: `deepseek eval`'s default (no training or selection run
+        # uses it); 7: a short run.
+        for seed, count in ((1234, 500), (20261206, 500), (7, 60)):
             name = f"{seed}-eval-{suite}"
             problems = tasks.sample_eval(suite, random.Random(name), count)
             entry = {"suite": suite, "seed": name}

@@ -138,11 +138,14 @@ public sealed class DeepSeekR1TinyTests(TinyModelFixture tiny) : IClassFixture<T
     }
 
     [Fact]
-    public void Every_reference_question_lies_in_the_split_the_trainer_held_out()
+    public void Every_reference_question_lies_in_the_split_the_shipped_weights_were_trained_without()
     {
+        // The shipped weights (run 2026-11-22) held out questions by their text, crc32(question) mod 16 = 0, which let
+        // twins of held-out problems be trained (HeldOutSplit now splits by problem; docs/models.md). Their reference
+        // examples come from that run's held-out questions; a retrained model's examples will be held out by problem.
         Assert.NotEmpty(ReferenceExample.All);
         foreach (var example in ReferenceExample.All)
-            Assert.True(HeldOutSplit.IsHeldOut(example.Question), example.Question);
+            Assert.True(HeldOutSplit.Crc32(System.Text.Encoding.UTF8.GetBytes(example.Question)) % HeldOutSplit.Modulus == 0, example.Question);
     }
 
     private async Task<string?> AnswerAsync(string question)
