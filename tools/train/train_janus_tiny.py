@@ -755,6 +755,9 @@ def main():
     est_total = args.lm_steps or 3000
     timed = not args.lm_steps and not args.smoke  # time-boxed: the schedule follows the clock
     und_alone = 0
+    # A step whose loss or gradient is not finite is skipped and halves the learning rate from then on (as a loss
+    # scaler would): the 2026-12-06 run from scratch at a held-up 1e-3 turned NaN near step 1000 and never came back.
+    lr_scale, skipped = 1.0, 0
     model.train()
     vq.eval()
     hits = seen = 0
@@ -771,7 +774,7 @@ def main():
             vq_ready = True
             log(f"lm: VQ taken after {step} understanding-only steps ({time.time() - t_start:.0f} s); both tasks from here")
         lr = lr_at(step, est_total, args.lr, 150 if not args.init_from else 50,
-                   (time.time() - t_start) / lm_seconds if timed else None)
+                   (time.time() - t_start) / lm_seconds if timed else None) * lr_scale
         for g in opt.param_groups:
             g["lr"] = lr
         uids, umask, ulab, upv, ushape = understanding_batch(texts, rng, args.batch, args.shape_weight)
@@ -786,8 +789,14 @@ def main():
         loss = uloss + gloss if gloss is not None else uloss
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        grad_norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
+        if torch.isfinite(loss) and torch.isfinite(grad_norm):
+            opt.step()
+        else:
+            opt.zero_grad(set_to_none=True)
+            skipped += 1
+            lr_scale *= 0.5
+            log(f"lm step {step}: non-finite loss or gradient, step skipped ({skipped} so far), learning rate x{lr_scale:g} from here")
         step += 1
         with torch.no_grad():
             # teacher-forced first answer token of this batch's shape questions
@@ -808,7 +817,7 @@ def main():
             per = (time.time() - t20) / 80
             est_total = int((lm_seconds - (time.time() - t_start)) / per) + step
             log(f"lm: {per * 1000:.1f} ms/step, planning {est_total} steps")
-    log(f"lm done: {step} steps, {und_alone} of them understanding alone while the VQ trained (repeat with --lm-steps {step})")
+    log(f"lm done: {step} steps, {und_alone} of them understanding alone while the VQ trained, {skipped} skipped as non-finite (repeat with --lm-steps {step})")
     if not vq_ready:
         log(f"no VQ appeared in {args.vq_wait}: generation is untrained")
     if step:
