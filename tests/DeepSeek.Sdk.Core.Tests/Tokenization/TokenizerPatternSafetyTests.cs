@@ -48,8 +48,10 @@ public sealed class TokenizerPatternSafetyTests
     {
         var tokenizer = Load(Json(preTokenizer: Split("(a+)+(?!x)$")));
         var (result, elapsed, _) = await Measure(() => Record.Exception(() => tokenizer.Encode(Forty)));
-        Assert.IsType<TokenizerFormatException>(result);
-        Assert.True(elapsed >= TokenizerLimits.Default.RegexMatchTimeout, $"stopped after {elapsed}");
+        Assert.IsType<RegexMatchTimeoutException>(Assert.IsType<TokenizerFormatException>(result).InnerException);
+        // The regex engine reads a coarse clock (Environment.TickCount64, ~15 ms steps), so its timeout can fire a
+        // little before the full second by the test's Stopwatch (0.997 s was seen in CI).
+        Assert.True(elapsed >= 0.9 * TokenizerLimits.Default.RegexMatchTimeout, $"stopped after {elapsed}");
     }
 
     [Fact]
