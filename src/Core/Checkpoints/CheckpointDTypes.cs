@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Tensors;
 
@@ -20,19 +19,24 @@ public static class CheckpointDTypes
     /// <summary>A <c>weight_scale_inv</c>: F32, as DeepSeek-V3's FP8 release stores it.</summary>
     public static IReadOnlyList<DType> BlockScale { get; } = [DType.F32];
 
-    // config.json is read again for torch_dtype only when it is small; a config that large was refused by its parser.
-    private const long MaxConfigBytes = 16 << 20;
-
     /// <summary>Checks every tensor of <paramref name="checkpoint"/>: F8_E4M3 only with a quantization config and a
     /// sibling <c>weight_scale_inv</c>, which must be F32; everything else <see cref="Floating"/>; F16 and BF16 never
     /// side by side (no published checkpoint mixes them, while F32 norms, biases, correction biases and scales beside
     /// BF16 or FP8 weights are DeepSeek-V3's release layout); and 16-bit weights of the 16-bit type config.json's
     /// torch_dtype (or dtype) names, where it names one (an F32 checkpoint under "bfloat16" is a legitimate upcast).
     /// Throws <see cref="CheckpointDTypeException"/> naming the file, the tensor, its dtype and the accepted ones.</summary>
-    public static void Validate(Checkpoint checkpoint, QuantizationConfig? quantization, string? configPath = null)
+    public static void Validate(Checkpoint checkpoint, ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Validate(checkpoint, config.Quantization, config.DeclaredDType, config.SourcePath);
+    }
+
+    /// <summary><see cref="Validate(Checkpoint, ModelConfig)"/> with the config's parts given one by one;
+    /// <paramref name="config"/> is the config file's name in messages.</summary>
+    public static void Validate(Checkpoint checkpoint, QuantizationConfig? quantization, DType? declaredDType, string config)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        string config = configPath ?? Path.Combine(checkpoint.Directory, ModelConfig.FileName);
+        ArgumentNullException.ThrowIfNull(config);
         TensorInfo? firstF16 = null, firstBF16 = null;
         int f16 = 0, bf16 = 0;
         foreach (string name in checkpoint.Names)
@@ -67,9 +71,8 @@ public static class CheckpointDTypes
                 $"({oddCount} and {otherCount}), which no published checkpoint does; a relabelled header would be read as other numbers (accepted here: {other.DType.SafetensorsName()}, F32)",
                 odd.FilePath, odd.Name, odd.DType, [other.DType, DType.F32]);
         }
-        var declared = TorchDType(config);
         var stored = f16 > 0 ? firstF16 : firstBF16;
-        if (declared is { } want && stored is not null && stored.DType != want)
+        if (declaredDType is { } want && stored is not null && stored.DType != want)
         {
             throw new CheckpointDTypeException(
                 $"dtype {stored.DType.SafetensorsName()}, like all {Math.Max(f16, bf16)} 16-bit tensors of the checkpoint, but {config} says torch_dtype {TorchName(want)}: " +
@@ -97,34 +100,4 @@ public static class CheckpointDTypes
     }
 
     private static string TorchName(DType dtype) => dtype == DType.BF16 ? "bfloat16" : "float16";
-
-    // The 16-bit type config.json declares (torch_dtype; transformers 4.56 and later write "dtype"), or null where it
-    // declares none, declares F32 ("float32": 16-bit storage beside it is ambiguous) or cannot be read.
-    private static DType? TorchDType(string configPath)
-    {
-        try
-        {
-            var file = new FileInfo(configPath);
-            if (!file.Exists || file.Length > MaxConfigBytes) return null;
-            using var document = JsonDocument.Parse(File.ReadAllBytes(configPath));
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return null;
-            foreach (string key in (ReadOnlySpan<string>)["torch_dtype", "dtype"])
-            {
-                if (document.RootElement.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String)
-                {
-                    return value.GetString() switch
-                    {
-                        "bfloat16" or "torch.bfloat16" => DType.BF16,
-                        "float16" or "half" or "torch.float16" => DType.F16,
-                        _ => null,
-                    };
-                }
-            }
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -45,6 +45,6 @@ public static class CheckpointValidator
                     $"unexpected: {config.SourcePath} ({config.ModelType}) defines no such tensor (shape {info.Shape})", info.FilePath, name, null, info.Shape);
             }
         }
-        CheckpointDTypes.Validate(checkpoint, config.Quantization, config.SourcePath);
+        CheckpointDTypes.Validate(checkpoint, config);
     }
 }

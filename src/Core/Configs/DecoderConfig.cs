@@ -35,7 +35,7 @@ public abstract record DecoderConfig : ModelConfig
             if (id < 0 || id >= VocabSize) throw json.Error("eos_token_id", $"{id} is outside the vocabulary of {VocabSize}");
         if (BosTokenId is { } bos && (bos < 0 || bos >= VocabSize))
             throw json.Error("bos_token_id", $"{bos} is outside the vocabulary of {VocabSize}");
-        CheckTorchDType(json);
+        DeclaredDType = ReadTorchDType(json);
     }
 
     public int VocabSize { get; init; }

@@ -13,7 +13,7 @@ public sealed record JanusConfig : ModelConfig
         Vq = vq;
         ImageTokenId = json.Int("image_token_id", 100581);
         TieWordEmbeddings = json.Bool("tie_word_embeddings", text.TieWordEmbeddings);
-        CheckTorchDType(json);
+        DeclaredDType = ReadTorchDType(json);
     }
 
     public LlamaConfig Text { get; init; }

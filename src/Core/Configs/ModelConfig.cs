@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DeepSeek.Sdk.Tensors;
 
 namespace DeepSeek.Sdk.Configs;
 
@@ -41,6 +42,10 @@ public abstract record ModelConfig
 
     /// <summary>The <c>quantization_config</c> of an FP8 checkpoint; null for unquantized ones.</summary>
     public QuantizationConfig? Quantization { get; init; }
+
+    /// <summary>The 16-bit type config.json's <c>torch_dtype</c> (<c>dtype</c> in transformers 5) names for the weights:
+    /// BF16 or F16; null where it names none, names F32 (16-bit storage beside it is ambiguous) or "auto".</summary>
+    public DType? DeclaredDType { get; init; }
 
     /// <summary>The bounds the config was read under; they also bound the tensor list <see cref="ExpectedTensors"/>
     /// builds.</summary>
@@ -86,13 +91,25 @@ public abstract record ModelConfig
         }
     }
 
-    /// <summary>transformers fails on a torch_dtype (or dtype) that names no torch type; so does this reader, rather
-    /// than ignore a field it cannot interpret. The weights' own dtypes come from the checkpoint.</summary>
-    private protected static void CheckTorchDType(ConfigJson json)
+    /// <summary>The <see cref="DeclaredDType"/> of <paramref name="json"/>. transformers fails on a torch_dtype (or
+    /// dtype) that names no torch type; so does this reader, rather than ignore a field it cannot interpret. The weights'
+    /// own dtypes come from the checkpoint, which is held to this one (CheckpointDTypes.Validate).</summary>
+    private protected static DType? ReadTorchDType(ConfigJson json)
     {
+        string? first = null;
         foreach (string name in (ReadOnlySpan<string>)["torch_dtype", "dtype"])
-            if (json.String(name) is { } dtype && Array.IndexOf(s_torchDTypes, dtype) < 0)
+        {
+            if (json.String(name) is not { } dtype) continue;
+            if (Array.IndexOf(s_torchDTypes, dtype) < 0)
                 throw json.Error(name, $"'{dtype}' is not a torch floating dtype; expected one of {string.Join(", ", s_torchDTypes)}");
+            first ??= dtype;
+        }
+        return first switch
+        {
+            "bfloat16" => DType.BF16,
+            "float16" or "half" => DType.F16,
+            _ => null,
+        };
     }
 
     private static void CheckArchitectures(ConfigJson json, string modelType, string[] classes)

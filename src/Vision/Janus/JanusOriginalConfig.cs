@@ -107,6 +107,9 @@ public static class JanusOriginalConfig
                 ["image_token_embed_dim"] = Int(genHead, "n_embed", sourcePath, "gen_head_config.params"),
             },
         };
+        // The weights' declared type (ModelConfig.DeclaredDType) is the release's top-level one.
+        foreach (string key in (ReadOnlySpan<string>)["torch_dtype", "dtype"])
+            if (config[key] is JsonValue declared && declared.TryGetValue(out string? _)) converted[key] = declared.DeepClone();
         return (JanusConfig)ModelConfig.Parse(JsonSerializer.SerializeToUtf8Bytes(converted), sourcePath, limits);
     }
 

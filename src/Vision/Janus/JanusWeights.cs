@@ -109,7 +109,7 @@ public sealed class JanusWeights
             var info = checkpoint.GetTensorInfo(name);
             throw new CheckpointMismatchException($"unexpected: the Janus release layout has no such tensor (shape {info.Shape})", info.FilePath, name, null, info.Shape);
         }
-        CheckpointDTypes.Validate(checkpoint, config.Quantization, config.SourcePath);
+        CheckpointDTypes.Validate(checkpoint, config);
     }
 
     private static Shape StoredShape(Shape converted, JanusTensorLocation location)

@@ -18,7 +18,7 @@ public class CheckpointDTypeTests
     {
         using var checkpoint = Checkpoint.Open(OracleFixtures.Dir(caseName));
         var config = ModelConfig.Load(OracleFixtures.Dir(caseName));
-        CheckpointDTypes.Validate(checkpoint, config.Quantization, config.SourcePath);
+        CheckpointDTypes.Validate(checkpoint, config);
     }
 
     [Fact]
@@ -113,13 +113,13 @@ public class CheckpointDTypeTests
             var config = ModelConfig.Load(dir.Path);
             var mismatch = Assert.Throws<CheckpointMismatchException>(() => CheckpointValidator.Validate(config, relabelled));
             Assert.Equal(weight + Checkpoint.ScaleSuffix, mismatch.TensorName);
-            var e = Assert.Throws<CheckpointDTypeException>(() => CheckpointDTypes.Validate(relabelled, config.Quantization, config.SourcePath));
+            var e = Assert.Throws<CheckpointDTypeException>(() => CheckpointDTypes.Validate(relabelled, config));
             Assert.Equal(weight + Checkpoint.ScaleSuffix, e.TensorName);
             Assert.Equal([DType.F32], e.Accepted);
         }
 
         using var checkpoint = Checkpoint.Open(OracleFixtures.Dir("deepseek_v3_fp8"));
-        var missing = Assert.Throws<CheckpointDTypeException>(() => CheckpointDTypes.Validate(checkpoint, quantization: null, "config.json"));
+        var missing = Assert.Throws<CheckpointDTypeException>(() => CheckpointDTypes.Validate(checkpoint, quantization: null, declaredDType: null, "config.json"));
         Assert.Contains("has no quantization_config", missing.Message);
         Assert.Equal(DType.F8E4M3, missing.DType);
     }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Core.Tests.Checkpoints;
+using DeepSeek.Sdk.Tensors;
 
 namespace DeepSeek.Sdk.Core.Tests.Configs;
 
@@ -237,6 +238,16 @@ public class ModelConfigTests
         Assert.Contains("not valid JSON", Assert.Throws<ConfigException>(() => ModelConfig.Parse("{\"model_type\": "u8, "x.json")).Message);
         var missing = Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid().ToString("N"), "config.json");
         Assert.Contains("not found", Assert.Throws<ConfigException>(() => ModelConfig.Load(missing)).Message);
+    }
+
+    [Fact]
+    public void The_declared_16_bit_weight_type_is_read_from_the_first_dtype_field_present()
+    {
+        Assert.Equal(DType.BF16, Parse(Llama(j => j["torch_dtype"] = "bfloat16")).DeclaredDType);
+        Assert.Equal(DType.F16, Parse(Llama(j => { j.Remove("torch_dtype"); j["dtype"] = "half"; })).DeclaredDType);
+        // F32 (or auto) declares no 16-bit type, and torch_dtype wins over dtype.
+        Assert.Null(Parse(Llama(j => { j["torch_dtype"] = "float32"; j["dtype"] = "bfloat16"; })).DeclaredDType);
+        Assert.Null(Parse(Llama(j => j["torch_dtype"] = "auto")).DeclaredDType);
     }
 
     private static ModelConfig Parse(JsonObject json) =>
