@@ -4,6 +4,7 @@ using System.Text;
 using DeepSeek.Sdk.Configs;
 using DeepSeek.Sdk.Generation;
 using DeepSeek.Sdk.Runtime;
+using DeepSeek.Sdk.Text.Pipelines;
 using DeepSeek.Sdk.Tokenization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -58,12 +59,7 @@ public sealed class ReasoningPipeline : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(directory);
         limits ??= InputLimits.Default;
         var tokenizer = Tokenizer.FromDirectory(directory, limits.Tokenizer);
-        var eos = new List<int>();
-        if (GenerationConfig.LoadIfPresent(directory) is { } generationConfig) eos.AddRange(generationConfig.EosTokenIds);
-        if (ModelConfig.Load(directory, limits.Config) is DecoderConfig decoder)
-            foreach (int id in decoder.EosTokenIds)
-                if (!eos.Contains(id)) eos.Add(id);
-        if (tokenizer.EosId is int tokenizerEos && !eos.Contains(tokenizerEos)) eos.Add(tokenizerEos);
+        var eos = ModelEosTokens.Gather(directory, GenerationConfig.LoadIfPresent(directory), tokenizer, limits.Config);
         return new ReasoningPipeline(host, tokenizer, defaults, ChatFormatter.FromTokenizer(tokenizer, limits: limits.Template), eos, logger);
     }
 

@@ -55,12 +55,7 @@ public sealed class TextGenerationPipeline : IDisposable
         limits ??= InputLimits.Default;
         var tokenizer = Tokenizer.FromDirectory(directory, limits.Tokenizer);
         var generationConfig = GenerationConfig.LoadIfPresent(directory);
-        var eos = new List<int>();
-        if (generationConfig is not null) eos.AddRange(generationConfig.EosTokenIds);
-        if (ModelConfig.Load(directory, limits.Config) is DecoderConfig decoder)
-            foreach (int id in decoder.EosTokenIds)
-                if (!eos.Contains(id)) eos.Add(id);
-        if (tokenizer.EosId is int tokenizerEos && !eos.Contains(tokenizerEos)) eos.Add(tokenizerEos);
+        var eos = ModelEosTokens.Gather(directory, generationConfig, tokenizer, limits.Config);
         var options = new TextGenerationPipelineOptions
         {
             Defaults = defaults ?? generationConfig?.ApplyTo(new GenerationOptions()) ?? new GenerationOptions(),
